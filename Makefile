@@ -1,0 +1,39 @@
+# One entry point for people and CI. Everything runs inside .venv, created on demand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint protos check-protos bench seed clean
+
+run: $(STAMP)  ## set up, start the local stack and the services, seed demo data
+	$(BIN)/python -m services
+
+test: $(STAMP)  ## set up and run the test suite against real nats-server and redis-server
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)  ## style, types, proto lint and generated-code freshness
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/buf lint protos
+	$(BIN)/python scripts/gen_protos.py --check
+
+protos: $(STAMP)  ## regenerate socialerasmus/ from protos/
+	$(BIN)/python scripts/gen_protos.py
+
+bench: $(STAMP)  ## run the benchmarks; results land in bench/results/
+	$(BIN)/python -m bench.enrolments
+
+seed: $(STAMP)  ## fill an empty catalogue with demo activities
+	$(BIN)/python -m services.catalogue.seed
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+clean:  ## remove the virtualenv and local data
+	rm -rf $(VENV) .local
