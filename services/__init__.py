@@ -1,0 +1,1 @@
+"""SocialErasmus Match services: catalogue, matching, notify, and their shared runtime."""

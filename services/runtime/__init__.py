@@ -1,0 +1,1 @@
+"""Runtime shared by every service: settings, logs, gRPC server, events, outbox, local stack."""
