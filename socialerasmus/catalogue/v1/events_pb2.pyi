@@ -217,7 +217,10 @@ class EnrolmentCancelled(_message.Message):
     EVENT_ID_FIELD_NUMBER: _builtins.int
     OCCURRED_AT_FIELD_NUMBER: _builtins.int
     ENROLMENT_FIELD_NUMBER: _builtins.int
+    PREVIOUS_STATUS_FIELD_NUMBER: _builtins.int
     event_id: _builtins.str
+    previous_status: _catalogue_pb2.EnrolmentStatus.ValueType
+    """CONFIRMED or WAITLISTED: what the student held before cancelling."""
     @_builtins.property
     def occurred_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -228,10 +231,11 @@ class EnrolmentCancelled(_message.Message):
         event_id: _builtins.str = ...,
         occurred_at: _timestamp_pb2.Timestamp | None = ...,
         enrolment: _catalogue_pb2.Enrolment | None = ...,
+        previous_status: _catalogue_pb2.EnrolmentStatus.ValueType = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "occurred_at", b"occurred_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "event_id", b"event_id", "occurred_at", b"occurred_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "event_id", b"event_id", "occurred_at", b"occurred_at", "previous_status", b"previous_status"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

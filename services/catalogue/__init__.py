@@ -1,0 +1,1 @@
+"""The catalogue service: ESN activities and enrolments with capacity and waitlists."""

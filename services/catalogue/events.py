@@ -1,0 +1,112 @@
+"""Every event the catalogue publishes, in one place: subjects and builders.
+
+Consumers: matching (activity.* for its index, enrolment.* for feedback and seats) and
+notify (enrolment.* for confirmations and reminders, activity.* for changes).
+"""
+
+from __future__ import annotations
+
+from google.protobuf.message import Message
+
+from services.runtime.events import OutgoingEvent, new_event_id, timestamp_now
+from socialerasmus.catalogue.v1 import events_pb2
+from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, Enrolment, EnrolmentStatus
+
+ACTIVITY_PUBLISHED = "se.catalogue.activity.published"
+ACTIVITY_UPDATED = "se.catalogue.activity.updated"
+ACTIVITY_CANCELLED = "se.catalogue.activity.cancelled"
+ACTIVITY_COMPLETED = "se.catalogue.activity.completed"
+ENROLMENT_CONFIRMED = "se.catalogue.enrolment.confirmed"
+ENROLMENT_WAITLISTED = "se.catalogue.enrolment.waitlisted"
+ENROLMENT_CANCELLED = "se.catalogue.enrolment.cancelled"
+ENROLMENT_PROMOTED = "se.catalogue.enrolment.promoted"
+
+
+def _event(subject: str, message: Message) -> OutgoingEvent:
+    return OutgoingEvent(
+        subject=subject,
+        event_id=getattr(message, "event_id"),  # noqa: B009  every event message has one
+        payload=message.SerializeToString(),
+        message_type=message.DESCRIPTOR.full_name,
+    )
+
+
+def activity_published(activity: Activity) -> OutgoingEvent:
+    return _event(
+        ACTIVITY_PUBLISHED,
+        events_pb2.ActivityPublished(
+            event_id=new_event_id(), occurred_at=timestamp_now(), activity=activity
+        ),
+    )
+
+
+def activity_updated(activity: Activity, changed_fields: list[str]) -> OutgoingEvent:
+    return _event(
+        ACTIVITY_UPDATED,
+        events_pb2.ActivityUpdated(
+            event_id=new_event_id(),
+            occurred_at=timestamp_now(),
+            activity=activity,
+            changed_fields=changed_fields,
+        ),
+    )
+
+
+def activity_cancelled(activity: Activity) -> OutgoingEvent:
+    return _event(
+        ACTIVITY_CANCELLED,
+        events_pb2.ActivityCancelled(
+            event_id=new_event_id(),
+            occurred_at=timestamp_now(),
+            activity=activity,
+            reason=activity.cancellation_reason,
+        ),
+    )
+
+
+def activity_completed(activity: Activity) -> OutgoingEvent:
+    return _event(
+        ACTIVITY_COMPLETED,
+        events_pb2.ActivityCompleted(
+            event_id=new_event_id(), occurred_at=timestamp_now(), activity=activity
+        ),
+    )
+
+
+def enrolment_confirmed(enrolment: Enrolment) -> OutgoingEvent:
+    return _event(
+        ENROLMENT_CONFIRMED,
+        events_pb2.EnrolmentConfirmed(
+            event_id=new_event_id(), occurred_at=timestamp_now(), enrolment=enrolment
+        ),
+    )
+
+
+def enrolment_waitlisted(enrolment: Enrolment) -> OutgoingEvent:
+    return _event(
+        ENROLMENT_WAITLISTED,
+        events_pb2.EnrolmentWaitlisted(
+            event_id=new_event_id(), occurred_at=timestamp_now(), enrolment=enrolment
+        ),
+    )
+
+
+def enrolment_cancelled(enrolment: Enrolment, previous: EnrolmentStatus.ValueType) -> OutgoingEvent:
+    return _event(
+        ENROLMENT_CANCELLED,
+        events_pb2.EnrolmentCancelled(
+            event_id=new_event_id(),
+            occurred_at=timestamp_now(),
+            enrolment=enrolment,
+            previous_status=previous,
+        ),
+    )
+
+
+def enrolment_promoted(enrolment: Enrolment) -> OutgoingEvent:
+    return _event(
+        ENROLMENT_PROMOTED,
+        events_pb2.EnrolmentPromoted(
+            event_id=new_event_id(), occurred_at=timestamp_now(), enrolment=enrolment
+        ),
+    )

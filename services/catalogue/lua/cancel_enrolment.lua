@@ -1,0 +1,34 @@
+-- Cancel one enrolment; a freed seat goes to the head of the waitlist in the same step.
+-- The caller read the state first and built the events for it; if the state moved on
+-- (another cancellation changed the head), nothing is written and 'retry' is returned.
+-- KEYS: 1 activity hash, 2 enrolment hash, 3 confirmed set, 4 waitlist zset,
+--       5 enrolment hash of the expected head (or the enrolment hash again), 6 outbox
+-- ARGV: 1 student id, 2 expected status, 3 expected head ('' = none), 4 now (ms),
+--       5..8 cancelled event, 9..12 promoted event (ignored without a head)
+-- Returns {'cancelled', promoted_student or ''} | {'not_enrolled'} | {'retry'}
+local status = redis.call('HGET', KEYS[2], 'status')
+if (not status) or status == 'cancelled' then return {'not_enrolled'} end
+if status ~= ARGV[2] then return {'retry'} end
+local promoted = ''
+if status == 'waitlisted' then
+  redis.call('ZREM', KEYS[4], ARGV[1])
+else
+  local head = redis.call('ZRANGE', KEYS[4], 0, 0)[1] or ''
+  if head ~= ARGV[3] then return {'retry'} end
+  redis.call('SREM', KEYS[3], ARGV[1])
+  local capacity = tonumber(redis.call('HGET', KEYS[1], 'capacity'))
+  if head ~= '' and redis.call('SCARD', KEYS[3]) < capacity then
+    redis.call('ZREM', KEYS[4], head)
+    redis.call('SADD', KEYS[3], head)
+    redis.call('HSET', KEYS[5], 'status', 'confirmed', 'promoted', '1', 'updated_ms', ARGV[4])
+    promoted = head
+  end
+end
+redis.call('HSET', KEYS[2], 'status', 'cancelled', 'updated_ms', ARGV[4])
+redis.call('XADD', KEYS[6], '*', 'subject', ARGV[5], 'event_id', ARGV[6],
+           'payload', ARGV[7], 'type', ARGV[8])
+if promoted ~= '' then
+  redis.call('XADD', KEYS[6], '*', 'subject', ARGV[9], 'event_id', ARGV[10],
+             'payload', ARGV[11], 'type', ARGV[12])
+end
+return {'cancelled', promoted}

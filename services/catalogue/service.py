@@ -1,0 +1,341 @@
+"""The catalogue's use cases: who may do what, validation, life cycle, storage, events.
+
+Each method takes the calling principal and plain values, and returns protobuf values; the
+gRPC adapter only unpacks requests and packs responses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from ulid import ULID
+
+from services.catalogue import activities, events, keys
+from services.catalogue.filters import (
+    ActivityMatcher,
+    decode_page_token,
+    encode_page_token,
+    filter_fingerprint,
+)
+from services.catalogue.store import CatalogueStore, EnrolOutcome
+from services.catalogue.validation import changed_fields as details_changed
+from services.catalogue.validation import (
+    validate_activity_details,
+    validate_activity_filter,
+    validate_activity_id,
+    validate_page_size,
+    validate_reason,
+    validate_student_id,
+)
+from services.runtime.auth import Principal, Role
+from services.runtime.errors import Aborted, InvalidArgument, NotFound, PermissionDenied
+from services.runtime.events import OutgoingEvent
+from socialerasmus.catalogue.v1.catalogue_pb2 import (
+    Activity,
+    ActivityDetails,
+    ActivityFilter,
+    ActivityState,
+    Enrolment,
+    EnrolmentStatus,
+)
+
+SCAN_BATCH = 256
+SCAN_BUDGET = 4096
+"""Most index entries one list call examines; a page may come back short (with a token)
+rather than let one selective filter scan the whole catalogue in a single request."""
+STALE_RETRIES = 20
+
+PUBLIC_STATES = (
+    ActivityState.ACTIVITY_STATE_PUBLISHED,
+    ActivityState.ACTIVITY_STATE_CANCELLED,
+    ActivityState.ACTIVITY_STATE_COMPLETED,
+)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CatalogueService:
+    def __init__(self, store: CatalogueStore, clock: Clock = utc_now) -> None:
+        self.store = store
+        self.clock = clock
+
+    # Who may see and manage what ------------------------------------------------------
+
+    @staticmethod
+    def _manages(principal: Principal, activity: Activity) -> bool:
+        return principal.acts_for_anyone or (
+            principal.role is Role.COORDINATOR
+            and principal.section_id == activity.details.section_id
+        )
+
+    def _require_manager(self, principal: Principal, activity: Activity) -> None:
+        principal.require_role(Role.OPERATOR, Role.PLATFORM, Role.COORDINATOR)
+        principal.require_section(activity.details.section_id)
+
+    async def _visible(self, principal: Principal, activity_id: str) -> Activity:
+        activity = await self.store.require(activity_id)
+        if activity.state == activities.DRAFT and not self._manages(principal, activity):
+            raise NotFound(f"activity {activity_id} not found")  # drafts are private
+        return activity
+
+    # Activities -----------------------------------------------------------------------
+
+    async def create(
+        self, principal: Principal, details: ActivityDetails, request_id: str
+    ) -> Activity:
+        validate_activity_details(details)
+        if len(request_id) > 128:
+            raise InvalidArgument.single("request_id", "must be at most 128 characters")
+        principal.require_role(Role.OPERATOR, Role.PLATFORM, Role.COORDINATOR)
+        principal.require_section(details.section_id)
+        activity_id = str(ULID())
+        if request_id:
+            scoped = f"{principal.role}:{principal.section_id}:{request_id}"
+            activity_id = await self.store.claim_create_request(scoped, activity_id)
+            existing = await self.store.get(activity_id)
+            if existing is not None:
+                return existing
+        activity = activities.new_activity(activity_id, details, self.clock())
+        await self.store.save(activity, None, None)
+        return await self.store.require(activity_id)
+
+    async def get(self, principal: Principal, activity_id: str) -> Activity:
+        validate_activity_id(activity_id, "activity_id")
+        return await self._visible(principal, activity_id)
+
+    async def update(
+        self,
+        principal: Principal,
+        activity_id: str,
+        expected_version: int,
+        details: ActivityDetails,
+    ) -> Activity:
+        validate_activity_id(activity_id, "activity_id")
+        if expected_version <= 0:
+            raise InvalidArgument.single("expected_version", "must be the version you read")
+        validate_activity_details(details)
+        current = await self._visible(principal, activity_id)
+        self._require_manager(principal, current)
+        if details.section_id != current.details.section_id:
+            principal.require_section(details.section_id)
+        if current.version != expected_version:
+            raise Aborted(f"activity is at version {current.version}, not {expected_version}")
+        changed = activities.updated(current, details, self.clock())
+        fields = details_changed(current.details, details)
+        await self.store.save(changed, current, events.activity_updated(changed, fields))
+        return await self.store.require(activity_id)
+
+    async def _transition(
+        self,
+        principal: Principal,
+        activity_id: str,
+        expected_version: int,
+        change: Callable[[Activity], Activity],
+        event: Callable[[Activity], OutgoingEvent],
+    ) -> Activity:
+        """Apply a state change; without an expected version, retry on concurrent edits."""
+        validate_activity_id(activity_id, "activity_id")
+        if expected_version < 0:
+            raise InvalidArgument.single("expected_version", "must not be negative")
+        for _ in range(STALE_RETRIES):
+            current = await self._visible(principal, activity_id)
+            self._require_manager(principal, current)
+            if expected_version and current.version != expected_version:
+                raise Aborted(f"activity is at version {current.version}, not {expected_version}")
+            changed = change(current)
+            try:
+                await self.store.save(changed, current, event(changed))
+            except Aborted:
+                if expected_version:
+                    raise
+                continue
+            return await self.store.require(activity_id)
+        raise Aborted("activity keeps changing; try again")
+
+    async def publish(
+        self, principal: Principal, activity_id: str, expected_version: int
+    ) -> Activity:
+        return await self._transition(
+            principal,
+            activity_id,
+            expected_version,
+            lambda a: activities.published(a, self.clock()),
+            events.activity_published,
+        )
+
+    async def cancel(self, principal: Principal, activity_id: str, reason: str) -> Activity:
+        validate_reason(reason, "reason")
+        return await self._transition(
+            principal,
+            activity_id,
+            0,
+            lambda a: activities.cancelled(a, reason.strip(), self.clock()),
+            events.activity_cancelled,
+        )
+
+    async def complete(self, principal: Principal, activity_id: str) -> Activity:
+        return await self._transition(
+            principal,
+            activity_id,
+            0,
+            lambda a: activities.completed(a, self.clock()),
+            events.activity_completed,
+        )
+
+    async def list_activities(
+        self, principal: Principal, activity_filter: ActivityFilter, page_size: int, token: str
+    ) -> tuple[list[Activity], str]:
+        validate_activity_filter(activity_filter)
+        size = validate_page_size(page_size, "page_size")
+        states = set(activity_filter.states) or {ActivityState.ACTIVITY_STATE_PUBLISHED}
+        if ActivityState.ACTIVITY_STATE_DRAFT in states and principal.role is Role.STUDENT:
+            raise PermissionDenied("students cannot list drafts")
+        fingerprint = filter_fingerprint(activity_filter)
+        after = decode_page_token(token, fingerprint) if token else ""
+        matcher = ActivityMatcher.from_filter(activity_filter)
+        index, lower, upper = self._index_for(activity_filter)
+        after = max(after, lower)
+        found: list[Activity] = []
+        scanned, last_key, exhausted = 0, after, False
+        while len(found) < size and scanned < SCAN_BUDGET and not exhausted:
+            batch = await self.store.scan(index, last_key, upper, SCAN_BATCH)
+            exhausted = len(batch) < SCAN_BATCH
+            for key, activity in batch:
+                scanned += 1
+                last_key = key
+                if activity is None or not matcher.matches(activity):
+                    continue
+                if activity.state == activities.DRAFT and not self._manages(principal, activity):
+                    continue
+                found.append(activity)
+                if len(found) == size:
+                    exhausted = exhausted and key == batch[-1][0]
+                    break
+        await self.store.fill_seats(found)
+        next_token = "" if exhausted else encode_page_token(last_key, fingerprint)
+        return found, next_token
+
+    @staticmethod
+    def _index_for(activity_filter: ActivityFilter) -> tuple[str, str, str]:
+        """The narrowest index for a filter, and the key range its start times allow."""
+        if len(activity_filter.section_ids) == 1:
+            index = keys.order_by_section(activity_filter.section_ids[0])
+        elif activity_filter.week_edition:
+            index = keys.order_by_edition(activity_filter.week_edition)
+        else:
+            index = keys.ORDER_ALL
+        lower = upper = ""
+        if activity_filter.HasField("starts_after"):
+            # Keys sort as "<12-digit epoch>:<id>": just below the first key at that second.
+            lower = f"{activity_filter.starts_after.seconds - 1:012d}:~"
+        if activity_filter.HasField("starts_before"):
+            upper = f"{activity_filter.starts_before.seconds + 1:012d}:"
+        return index, lower, upper
+
+    # Enrolments -----------------------------------------------------------------------
+
+    def _require_enrolment_actor(
+        self, principal: Principal, activity: Activity, student_id: str
+    ) -> None:
+        if self._manages(principal, activity):
+            return
+        if principal.role is Role.STUDENT and principal.student_id == student_id:
+            return
+        raise PermissionDenied("students may enrol and cancel only themselves")
+
+    async def enrol(self, principal: Principal, activity_id: str, student_id: str) -> EnrolOutcome:
+        validate_activity_id(activity_id, "activity_id")
+        validate_student_id(student_id, "student_id")
+        activity = await self._visible(principal, activity_id)
+        self._require_enrolment_actor(principal, activity, student_id)
+        now = self.clock()
+        now_ms = int(now.timestamp() * 1000)
+        snapshot = Enrolment(activity_id=activity_id, student_id=student_id)
+        snapshot.created_at.FromMilliseconds(now_ms)
+        snapshot.updated_at.FromMilliseconds(now_ms)
+        snapshot.status = EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED
+        confirmed = events.enrolment_confirmed(snapshot)
+        snapshot.status = EnrolmentStatus.ENROLMENT_STATUS_WAITLISTED
+        waitlisted = events.enrolment_waitlisted(snapshot)
+        return await self.store.enrol(activity_id, student_id, now_ms, confirmed, waitlisted)
+
+    async def cancel_enrolment(
+        self, principal: Principal, activity_id: str, student_id: str
+    ) -> tuple[Enrolment, Enrolment | None]:
+        validate_activity_id(activity_id, "activity_id")
+        validate_student_id(student_id, "student_id")
+        activity = await self._visible(principal, activity_id)
+        self._require_enrolment_actor(principal, activity, student_id)
+        for _ in range(STALE_RETRIES):
+            current = await self.store.enrolment(activity_id, student_id)
+            if current is None or current.status == EnrolmentStatus.ENROLMENT_STATUS_CANCELLED:
+                raise NotFound(f"student {student_id} is not enrolled in {activity_id}")
+            now_ms = int(self.clock().timestamp() * 1000)
+            cancelled = Enrolment()
+            cancelled.CopyFrom(current)
+            cancelled.status = EnrolmentStatus.ENROLMENT_STATUS_CANCELLED
+            cancelled.waitlist_position = 0
+            cancelled.updated_at.FromMilliseconds(now_ms)
+            head = ""
+            promoted_event = None
+            if current.status == EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED:
+                head = await self.store.waitlist_head(activity_id)
+            if head:
+                waiting = await self.store.enrolment(activity_id, head)
+                if waiting is None:
+                    continue
+                waiting.status = EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED
+                waiting.promoted = True
+                waiting.waitlist_position = 0
+                waiting.updated_at.FromMilliseconds(now_ms)
+                promoted_event = events.enrolment_promoted(waiting)
+            result = await self.store.cancel_enrolment(
+                current,
+                head,
+                now_ms,
+                events.enrolment_cancelled(cancelled, current.status),
+                promoted_event,
+            )
+            if result is None:
+                continue
+            promoted = await self.store.enrolment(activity_id, result) if result else None
+            return cancelled, promoted
+        raise Aborted("the waitlist keeps changing; try again")
+
+    async def list_enrolments(
+        self,
+        principal: Principal,
+        activity_id: str,
+        statuses: list[EnrolmentStatus.ValueType],
+        page_size: int,
+        token: str,
+    ) -> tuple[list[Enrolment], str]:
+        validate_activity_id(activity_id, "activity_id")
+        size = validate_page_size(page_size, "page_size")
+        for index, status in enumerate(statuses):
+            if status not in EnrolmentStatus.values() or status == 0:
+                raise InvalidArgument.single(f"statuses[{index}]", "unknown enrolment status")
+        activity = await self._visible(principal, activity_id)
+        self._require_manager(principal, activity)
+        fingerprint = hashlib.sha256(f"{activity_id}:{sorted(statuses)}".encode()).hexdigest()[:16]
+        after = int(decode_page_token(token, fingerprint)) if token else 0
+        wanted: set[EnrolmentStatus.ValueType] = set(statuses)
+        found: list[Enrolment] = []
+        while len(found) < size:
+            batch = await self.store.list_enrolments(activity_id, after, SCAN_BATCH)
+            if not batch:
+                return found, ""
+            for seq, enrolment in batch:
+                after = seq
+                if not wanted or enrolment.status in wanted:
+                    found.append(enrolment)
+                    if len(found) == size:
+                        break
+        more = await self.store.list_enrolments(activity_id, after, 1)
+        return found, encode_page_token(str(after), fingerprint) if more else ""

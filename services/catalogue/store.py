@@ -1,0 +1,306 @@
+"""Activities and enrolments in Redis. Every change and its event are one Lua script."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from importlib import resources
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
+
+from services.catalogue import keys
+from services.catalogue.activities import PUBLISHED
+from services.catalogue.filters import ordering_key
+from services.runtime.errors import Aborted, FailedPrecondition, NotFound
+from services.runtime.events import OutgoingEvent
+from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, Enrolment, EnrolmentStatus
+
+CREATE_REQUEST_TTL_SECONDS = 24 * 3600
+
+STATUS_BY_NAME = {
+    "confirmed": EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED,
+    "waitlisted": EnrolmentStatus.ENROLMENT_STATUS_WAITLISTED,
+    "cancelled": EnrolmentStatus.ENROLMENT_STATUS_CANCELLED,
+}
+NAME_BY_STATUS = {value: name for name, value in STATUS_BY_NAME.items()}
+
+
+def _script(redis: Redis, name: str) -> AsyncScript:
+    source = resources.files("services.catalogue").joinpath("lua", f"{name}.lua").read_text()
+    return redis.register_script(source)
+
+
+def _event_args(event: OutgoingEvent | None) -> list[str | bytes]:
+    if event is None:
+        return ["", "", b"", ""]
+    return [event.subject, event.event_id, event.payload, event.message_type]
+
+
+def _stamp_ms(milliseconds: int) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromMilliseconds(milliseconds)
+    return stamp
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolOutcome:
+    enrolment: Enrolment
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CancelOutcome:
+    cancelled: Enrolment
+    promoted_student: str
+
+
+class CatalogueStore:
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self._save = _script(redis, "save_activity")
+        self._enrol = _script(redis, "enrol")
+        self._cancel = _script(redis, "cancel_enrolment")
+
+    # Activities ---------------------------------------------------------------------
+
+    async def get(self, activity_id: str) -> Activity | None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hget(keys.activity(activity_id), "proto")
+            pipe.scard(keys.confirmed(activity_id))
+            pipe.zcard(keys.waitlist(activity_id))
+            raw, confirmed, waitlisted = await pipe.execute()
+        if raw is None:
+            return None
+        return self._with_seats(Activity.FromString(raw), confirmed, waitlisted)
+
+    async def require(self, activity_id: str) -> Activity:
+        found = await self.get(activity_id)
+        if found is None:
+            raise NotFound(f"activity {activity_id} not found")
+        return found
+
+    @staticmethod
+    def _with_seats(activity: Activity, confirmed: int, waitlisted: int) -> Activity:
+        activity.seats_left = max(activity.details.capacity - confirmed, 0)
+        activity.waitlist_length = waitlisted
+        return activity
+
+    async def claim_create_request(self, request_id: str, new_id: str) -> str:
+        """The activity id for a create request: ``new_id`` unless the key was seen before."""
+        key = keys.create_request(request_id)
+        if await self.redis.set(key, new_id, nx=True, ex=CREATE_REQUEST_TTL_SECONDS):
+            return new_id
+        existing = await self.redis.get(key)
+        return _text(existing) if existing is not None else new_id
+
+    async def save(
+        self, activity: Activity, previous: Activity | None, event: OutgoingEvent | None
+    ) -> None:
+        """Write ``activity`` if the stored version is still ``previous.version``."""
+        details = activity.details
+        old_details = previous.details if previous is not None else details
+        stored = activity.__class__()
+        stored.CopyFrom(activity)
+        stored.ClearField("seats_left")
+        stored.ClearField("waitlist_length")
+        result = await self._save(
+            keys=[
+                keys.activity(activity.id),
+                keys.confirmed(activity.id),
+                keys.ORDER_ALL,
+                keys.order_by_section(old_details.section_id),
+                keys.order_by_section(details.section_id),
+                keys.order_by_edition(old_details.week_edition),
+                keys.order_by_edition(details.week_edition),
+                keys.OUTBOX,
+            ],
+            args=[
+                previous.version if previous is not None else 0,
+                activity.version,
+                stored.SerializeToString(),
+                int(activity.state),
+                details.capacity,
+                details.section_id,
+                details.starts_at.seconds,
+                ordering_key(previous) if previous is not None else "",
+                ordering_key(activity),
+                *_event_args(event),
+            ],
+        )
+        outcome = _text(result[0])
+        if outcome == "stale":
+            raise Aborted(
+                f"activity {activity.id} is at version {_text(result[1])}, not"
+                f" {previous.version if previous else 0}; read it again and retry"
+            )
+        if outcome == "below_confirmed":
+            raise FailedPrecondition(
+                f"capacity {details.capacity} is below the {_text(result[1])} confirmed students"
+            )
+
+    async def scan(
+        self, index: str, after: str, until: str, limit: int
+    ) -> list[tuple[str, Activity | None]]:
+        """Up to ``limit`` index entries after ``after`` with their activities (None when
+        an entry outlived its activity)."""
+        lower = f"({after}" if after else "-"
+        upper = f"({until}" if until else "+"
+        found: Any = await self.redis.zrangebylex(index, lower, upper, start=0, num=limit)
+        members: list[bytes] = found
+        if not members:
+            return []
+        order_keys = [_text(m) for m in members]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for key in order_keys:
+                pipe.hget(keys.activity(key.rsplit(":", 1)[1]), "proto")
+            raws = await pipe.execute()
+        return [
+            (key, Activity.FromString(raw) if raw else None)
+            for key, raw in zip(order_keys, raws, strict=True)
+        ]
+
+    async def fill_seats(self, activities: list[Activity]) -> None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for activity in activities:
+                pipe.scard(keys.confirmed(activity.id))
+                pipe.zcard(keys.waitlist(activity.id))
+            counts = await pipe.execute()
+        for index, activity in enumerate(activities):
+            self._with_seats(activity, counts[2 * index], counts[2 * index + 1])
+
+    # Enrolments ---------------------------------------------------------------------
+
+    async def enrolment(self, activity_id: str, student_id: str) -> Enrolment | None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hgetall(keys.enrolment(activity_id, student_id))
+            pipe.zrank(keys.waitlist(activity_id), student_id)
+            fields, rank = await pipe.execute()
+        if not fields:
+            return None
+        return self._enrolment(activity_id, student_id, fields, rank)
+
+    @staticmethod
+    def _enrolment(
+        activity_id: str, student_id: str, fields: dict[bytes, bytes], rank: int | None
+    ) -> Enrolment:
+        status = STATUS_BY_NAME[_text(fields[b"status"])]
+        return Enrolment(
+            activity_id=activity_id,
+            student_id=student_id,
+            status=status,
+            waitlist_position=(rank + 1)
+            if status == EnrolmentStatus.ENROLMENT_STATUS_WAITLISTED and rank is not None
+            else 0,
+            promoted=fields.get(b"promoted") == b"1",
+            created_at=_stamp_ms(int(fields[b"created_ms"])),
+            updated_at=_stamp_ms(int(fields[b"updated_ms"])),
+        )
+
+    async def enrol(
+        self,
+        activity_id: str,
+        student_id: str,
+        now_ms: int,
+        confirmed_event: OutgoingEvent,
+        waitlisted_event: OutgoingEvent,
+    ) -> EnrolOutcome:
+        result = await self._enrol(
+            keys=[
+                keys.activity(activity_id),
+                keys.enrolment(activity_id, student_id),
+                keys.confirmed(activity_id),
+                keys.waitlist(activity_id),
+                keys.enrolments(activity_id),
+                keys.OUTBOX,
+            ],
+            args=[
+                student_id,
+                now_ms,
+                now_ms // 1000,
+                int(PUBLISHED),
+                *_event_args(confirmed_event),
+                *_event_args(waitlisted_event),
+            ],
+        )
+        outcome = _text(result[0])
+        if outcome == "not_found":
+            raise NotFound(f"activity {activity_id} not found")
+        if outcome == "not_open":
+            raise FailedPrecondition("enrolment is open only for published activities")
+        if outcome == "started":
+            raise FailedPrecondition("the activity has already started")
+        enrolment = await self.enrolment(activity_id, student_id)
+        assert enrolment is not None, "the script just wrote it"
+        return EnrolOutcome(enrolment, created=outcome == "created")
+
+    async def waitlist_head(self, activity_id: str) -> str:
+        head: Any = await self.redis.zrange(keys.waitlist(activity_id), 0, 0)
+        return _text(head[0]) if head else ""
+
+    async def cancel_enrolment(
+        self,
+        current: Enrolment,
+        expected_head: str,
+        now_ms: int,
+        cancelled_event: OutgoingEvent,
+        promoted_event: OutgoingEvent | None,
+    ) -> str | None:
+        """Cancel; returns the promoted student ('' for none), or None when the state moved
+        on since it was read and the caller must read again and retry."""
+        activity_id, student_id = current.activity_id, current.student_id
+        head_key = keys.enrolment(activity_id, expected_head or student_id)
+        result = await self._cancel(
+            keys=[
+                keys.activity(activity_id),
+                keys.enrolment(activity_id, student_id),
+                keys.confirmed(activity_id),
+                keys.waitlist(activity_id),
+                head_key,
+                keys.OUTBOX,
+            ],
+            args=[
+                student_id,
+                NAME_BY_STATUS[current.status],
+                expected_head,
+                now_ms,
+                *_event_args(cancelled_event),
+                *_event_args(promoted_event),
+            ],
+        )
+        outcome = _text(result[0])
+        if outcome == "not_enrolled":
+            raise NotFound(f"student {student_id} is not enrolled in {activity_id}")
+        if outcome == "retry":
+            return None
+        return _text(result[1])
+
+    async def list_enrolments(
+        self, activity_id: str, after_seq: int, limit: int
+    ) -> list[tuple[int, Enrolment]]:
+        entries: Any = await self.redis.zrangebyscore(
+            keys.enrolments(activity_id),
+            f"({after_seq}",
+            "+inf",
+            start=0,
+            num=limit,
+            withscores=True,
+        )
+        if not entries:
+            return []
+        students = [_text(member) for member, _ in entries]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for student in students:
+                pipe.hgetall(keys.enrolment(activity_id, student))
+                pipe.zrank(keys.waitlist(activity_id), student)
+            replies = await pipe.execute()
+        return [
+            (int(score), self._enrolment(activity_id, student, replies[2 * i], replies[2 * i + 1]))
+            for i, ((_, score), student) in enumerate(zip(entries, students, strict=True))
+            if replies[2 * i]
+        ]

@@ -1,0 +1,124 @@
+"""Publishing and consuming events over JetStream.
+
+Consumers are durable pull consumers with explicit ack. A handler that raises is retried
+with back-off; after ``max_deliver`` attempts the event goes to ``se.dlq.<durable>`` with
+the reason and is terminated. A failed handler is never acknowledged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, PubAck
+
+from services.runtime.events import OutgoingEvent
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Msg], Awaitable[None]]
+
+
+async def publish(js: JetStreamContext, event: OutgoingEvent, timeout: float = 5.0) -> PubAck:
+    """Publish and wait for the stream's acknowledgement (deduplicated by event id)."""
+    return await js.publish(event.subject, event.payload, timeout=timeout, headers=event.headers())
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerSpec:
+    """A durable consumer: its name, stream, subjects and retry policy."""
+
+    durable: str
+    stream: str
+    subjects: tuple[str, ...]
+    max_deliver: int = 6
+    backoff_seconds: tuple[float, ...] = (0.5, 2.0, 10.0, 30.0, 60.0)
+    """Delay before redelivery after the n-th failure (the last repeats)."""
+    ack_wait_seconds: float = 30.0
+    batch: int = 64
+
+    @property
+    def dead_letter_subject(self) -> str:
+        return f"se.dlq.{self.durable}"
+
+    def delay_after(self, attempt: int) -> float:
+        index = min(attempt, len(self.backoff_seconds)) - 1
+        return self.backoff_seconds[max(index, 0)]
+
+    def config(self) -> ConsumerConfig:
+        return ConsumerConfig(
+            durable_name=self.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            max_deliver=self.max_deliver,
+            ack_wait=self.ack_wait_seconds,
+            filter_subjects=list(self.subjects),
+        )
+
+
+@dataclass
+class EventConsumer:
+    """Runs one handler over one durable consumer until ``stop`` is set."""
+
+    js: JetStreamContext
+    spec: ConsumerSpec
+    handler: Handler
+    processed: int = field(default=0, init=False)
+    dead_lettered: int = field(default=0, init=False)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        subscription = await self.js.pull_subscribe_bind(
+            durable=self.spec.durable, stream=self.spec.stream
+        )
+        while not stop.is_set():
+            try:
+                messages = await subscription.fetch(self.spec.batch, timeout=1.0)
+            except (TimeoutError, NatsTimeoutError):
+                continue
+            except Exception:
+                log.exception("fetch failed", extra={"consumer": self.spec.durable})
+                await asyncio.sleep(1.0)
+                continue
+            for message in messages:
+                await self.handle(message)
+
+    async def handle(self, message: Msg) -> None:
+        try:
+            await self.handler(message)
+        except Exception as error:  # a handler failure becomes a retry, never a lost event
+            await self._retry_or_dead_letter(message, error)
+        else:
+            await message.ack()
+            self.processed += 1
+
+    async def _retry_or_dead_letter(self, message: Msg, error: Exception) -> None:
+        attempt = message.metadata.num_delivered or 1
+        context = {"consumer": self.spec.durable, "subject": message.subject, "attempt": attempt}
+        if attempt < self.spec.max_deliver:
+            log.warning("handler failed, will retry: %r", error, extra=context)
+            await message.nak(delay=self.spec.delay_after(attempt))
+            return
+        log.error("handler failed for good, dead-lettering: %r", error, extra=context)
+        headers = dict(message.headers or {})
+        headers.pop("Nats-Msg-Id", None)
+        headers.update(
+            {
+                "Se-Original-Subject": message.subject,
+                "Se-Consumer": self.spec.durable,
+                "Se-Error": repr(error)[:500],
+                "Se-Attempts": str(attempt),
+            }
+        )
+        await self.js.publish(self.spec.dead_letter_subject, message.data, headers=headers)
+        await message.term()
+        self.dead_lettered += 1
+
+
+async def ensure_consumers(js: JetStreamContext, specs: Sequence[ConsumerSpec]) -> None:
+    """Create each durable consumer, or bring it to the declared configuration."""
+    for spec in specs:
+        await js.add_consumer(spec.stream, spec.config())

@@ -1,0 +1,67 @@
+"""Connections to NatsClient and Redis, opened once per process, closed in order on exit."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import nats
+from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
+from redis.asyncio import Redis
+
+from services.runtime.config import RuntimeSettings
+from services.runtime.localstack import LocalStack
+from services.runtime.streams import provision_streams
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Connections:
+    redis: Redis
+    nats: NatsClient
+    js: JetStreamContext
+
+
+async def _log_disconnect() -> None:
+    log.warning("NatsClient disconnected; reconnecting")
+
+
+async def _log_reconnect() -> None:
+    log.info("NatsClient reconnected")
+
+
+async def connect_nats(url: str, name: str) -> NatsClient:
+    return await nats.connect(
+        servers=url.split(","),
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+        disconnected_cb=_log_disconnect,
+        reconnected_cb=_log_reconnect,
+    )
+
+
+@contextlib.asynccontextmanager
+async def connected(settings: RuntimeSettings) -> AsyncIterator[Connections]:
+    """Connect (starting the local stack when no URLs are set) and provision the streams."""
+    async with contextlib.AsyncExitStack() as stack:
+        nats_url, redis_url = settings.nats_url, settings.redis_url
+        if settings.uses_local_stack:
+            local = LocalStack(settings.local_dir)
+            local.start()
+            stack.callback(local.stop)
+            nats_url, redis_url = nats_url or local.nats_url, redis_url or local.redis_url
+            log.info("local stack", extra={"started": local.started_here})
+        assert nats_url and redis_url
+        redis = Redis.from_url(redis_url)
+        stack.push_async_callback(redis.aclose)
+        await redis.ping()
+        client = await connect_nats(nats_url, f"{settings.service}-{settings.instance}")
+        stack.push_async_callback(client.drain)
+        js = client.jetstream()
+        await provision_streams(js, settings.stream_replicas)
+        yield Connections(redis=redis, nats=client, js=js)

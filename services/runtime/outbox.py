@@ -1,0 +1,157 @@
+"""The transactional outbox: events written with their state change, relayed to JetStream.
+
+Writers append an entry to the Redis Stream ``<service>:outbox`` in the same atomic step as
+the state change (a Lua script or MULTI/EXEC), so a change and its event exist together or
+not at all. The relay reads entries through a consumer group shared by all replicas,
+publishes each with ``Nats-Msg-Id = event_id``, waits for JetStream's acknowledgement, and
+only then acknowledges and deletes the entry. If NATS is down, entries wait. If a relay
+dies between publish and acknowledge, another replica reclaims the entry after
+``claim_idle_ms`` and publishes it again; JetStream drops it as a duplicate.
+
+Entry states: *new* (in the stream, not delivered to a relay), *in progress* (pending in
+the group), *published* (acknowledged and deleted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from nats.js import JetStreamContext
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+from services.runtime.bus import publish
+from services.runtime.events import OutgoingEvent
+
+log = logging.getLogger(__name__)
+
+GROUP = "relay"
+
+# Lua helper appended to scripts that write state: XADD the event beside the change.
+# Usage inside a script: outbox_append(KEYS[n], subject, event_id, payload, message_type)
+LUA_OUTBOX_APPEND = """
+local function outbox_append(key, subject, event_id, payload, message_type)
+  redis.call('XADD', key, '*', 'subject', subject, 'event_id', event_id,
+             'payload', payload, 'type', message_type)
+end
+"""
+
+
+def outbox_key(service: str) -> str:
+    return f"{service}:outbox"
+
+
+def entry_fields(event: OutgoingEvent) -> dict[str, str | bytes]:
+    """Fields of an outbox entry, for writers using MULTI/EXEC instead of Lua."""
+    return {
+        "subject": event.subject,
+        "event_id": event.event_id,
+        "payload": event.payload,
+        "type": event.message_type,
+    }
+
+
+def event_from_fields(fields: dict[bytes, bytes]) -> OutgoingEvent:
+    return OutgoingEvent(
+        subject=fields[b"subject"].decode(),
+        event_id=fields[b"event_id"].decode(),
+        payload=fields[b"payload"],
+        message_type=fields[b"type"].decode(),
+    )
+
+
+@dataclass
+class OutboxRelay:
+    """Moves outbox entries to JetStream: publish, wait for the ack, then acknowledge."""
+
+    redis: Redis
+    js: JetStreamContext
+    key: str
+    consumer: str
+    batch: int = 256
+    claim_idle_ms: int = 30_000
+    retry_delay: float = 0.5
+    published: int = field(default=0, init=False)
+    _own_pending: bool = field(default=True, init=False)
+    _next_reclaim: float = field(default=0.0, init=False)
+
+    async def ensure_group(self) -> None:
+        try:
+            await self.redis.xgroup_create(self.key, GROUP, id="0", mkstream=True)
+        except ResponseError as error:
+            if "BUSYGROUP" not in str(error):
+                raise
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.ensure_group()
+        while not stop.is_set():
+            try:
+                await self.relay_once(block_ms=500)
+            except Exception as error:  # NATS or Redis away: entries stay, try again
+                log.warning("outbox relay paused: %r", error, extra={"outbox": self.key})
+                await _sleep_unless(stop, self.retry_delay)
+
+    async def relay_once(self, block_ms: int | None = None) -> int:
+        """Relay one batch: stale entries of dead relays, own unfinished ones, or new ones."""
+        entries: list[tuple[bytes, OutgoingEvent]] = []
+        now = time.monotonic()
+        if now >= self._next_reclaim:
+            self._next_reclaim = now + self.claim_idle_ms / 2000
+            entries = await self._reclaim_stale()
+        if not entries and self._own_pending:
+            entries = await self._read("0", None)
+            self._own_pending = bool(entries)
+        if not entries:
+            entries = await self._read(">", block_ms)
+        if not entries:
+            return 0
+        self._own_pending = True  # until acknowledged, these are ours to finish
+        await self.publish_entries(entries)
+        await self.acknowledge([entry_id for entry_id, _ in entries])
+        self._own_pending = False
+        return len(entries)
+
+    async def publish_entries(self, entries: Sequence[tuple[bytes, OutgoingEvent]]) -> None:
+        """Publish in order, pipelined; raises if any publish is not acknowledged."""
+        acks = await asyncio.gather(*(publish(self.js, event) for _, event in entries))
+        self.published += sum(1 for ack in acks if not ack.duplicate)
+
+    async def acknowledge(self, entry_ids: Sequence[bytes]) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xack(self.key, GROUP, *entry_ids)
+            pipe.xdel(self.key, *entry_ids)
+            await pipe.execute()
+
+    async def _read(self, start: str, block_ms: int | None) -> list[tuple[bytes, OutgoingEvent]]:
+        response: Any = await self.redis.xreadgroup(
+            GROUP, self.consumer, {self.key: start}, count=self.batch, block=block_ms
+        )
+        if not response:
+            return []
+        _, messages = response[0]
+        return [(entry_id, event_from_fields(fields)) for entry_id, fields in messages if fields]
+
+    async def _reclaim_stale(self) -> list[tuple[bytes, OutgoingEvent]]:
+        """Take over entries another relay left pending for longer than claim_idle_ms."""
+        claimed: Any = await self.redis.xautoclaim(
+            self.key, GROUP, self.consumer, self.claim_idle_ms, "0-0", count=self.batch
+        )
+        _, messages, deleted = claimed
+        if deleted:
+            await self.redis.xack(self.key, GROUP, *deleted)
+        return [(entry_id, event_from_fields(fields)) for entry_id, fields in messages if fields]
+
+    async def depth(self) -> int:
+        """Entries not yet published (new and in progress)."""
+        return int(await self.redis.xlen(self.key))
+
+
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)

@@ -1,0 +1,72 @@
+"""A running catalogue service, in process, over the suite's real NatsClient and Redis."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import nats
+import pytest
+from nats.aio.client import Client as NatsClient
+from nats.js.api import RawStreamMsg
+
+from services.catalogue.app import catalogue_parts
+from services.runtime.auth import TokenRegistry
+from services.runtime.connections import connected
+from services.runtime.server import RunningService, serve
+from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
+from tests.conftest import Stack, channel_to
+
+
+@dataclass
+class Catalogue:
+    stub: CatalogueServiceStub
+    running: RunningService
+    stack: Stack
+
+
+@pytest.fixture
+async def catalogue(clean_stack: Stack) -> AsyncIterator[Catalogue]:
+    settings = clean_stack.settings("catalogue")
+    tokens = TokenRegistry.from_file(settings.tokens_file)
+    async with (
+        connected(settings) as connections,
+        serve(settings.listen, tokens, catalogue_parts(connections, settings), 0.5) as running,
+        channel_to(running.address) as channel,
+    ):
+        yield Catalogue(CatalogueServiceStub(channel), running, clean_stack)
+
+
+class EventLog:
+    """Reads what actually landed in a JetStream stream, message by message."""
+
+    def __init__(self, client: NatsClient) -> None:
+        self.client = client
+
+    async def all(self, stream: str = "CATALOGUE") -> list[RawStreamMsg]:
+        js = self.client.jetstream()
+        info = await js.stream_info(stream)
+        messages: list[RawStreamMsg] = []
+        for sequence in range(info.state.first_seq, info.state.last_seq + 1):
+            raw = await js.get_msg(stream, sequence)
+            messages.append(raw)
+        return messages
+
+    async def wait_for(
+        self, count: int, timeout: float = 10.0, stream: str = "CATALOGUE"
+    ) -> list[RawStreamMsg]:
+        js = self.client.jetstream()
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            info = await js.stream_info(stream)
+            if info.state.messages >= count or asyncio.get_running_loop().time() > deadline:
+                return await self.all(stream)
+            await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def event_log(clean_stack: Stack) -> AsyncIterator[EventLog]:
+    client = await nats.connect(clean_stack.nats_url)
+    yield EventLog(client)
+    await client.close()
