@@ -142,9 +142,12 @@ class OutboxRelay:
         claimed: Any = await self.redis.xautoclaim(
             self.key, GROUP, self.consumer, self.claim_idle_ms, "0-0", count=self.batch
         )
-        _, messages, deleted = claimed
-        if deleted:
-            await self.redis.xack(self.key, GROUP, *deleted)
+        messages = claimed[1]
+        # Entries deleted while pending: Redis 7 lists them apart, Redis 6.2 as (id, None).
+        gone = list(claimed[2]) if len(claimed) > 2 else []
+        gone += [entry_id for entry_id, fields in messages if not fields]
+        if gone:
+            await self.redis.xack(self.key, GROUP, *gone)
         return [(entry_id, event_from_fields(fields)) for entry_id, fields in messages if fields]
 
     async def depth(self) -> int:
