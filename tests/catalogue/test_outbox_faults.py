@@ -45,7 +45,9 @@ async def test_writes_succeed_while_nats_is_down_and_every_event_arrives_once_it
     await event_log.client.flush()  # the log's own client reconnects too
 
     messages = await event_log.wait_for(1 + len(students), timeout=30)
-    enrolment_events = [m for m in messages if m.subject.startswith("se.catalogue.enrolment.")]
+    enrolment_events = [
+        m for m in messages if (m.subject or "").startswith("se.catalogue.enrolment.")
+    ]
     per_student = Counter(
         events_pb2.EnrolmentConfirmed.FromString(m.data or b"").enrolment.student_id
         for m in enrolment_events
