@@ -7,6 +7,7 @@ gRPC adapter only unpacks requests and packs responses.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -14,6 +15,7 @@ from ulid import ULID
 
 from services.catalogue import activities, events, keys
 from services.catalogue.filters import (
+    ORDERING_KEY_PATTERN,
     ActivityMatcher,
     decode_page_token,
     encode_page_token,
@@ -46,6 +48,7 @@ SCAN_BUDGET = 4096
 """Most index entries one list call examines; a page may come back short (with a token)
 rather than let one selective filter scan the whole catalogue in a single request."""
 STALE_RETRIES = 20
+SEQUENCE_PATTERN = re.compile(r"\d{1,19}")
 
 PUBLIC_STATES = (
     ActivityState.ACTIVITY_STATE_PUBLISHED,
@@ -197,7 +200,9 @@ class CatalogueService:
         if ActivityState.ACTIVITY_STATE_DRAFT in states and principal.role is Role.STUDENT:
             raise PermissionDenied("students cannot list drafts")
         fingerprint = filter_fingerprint(activity_filter)
-        after = decode_page_token(token, fingerprint) if token else ""
+        after = (
+            decode_page_token(token, fingerprint, key_pattern=ORDERING_KEY_PATTERN) if token else ""
+        )
         matcher = ActivityMatcher.from_filter(activity_filter)
         index, lower, upper = self._index_for(activity_filter)
         after = max(after, lower)
@@ -324,7 +329,9 @@ class CatalogueService:
         activity = await self._visible(principal, activity_id)
         self._require_manager(principal, activity)
         fingerprint = hashlib.sha256(f"{activity_id}:{sorted(statuses)}".encode()).hexdigest()[:16]
-        after = int(decode_page_token(token, fingerprint)) if token else 0
+        after = (
+            int(decode_page_token(token, fingerprint, key_pattern=SEQUENCE_PATTERN)) if token else 0
+        )
         wanted: set[EnrolmentStatus.ValueType] = set(statuses)
         found: list[Enrolment] = []
         while len(found) < size:
