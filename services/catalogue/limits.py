@@ -57,7 +57,9 @@ MAX_DURATION: Final = timedelta(days=31)
 WEEK_EDITION_PATTERN: Final = re.compile(r"\d{4}-(spring|autumn)")
 
 # accounts.esn.org section ids: lower-case slugs such as "esn-tirana" or "esn-valencia-upv".
-SECTION_ID_PATTERN: Final = re.compile(r"[a-z0-9][a-z0-9-]{1,79}")
+# Real ids carry accented lower-case letters too ("esn-köln", "esn-málaga"): any lower-case
+# letter is allowed, but no upper case, spaces or punctuation other than "-".
+SECTION_ID_PATTERN: Final = re.compile(r"[^\W_A-Z](?:[^\W_A-Z]|-){1,79}")
 
 # ISO 3166-1 alpha-2, lower case as ESN writes it ("es", "it"). Shape only, as for languages.
 COUNTRY_CODE_PATTERN: Final = re.compile(r"[a-z]{2}")

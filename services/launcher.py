@@ -1,0 +1,156 @@
+"""The run command: local stack, every service as its own process, demo data, a summary.
+
+Ctrl-C stops the services, then the servers this command started; data stays in
+``.local/`` for the next run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from services.catalogue.seed import seed_catalogue
+from services.runtime.config import project_root
+from services.runtime.devtokens import dev_tokens_path, ensure_dev_tokens
+from services.runtime.localstack import LocalStack
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceProcess:
+    name: str
+    module: str
+    port: int
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+
+SERVICES = (ServiceProcess("catalogue", "services.catalogue", 50051),)
+DEMO_ACTIVITIES = 300
+
+
+async def wait_until_serving(address: str, timeout: float = 30.0) -> bool:
+    deadline = asyncio.get_running_loop().time() + timeout
+    async with grpc.aio.insecure_channel(address) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        while asyncio.get_running_loop().time() < deadline:
+            try:
+                reply = await stub.Check(health_pb2.HealthCheckRequest(), timeout=1)
+                if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                    return True
+            except grpc.aio.AioRpcError:
+                pass
+            await asyncio.sleep(0.2)
+    return False
+
+
+def start_service(
+    service: ServiceProcess, env: dict[str, str], logs: Path
+) -> subprocess.Popen[bytes]:
+    logs.mkdir(parents=True, exist_ok=True)
+    child_env = {**env, f"SE_{service.name.upper()}_LISTEN": f"127.0.0.1:{service.port}"}
+    with (logs / f"{service.name}.log").open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", service.module], env=child_env, stdout=log, stderr=log
+        )
+
+
+def stop_processes(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def summary(local_dir: Path, tokens: dict[str, str], seeded: int, stack: LocalStack | None) -> str:
+    lines = ["", "SocialErasmus Match is running:"]
+    for service in SERVICES:
+        lines.append(
+            f"  {service.name:<10} grpc://{service.address}  (logs: .local/logs/{service.name}.log)"
+        )
+    if stack is not None:
+        lines.append(f"  nats       {stack.nats_url}")
+        lines.append(f"  redis      {stack.redis_url}")
+    lines.append(
+        f"  demo data  {seeded} activities seeded now"
+        if seeded
+        else "  demo data  kept from an earlier run"
+    )
+    lines += [
+        "",
+        f"Dev tokens (one per role) are in {dev_tokens_path(local_dir)}:",
+        *(f"  {role:<12} {token}" for role, token in tokens.items()),
+        "",
+        "Try:",
+        "  .venv/bin/python -m services.runtime.healthcheck 127.0.0.1:50051",
+        f"  grpcurl -plaintext -H 'authorization: Bearer {tokens['student']}' \\",
+        '    -d \'{"filter": {"country_codes": ["es"]}, "page_size": 3}\' \\',
+        "    127.0.0.1:50051 socialerasmus.catalogue.v1.CatalogueService/ListActivities",
+        "",
+        "Ctrl-C stops everything; data stays in .local/ for the next run.",
+    ]
+    return "\n".join(lines)
+
+
+async def run() -> int:
+    root = project_root()
+    local_dir = Path(os.environ.get("SE_LOCAL_DIR") or root / ".local")
+    env = dict(os.environ)
+    stack: LocalStack | None = None
+    if not (env.get("SE_NATS_URL") and env.get("SE_REDIS_URL")):
+        stack = LocalStack(local_dir)
+        print("Starting nats-server and redis-server (data in .local/)...", flush=True)
+        stack.start()
+        env.setdefault("SE_NATS_URL", stack.nats_url)
+        env.setdefault("SE_REDIS_URL", stack.redis_url)
+    tokens_file = Path(env.get("SE_TOKENS_FILE") or local_dir / "tokens.json")
+    tokens = ensure_dev_tokens(local_dir, tokens_file)
+    env["SE_TOKENS_FILE"] = str(tokens_file)
+    processes = [start_service(s, env, local_dir / "logs") for s in SERVICES]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        for service in SERVICES:
+            if not await wait_until_serving(service.address):
+                print(f"{service.name} did not start; see .local/logs/{service.name}.log")
+                return 1
+        async with grpc.aio.insecure_channel(SERVICES[0].address) as channel:
+            seeded = await seed_catalogue(
+                channel, tokens["operator"], DEMO_ACTIVITIES, datetime.now(UTC).date()
+            )
+        print(summary(local_dir, tokens, seeded, stack), flush=True)
+        while not stop.is_set():
+            for service, process in zip(SERVICES, processes, strict=True):
+                if process.poll() is not None:
+                    print(f"{service.name} exited with {process.returncode}; see its log")
+                    return 1
+            try:
+                await asyncio.wait_for(stop.wait(), 1.0)
+            except TimeoutError:
+                continue
+        print("\nStopping...", flush=True)
+        return 0
+    finally:
+        stop_processes(processes)
+        if stack is not None:
+            stack.stop()
+
+
+def main() -> None:
+    raise SystemExit(asyncio.run(run()))
