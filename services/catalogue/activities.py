@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -55,7 +55,7 @@ def _require_state(activity: Activity, allowed: tuple[int, ...], action: str) ->
 
 
 def _require_future(details: ActivityDetails, now: datetime, action: str) -> None:
-    if details.starts_at.ToDatetime().timestamp() <= now.timestamp():
+    if details.starts_at.ToDatetime(tzinfo=UTC).timestamp() <= now.timestamp():
         raise FailedPrecondition(f"cannot {action} an activity that has already started")
 
 
@@ -87,7 +87,7 @@ def cancelled(activity: Activity, reason: str, now: datetime) -> Activity:
 
 def completed(activity: Activity, now: datetime) -> Activity:
     _require_state(activity, (PUBLISHED,), "complete")
-    if activity.details.starts_at.ToDatetime().timestamp() > now.timestamp():
+    if activity.details.starts_at.ToDatetime(tzinfo=UTC).timestamp() > now.timestamp():
         raise FailedPrecondition("cannot complete an activity before it starts")
     changed = _next(activity, now)
     changed.state = COMPLETED

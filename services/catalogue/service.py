@@ -48,6 +48,8 @@ SCAN_BUDGET = 4096
 """Most index entries one list call examines; a page may come back short (with a token)
 rather than let one selective filter scan the whole catalogue in a single request."""
 STALE_RETRIES = 20
+CAPACITY_MAX_PROMOTIONS = 10_000 * 2
+"""Bound of the promotion loop: the largest capacity, with room for concurrent changes."""
 SEQUENCE_PATTERN = re.compile(r"\d{1,19}")
 
 PUBLIC_STATES = (
@@ -132,6 +134,8 @@ class CatalogueService:
         changed = activities.updated(current, details, self.clock())
         fields = details_changed(current.details, details)
         await self.store.save(changed, current, events.activity_updated(changed, fields))
+        if details.capacity > current.details.capacity:
+            await self._fill_seats_from_waitlist(activity_id)
         return await self.store.require(activity_id)
 
     async def _transition(
@@ -270,6 +274,31 @@ class CatalogueService:
         waitlisted = events.enrolment_waitlisted(snapshot)
         return await self.store.enrol(activity_id, student_id, now_ms, confirmed, waitlisted)
 
+    async def _promoted_event(
+        self, activity_id: str, student_id: str, now_ms: int
+    ) -> OutgoingEvent | None:
+        waiting = await self.store.enrolment(activity_id, student_id)
+        if waiting is None:
+            return None
+        waiting.status = EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED
+        waiting.promoted = True
+        waiting.waitlist_position = 0
+        waiting.updated_at.FromMilliseconds(now_ms)
+        return events.enrolment_promoted(waiting)
+
+    async def _fill_seats_from_waitlist(self, activity_id: str) -> None:
+        """Give seats added by a capacity increase to waiting students, in their order."""
+        for _ in range(CAPACITY_MAX_PROMOTIONS):
+            head = await self.store.waitlist_head(activity_id)
+            if not head:
+                return
+            now_ms = int(self.clock().timestamp() * 1000)
+            event = await self._promoted_event(activity_id, head, now_ms)
+            if event is None:
+                continue
+            if await self.store.promote_head(activity_id, head, now_ms, event) == "full":
+                return
+
     async def cancel_enrolment(
         self, principal: Principal, activity_id: str, student_id: str
     ) -> tuple[Enrolment, Enrolment | None]:
@@ -292,14 +321,9 @@ class CatalogueService:
             if current.status == EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED:
                 head = await self.store.waitlist_head(activity_id)
             if head:
-                waiting = await self.store.enrolment(activity_id, head)
-                if waiting is None:
+                promoted_event = await self._promoted_event(activity_id, head, now_ms)
+                if promoted_event is None:
                     continue
-                waiting.status = EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED
-                waiting.promoted = True
-                waiting.waitlist_position = 0
-                waiting.updated_at.FromMilliseconds(now_ms)
-                promoted_event = events.enrolment_promoted(waiting)
             result = await self.store.cancel_enrolment(
                 current,
                 head,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from importlib import resources
+from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from redis.asyncio import Redis
@@ -66,6 +66,7 @@ class CatalogueStore:
         self._save = _script(redis, "save_activity")
         self._enrol = _script(redis, "enrol")
         self._cancel = _script(redis, "cancel_enrolment")
+        self._promote = _script(redis, "promote")
 
     # Activities ---------------------------------------------------------------------
 
@@ -235,8 +236,12 @@ class CatalogueStore:
             raise FailedPrecondition("enrolment is open only for published activities")
         if outcome == "started":
             raise FailedPrecondition("the activity has already started")
-        enrolment = await self.enrolment(activity_id, student_id)
-        assert enrolment is not None, "the script just wrote it"
+        _, status, created_ms, updated_ms, promoted, rank = result
+        fields = {b"status": status, b"created_ms": created_ms, b"updated_ms": updated_ms}
+        fields[b"promoted"] = promoted
+        enrolment = self._enrolment(
+            activity_id, student_id, fields, int(rank) if int(rank) >= 0 else None
+        )
         return EnrolOutcome(enrolment, created=outcome == "created")
 
     async def waitlist_head(self, activity_id: str) -> str:
@@ -279,6 +284,22 @@ class CatalogueStore:
         if outcome == "retry":
             return None
         return _text(result[1])
+
+    async def promote_head(
+        self, activity_id: str, head: str, now_ms: int, promoted_event: OutgoingEvent
+    ) -> str:
+        """Move ``head`` from the waitlist to a free seat: 'promoted', 'full' or 'retry'."""
+        result = await self._promote(
+            keys=[
+                keys.activity(activity_id),
+                keys.confirmed(activity_id),
+                keys.waitlist(activity_id),
+                keys.enrolment(activity_id, head),
+                keys.OUTBOX,
+            ],
+            args=[head, now_ms, *_event_args(promoted_event)],
+        )
+        return _text(result[0])
 
     async def list_enrolments(
         self, activity_id: str, after_seq: int, limit: int

@@ -1,4 +1,4 @@
-"""Connections to NatsClient and Redis, opened once per process, closed in order on exit."""
+"""Connections to NATS and Redis, opened once per process, closed in order on exit."""
 
 from __future__ import annotations
 
@@ -27,11 +27,11 @@ class Connections:
 
 
 async def _log_disconnect() -> None:
-    log.warning("NatsClient disconnected; reconnecting")
+    log.warning("NATS disconnected; reconnecting")
 
 
 async def _log_reconnect() -> None:
-    log.info("NatsClient reconnected")
+    log.info("NATS reconnected")
 
 
 async def connect_nats(url: str, name: str) -> NatsClient:
