@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint protos check-protos bench seed clean
+.PHONY: run test lint protos check-protos bench seed clean deploy-check
 
 run: $(STAMP)  ## set up, start the local stack and the services, seed demo data
 	$(BIN)/python -m services
@@ -12,12 +12,16 @@ run: $(STAMP)  ## set up, start the local stack and the services, seed demo data
 test: $(STAMP)  ## set up and run the test suite against real nats-server and redis-server
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)  ## style, types, proto lint and generated-code freshness
+lint: $(STAMP)  ## style, types, proto lint, generated-code freshness, deploy files
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/buf lint protos
 	$(BIN)/python scripts/gen_protos.py --check
+	$(MAKE) deploy-check
+
+deploy-check:  ## static checks of docker-compose.yml and deploy/Dockerfile (no Docker engine needed)
+	PYTHON=$(PYTHON) bash scripts/check_deploy.sh
 
 protos: $(STAMP)  ## regenerate socialerasmus/ from protos/
 	$(BIN)/python scripts/gen_protos.py
@@ -35,5 +39,5 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-clean:  ## remove the virtualenv and local data
-	rm -rf $(VENV) .local
+clean:  ## remove the virtualenvs and local data
+	rm -rf $(VENV) .venv-deploy .local

@@ -23,11 +23,17 @@ def generate(out: Path) -> None:
     bin_dir = Path(sys.executable).parent
     sources = sorted(str(p.relative_to(PROTOS)) for p in (PROTOS / PACKAGE).rglob("*.proto"))
     command = [
-        sys.executable, "-m", "grpc_tools.protoc", f"-I{PROTOS}",
-        f"--python_out={out}", f"--grpc_python_out={out}",
+        sys.executable,
+        "-m",
+        "grpc_tools.protoc",
+        f"-I{PROTOS}",
+        f"--python_out={out}",
+        f"--grpc_python_out={out}",
         f"--plugin=protoc-gen-mypy={bin_dir / 'protoc-gen-mypy'}",
         f"--plugin=protoc-gen-mypy_grpc={bin_dir / 'protoc-gen-mypy_grpc'}",
-        f"--mypy_out={out}", f"--mypy_grpc_out={out}", *sources,
+        f"--mypy_out={out}",
+        f"--mypy_grpc_out={out}",
+        *sources,
     ]
     subprocess.run(command, check=True)
     package = out / PACKAGE
