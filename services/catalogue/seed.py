@@ -7,23 +7,27 @@ sections, and publishes them. Re-running is safe: every create carries the reque
 Environment:
     SE_CATALOGUE_ADDRESS: the catalogue's gRPC address, ``127.0.0.1:50051`` by default.
     SE_TOKEN: bearer token of an operator or ESN platform (coordinators may only create
-        activities of their own section). Required.
+        activities of their own section). Defaults to the local stack's dev operator token.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import grpc
 
 from services.catalogue.demo_data import demo_activities
 from services.catalogue.sections import load_sections
+from services.runtime.config import project_root
+from services.runtime.devtokens import dev_tokens_path
 from services.runtime.status import field_violations
 from socialerasmus.catalogue.v1 import catalogue_pb2, catalogue_pb2_grpc
 
@@ -214,13 +218,23 @@ async def _run(address: str, token: str, count: int, force: bool) -> SeedOutcome
         return await seed(channel, token, count, date.today(), force=force)
 
 
+def local_operator_token() -> str:
+    """The local stack's dev operator token, when ``make run`` has created one."""
+    local_dir = Path(os.environ.get("SE_LOCAL_DIR") or project_root() / ".local")
+    path = dev_tokens_path(local_dir)
+    if not path.exists():
+        return ""
+    tokens: dict[str, str] = json.loads(path.read_text())
+    return tokens.get("operator", "")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    token = os.environ.get("SE_TOKEN", "").strip()
+    token = os.environ.get("SE_TOKEN", "").strip() or local_operator_token()
     if not token:
         print(
             "error: SE_TOKEN is not set. Set it to an operator or platform token; the local "
-            "stack prints its dev tokens on start.",
+            "stack (make run) writes its dev tokens to .local/dev-tokens.json.",
             file=sys.stderr,
         )
         return 1
