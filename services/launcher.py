@@ -36,6 +36,18 @@ class ServiceProcess:
 
 
 SERVICES = (ServiceProcess("catalogue", "services.catalogue", 50051),)
+
+
+def configured(services: tuple[ServiceProcess, ...], env: dict[str, str]) -> list[ServiceProcess]:
+    """The services with the ports their ``SE_<NAME>_LISTEN`` variables ask for."""
+    chosen = []
+    for service in services:
+        listen = env.get(f"SE_{service.name.upper()}_LISTEN", "")
+        port = int(listen.rpartition(":")[2]) if listen else service.port
+        chosen.append(ServiceProcess(service.name, service.module, port))
+    return chosen
+
+
 DEMO_ACTIVITIES = 300
 
 
@@ -76,9 +88,15 @@ def stop_processes(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
-def summary(local_dir: Path, tokens: dict[str, str], seeded: int, stack: LocalStack | None) -> str:
+def summary(
+    services: list[ServiceProcess],
+    local_dir: Path,
+    tokens: dict[str, str],
+    seeded: int,
+    stack: LocalStack | None,
+) -> str:
     lines = ["", "SocialErasmus Match is running:"]
-    for service in SERVICES:
+    for service in services:
         lines.append(
             f"  {service.name:<10} grpc://{service.address}  (logs: .local/logs/{service.name}.log)"
         )
@@ -96,10 +114,10 @@ def summary(local_dir: Path, tokens: dict[str, str], seeded: int, stack: LocalSt
         *(f"  {role:<12} {token}" for role, token in tokens.items()),
         "",
         "Try:",
-        "  .venv/bin/python -m services.runtime.healthcheck 127.0.0.1:50051",
+        f"  .venv/bin/python -m services.runtime.healthcheck {services[0].address}",
         f"  grpcurl -plaintext -H 'authorization: Bearer {tokens['student']}' \\",
         '    -d \'{"filter": {"country_codes": ["es"]}, "page_size": 3}\' \\',
-        "    127.0.0.1:50051 socialerasmus.catalogue.v1.CatalogueService/ListActivities",
+        f"    {services[0].address} socialerasmus.catalogue.v1.CatalogueService/ListActivities",
         "",
         "Ctrl-C stops everything; data stays in .local/ for the next run.",
     ]
@@ -120,23 +138,24 @@ async def run() -> int:
     tokens_file = Path(env.get("SE_TOKENS_FILE") or local_dir / "tokens.json")
     tokens = ensure_dev_tokens(local_dir, tokens_file)
     env["SE_TOKENS_FILE"] = str(tokens_file)
-    processes = [start_service(s, env, local_dir / "logs") for s in SERVICES]
+    services = configured(SERVICES, env)
+    processes = [start_service(s, env, local_dir / "logs") for s in services]
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
-        for service in SERVICES:
+        for service in services:
             if not await wait_until_serving(service.address):
                 print(f"{service.name} did not start; see .local/logs/{service.name}.log")
                 return 1
-        async with grpc.aio.insecure_channel(SERVICES[0].address) as channel:
+        async with grpc.aio.insecure_channel(services[0].address) as channel:
             seeded = await seed_catalogue(
                 channel, tokens["operator"], DEMO_ACTIVITIES, datetime.now(UTC).date()
             )
-        print(summary(local_dir, tokens, seeded, stack), flush=True)
+        print(summary(services, local_dir, tokens, seeded, stack), flush=True)
         while not stop.is_set():
-            for service, process in zip(SERVICES, processes, strict=True):
+            for service, process in zip(services, processes, strict=True):
                 if process.poll() is not None:
                     print(f"{service.name} exited with {process.returncode}; see its log")
                     return 1

@@ -1,0 +1,56 @@
+"""The run command end to end: services as processes, demo data seeded once, clean stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from services.runtime.localstack import free_port
+from tests.conftest import Stack
+
+
+def run_until_ready(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "services"], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        text = log.read_text()
+        if "Ctrl-C stops everything" in text or process.poll() is not None:
+            return process, text
+        time.sleep(0.2)
+    process.kill()
+    raise AssertionError(f"the run command did not get ready:\n{log.read_text()}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> int:
+    process.send_signal(signal.SIGINT)
+    return process.wait(30)
+
+
+def test_run_command_seeds_an_empty_catalogue_once_and_stops_cleanly(
+    clean_stack: Stack, tmp_path: Path
+) -> None:
+    """First run seeds demo data and prints tokens; the second keeps it; Ctrl-C exits 0."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "SE_NATS_URL": clean_stack.nats_url,
+        "SE_REDIS_URL": clean_stack.redis_url,
+        "SE_LOCAL_DIR": str(tmp_path),
+        "SE_CATALOGUE_LISTEN": f"127.0.0.1:{port}",
+    }
+    process, first = run_until_ready(env, tmp_path / "first.log")
+    assert "300 activities seeded now" in first, first
+    assert f"catalogue  grpc://127.0.0.1:{port}" in first
+    assert (tmp_path / "dev-tokens.json").exists()
+    assert stop(process) == 0
+
+    process, second = run_until_ready(env, tmp_path / "second.log")
+    assert "kept from an earlier run" in second, second
+    assert stop(process) == 0
