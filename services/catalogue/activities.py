@@ -59,6 +59,11 @@ def _require_future(details: ActivityDetails, now: datetime, action: str) -> Non
         raise FailedPrecondition(f"cannot {action} an activity that has already started")
 
 
+def is_public(activity: Activity) -> bool:
+    """Published once: students may see it, even cancelled. Never published: private."""
+    return activity.HasField("published_at")
+
+
 def updated(activity: Activity, details: ActivityDetails, now: datetime) -> Activity:
     """Replace the details of a draft or published activity."""
     _require_state(activity, (DRAFT, PUBLISHED), "update")
@@ -74,6 +79,7 @@ def published(activity: Activity, now: datetime) -> Activity:
     _require_future(activity.details, now, "publish")
     changed = _next(activity, now)
     changed.state = PUBLISHED
+    changed.published_at.CopyFrom(_stamp(now))
     return changed
 
 

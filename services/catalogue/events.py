@@ -6,9 +6,7 @@ notify (enrolment.* for confirmations and reminders, activity.* for changes).
 
 from __future__ import annotations
 
-from google.protobuf.message import Message
-
-from services.runtime.events import OutgoingEvent, new_event_id, timestamp_now
+from services.runtime.events import OutgoingEvent, event_of, new_event_id, timestamp_now
 from socialerasmus.catalogue.v1 import events_pb2
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, Enrolment, EnrolmentStatus
 
@@ -22,17 +20,8 @@ ENROLMENT_CANCELLED = "se.catalogue.enrolment.cancelled"
 ENROLMENT_PROMOTED = "se.catalogue.enrolment.promoted"
 
 
-def _event(subject: str, message: Message) -> OutgoingEvent:
-    return OutgoingEvent(
-        subject=subject,
-        event_id=getattr(message, "event_id"),  # noqa: B009  every event message has one
-        payload=message.SerializeToString(),
-        message_type=message.DESCRIPTOR.full_name,
-    )
-
-
 def activity_published(activity: Activity) -> OutgoingEvent:
-    return _event(
+    return event_of(
         ACTIVITY_PUBLISHED,
         events_pb2.ActivityPublished(
             event_id=new_event_id(), occurred_at=timestamp_now(), activity=activity
@@ -41,7 +30,7 @@ def activity_published(activity: Activity) -> OutgoingEvent:
 
 
 def activity_updated(activity: Activity, changed_fields: list[str]) -> OutgoingEvent:
-    return _event(
+    return event_of(
         ACTIVITY_UPDATED,
         events_pb2.ActivityUpdated(
             event_id=new_event_id(),
@@ -53,7 +42,7 @@ def activity_updated(activity: Activity, changed_fields: list[str]) -> OutgoingE
 
 
 def activity_cancelled(activity: Activity) -> OutgoingEvent:
-    return _event(
+    return event_of(
         ACTIVITY_CANCELLED,
         events_pb2.ActivityCancelled(
             event_id=new_event_id(),
@@ -65,7 +54,7 @@ def activity_cancelled(activity: Activity) -> OutgoingEvent:
 
 
 def activity_completed(activity: Activity) -> OutgoingEvent:
-    return _event(
+    return event_of(
         ACTIVITY_COMPLETED,
         events_pb2.ActivityCompleted(
             event_id=new_event_id(), occurred_at=timestamp_now(), activity=activity
@@ -74,7 +63,7 @@ def activity_completed(activity: Activity) -> OutgoingEvent:
 
 
 def enrolment_confirmed(enrolment: Enrolment) -> OutgoingEvent:
-    return _event(
+    return event_of(
         ENROLMENT_CONFIRMED,
         events_pb2.EnrolmentConfirmed(
             event_id=new_event_id(), occurred_at=timestamp_now(), enrolment=enrolment
@@ -83,7 +72,7 @@ def enrolment_confirmed(enrolment: Enrolment) -> OutgoingEvent:
 
 
 def enrolment_waitlisted(enrolment: Enrolment) -> OutgoingEvent:
-    return _event(
+    return event_of(
         ENROLMENT_WAITLISTED,
         events_pb2.EnrolmentWaitlisted(
             event_id=new_event_id(), occurred_at=timestamp_now(), enrolment=enrolment
@@ -92,7 +81,7 @@ def enrolment_waitlisted(enrolment: Enrolment) -> OutgoingEvent:
 
 
 def enrolment_cancelled(enrolment: Enrolment, previous: EnrolmentStatus.ValueType) -> OutgoingEvent:
-    return _event(
+    return event_of(
         ENROLMENT_CANCELLED,
         events_pb2.EnrolmentCancelled(
             event_id=new_event_id(),
@@ -104,7 +93,7 @@ def enrolment_cancelled(enrolment: Enrolment, previous: EnrolmentStatus.ValueTyp
 
 
 def enrolment_promoted(enrolment: Enrolment) -> OutgoingEvent:
-    return _event(
+    return event_of(
         ENROLMENT_PROMOTED,
         events_pb2.EnrolmentPromoted(
             event_id=new_event_id(), occurred_at=timestamp_now(), enrolment=enrolment

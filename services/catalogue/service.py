@@ -85,8 +85,8 @@ class CatalogueService:
 
     async def _visible(self, principal: Principal, activity_id: str) -> Activity:
         activity = await self.store.require(activity_id)
-        if activity.state == activities.DRAFT and not self._manages(principal, activity):
-            raise NotFound(f"activity {activity_id} not found")  # drafts are private
+        if not activities.is_public(activity) and not self._manages(principal, activity):
+            raise NotFound(f"activity {activity_id} not found")  # never published: private
         return activity
 
     # Activities -----------------------------------------------------------------------
@@ -220,7 +220,7 @@ class CatalogueService:
                 last_key = key
                 if activity is None or not matcher.matches(activity):
                     continue
-                if activity.state == activities.DRAFT and not self._manages(principal, activity):
+                if not activities.is_public(activity) and not self._manages(principal, activity):
                     continue
                 found.append(activity)
                 if len(found) == size:

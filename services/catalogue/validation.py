@@ -4,6 +4,9 @@ Every check reports through :class:`Violations`, so a request with several probl
 them back in one ``InvalidArgument``, each under its field path (``details.causes[2]``,
 ``details.location.coordinates.latitude``). Time-dependent rules ("starts in the future") are not
 here: they belong to publishing and enrolment, which know the current time.
+
+The small checks (``check_text``, ``check_repeated``, ...) are public because the matching
+service validates profiles with them too.
 """
 
 from __future__ import annotations
@@ -33,7 +36,23 @@ from socialerasmus.catalogue.v1.catalogue_pb2 import (
 from socialerasmus.common.v1.common_pb2 import Cause, GeoPoint
 
 __all__ = [
+    "COUNTRY_DESCRIPTION",
+    "LANGUAGE_DESCRIPTION",
+    "SECTION_DESCRIPTION",
+    "WEEK_DESCRIPTION",
     "changed_fields",
+    "check_enum",
+    "check_geo_point",
+    "check_pattern",
+    "check_repeated",
+    "check_text",
+    "check_timestamp",
+    "enum_item",
+    "is_time_zone",
+    "known_numbers",
+    "pattern_item",
+    "skill_item",
+    "total_nanos",
     "validate_activity_details",
     "validate_activity_filter",
     "validate_activity_id",
@@ -45,16 +64,16 @@ __all__ = [
 T = TypeVar("T")
 
 
-def _known_numbers(descriptor: EnumDescriptor, *, allow_zero: bool = False) -> frozenset[int]:
+def known_numbers(descriptor: EnumDescriptor, *, allow_zero: bool = False) -> frozenset[int]:
     """Numbers of an enum's declared values; proto3 enums are open, so others can arrive."""
     return frozenset(v.number for v in descriptor.values if allow_zero or v.number != 0)
 
 
-_ACTIVITY_TYPES = _known_numbers(ActivityType.DESCRIPTOR)
-_CAUSES = _known_numbers(Cause.DESCRIPTOR)
-_OBJECTIVES = _known_numbers(Objective.DESCRIPTOR)
-_STATES = _known_numbers(ActivityState.DESCRIPTOR)
-_ONLINE_FILTERS = _known_numbers(OnlineFilter.DESCRIPTOR, allow_zero=True)
+_ACTIVITY_TYPES = known_numbers(ActivityType.DESCRIPTOR)
+_CAUSES = known_numbers(Cause.DESCRIPTOR)
+_OBJECTIVES = known_numbers(Objective.DESCRIPTOR)
+_STATES = known_numbers(ActivityState.DESCRIPTOR)
+_ONLINE_FILTERS = known_numbers(OnlineFilter.DESCRIPTOR, allow_zero=True)
 
 # Entries of the system time zone database that are not places: "localtime" is the host's zone,
 # "posixrules" a compiler default and "Factory" a placeholder meaning "zone not configured".
@@ -75,7 +94,7 @@ def _time_zones() -> frozenset[str]:
     return frozenset(available_timezones()) - _NON_PLACE_ZONES
 
 
-def _is_time_zone(name: str) -> bool:
+def is_time_zone(name: str) -> bool:
     return name in _time_zones()
 
 
@@ -92,7 +111,7 @@ def _has_forbidden_chars(value: str, *, multiline: bool) -> bool:
     return False
 
 
-def _check_text(
+def check_text(
     v: Violations,
     field: str,
     value: str,
@@ -125,7 +144,7 @@ def _check_text(
     return True
 
 
-def _check_pattern(
+def check_pattern(
     v: Violations,
     field: str,
     value: str,
@@ -145,7 +164,7 @@ def _check_pattern(
     return True
 
 
-def _check_enum(
+def check_enum(
     v: Violations, field: str, value: int, known: frozenset[int], *, allow_unspecified: bool
 ) -> bool:
     if value == 0 and not allow_unspecified:
@@ -157,14 +176,14 @@ def _check_enum(
     return True
 
 
-def _pattern_item(pattern: re.Pattern[str], description: str) -> Callable[[str], str | None]:
+def pattern_item(pattern: re.Pattern[str], description: str) -> Callable[[str], str | None]:
     def check(value: str) -> str | None:
         return None if pattern.fullmatch(value) else f"must be {description}"
 
     return check
 
 
-def _enum_item(known: frozenset[int]) -> Callable[[int], str | None]:
+def enum_item(known: frozenset[int]) -> Callable[[int], str | None]:
     def check(value: int) -> str | None:
         if value == 0:
             return "must not be UNSPECIFIED"
@@ -173,7 +192,7 @@ def _enum_item(known: frozenset[int]) -> Callable[[int], str | None]:
     return check
 
 
-def _check_repeated(
+def check_repeated(
     v: Violations,
     field: str,
     values: Sequence[T],
@@ -209,7 +228,7 @@ def _check_repeated(
     return valid
 
 
-def _check_timestamp(v: Violations, field: str, ts: Timestamp) -> bool:
+def check_timestamp(v: Violations, field: str, ts: Timestamp) -> bool:
     if not limits.TIMESTAMP_MIN_SECONDS <= ts.seconds <= limits.TIMESTAMP_MAX_SECONDS:
         v.add(field, "must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z")
         return False
@@ -219,11 +238,11 @@ def _check_timestamp(v: Violations, field: str, ts: Timestamp) -> bool:
     return True
 
 
-def _total_nanos(ts: Timestamp) -> int:
+def total_nanos(ts: Timestamp) -> int:
     return ts.seconds * 1_000_000_000 + ts.nanos
 
 
-def _check_geo_point(v: Violations, field: str, point: GeoPoint) -> bool:
+def check_geo_point(v: Violations, field: str, point: GeoPoint) -> bool:
     ok = True
     for name, value, low, high in (
         ("latitude", point.latitude, limits.LATITUDE_MIN, limits.LATITUDE_MAX),
@@ -242,7 +261,7 @@ def _check_geo_point(v: Violations, field: str, point: GeoPoint) -> bool:
     return ok
 
 
-def _skill_item(value: str) -> str | None:
+def skill_item(value: str) -> str | None:
     stripped = value.strip()
     if not stripped:
         return "must not be empty"
@@ -259,13 +278,13 @@ def _sdg_item(value: int) -> str | None:
     return f"must be between {limits.SDG_MIN} and {limits.SDG_MAX}"
 
 
-_SECTION_DESCRIPTION = "an ESN section id such as esn-tirana"
-_COUNTRY_DESCRIPTION = "a lower-case ISO 3166-1 alpha-2 code such as es"
-_LANGUAGE_DESCRIPTION = "a lower-case ISO 639-1 code such as en"
-_WEEK_DESCRIPTION = "a SocialErasmus Week edition such as 2027-spring"
-_section_item = _pattern_item(limits.SECTION_ID_PATTERN, _SECTION_DESCRIPTION)
-_country_item = _pattern_item(limits.COUNTRY_CODE_PATTERN, _COUNTRY_DESCRIPTION)
-_language_item = _pattern_item(limits.LANGUAGE_CODE_PATTERN, _LANGUAGE_DESCRIPTION)
+SECTION_DESCRIPTION = "an ESN section id such as esn-tirana"
+COUNTRY_DESCRIPTION = "a lower-case ISO 3166-1 alpha-2 code such as es"
+LANGUAGE_DESCRIPTION = "a lower-case ISO 639-1 code such as en"
+WEEK_DESCRIPTION = "a SocialErasmus Week edition such as 2027-spring"
+_section_item = pattern_item(limits.SECTION_ID_PATTERN, SECTION_DESCRIPTION)
+_country_item = pattern_item(limits.COUNTRY_CODE_PATTERN, COUNTRY_DESCRIPTION)
+_language_item = pattern_item(limits.LANGUAGE_CODE_PATTERN, LANGUAGE_DESCRIPTION)
 
 
 # --- Activity details -------------------------------------------------------------------------
@@ -276,7 +295,7 @@ def validate_activity_details(details: ActivityDetails, field_prefix: str = "det
     v = Violations()
     p = field_prefix
 
-    _check_text(
+    check_text(
         v,
         f"{p}.title",
         details.title,
@@ -284,7 +303,7 @@ def validate_activity_details(details: ActivityDetails, field_prefix: str = "det
         min_chars=limits.TITLE_MIN_CHARS,
         max_chars=limits.TITLE_MAX_CHARS,
     )
-    _check_text(
+    check_text(
         v,
         f"{p}.description",
         details.description,
@@ -292,30 +311,30 @@ def validate_activity_details(details: ActivityDetails, field_prefix: str = "det
         max_chars=limits.DESCRIPTION_MAX_CHARS,
         multiline=True,
     )
-    _check_text(v, f"{p}.goal", details.goal, max_chars=limits.GOAL_MAX_CHARS, multiline=True)
-    _check_enum(v, f"{p}.type", details.type, _ACTIVITY_TYPES, allow_unspecified=False)
-    _check_repeated(
+    check_text(v, f"{p}.goal", details.goal, max_chars=limits.GOAL_MAX_CHARS, multiline=True)
+    check_enum(v, f"{p}.type", details.type, _ACTIVITY_TYPES, allow_unspecified=False)
+    check_repeated(
         v,
         f"{p}.causes",
         details.causes,
-        _enum_item(_CAUSES),
+        enum_item(_CAUSES),
         min_count=limits.CAUSES_MIN,
         max_count=limits.CAUSES_MAX,
     )
-    _check_repeated(v, f"{p}.sdgs", details.sdgs, _sdg_item, max_count=limits.SDGS_MAX)
-    _check_repeated(
+    check_repeated(v, f"{p}.sdgs", details.sdgs, _sdg_item, max_count=limits.SDGS_MAX)
+    check_repeated(
         v,
         f"{p}.objectives",
         details.objectives,
-        _enum_item(_OBJECTIVES),
+        enum_item(_OBJECTIVES),
         max_count=limits.OBJECTIVES_MAX,
     )
-    _check_pattern(
+    check_pattern(
         v,
         f"{p}.section_id",
         details.section_id,
         limits.SECTION_ID_PATTERN,
-        _SECTION_DESCRIPTION,
+        SECTION_DESCRIPTION,
         required=True,
     )
 
@@ -325,7 +344,7 @@ def validate_activity_details(details: ActivityDetails, field_prefix: str = "det
             return "is the organising section itself"
         return problem
 
-    _check_repeated(
+    check_repeated(
         v,
         f"{p}.co_organiser_section_ids",
         details.co_organiser_section_ids,
@@ -335,7 +354,7 @@ def validate_activity_details(details: ActivityDetails, field_prefix: str = "det
     _check_times(v, details, p)
     if not details.time_zone:
         v.add(f"{p}.time_zone", "required")
-    elif not _is_time_zone(details.time_zone):
+    elif not is_time_zone(details.time_zone):
         v.add(f"{p}.time_zone", "must be an IANA time zone such as Europe/Madrid")
     _check_location(v, details, p)
     if not limits.CAPACITY_MIN <= details.capacity <= limits.CAPACITY_MAX:
@@ -345,7 +364,7 @@ def validate_activity_details(details: ActivityDetails, field_prefix: str = "det
             if details.capacity == 0
             else f"must be between {limits.CAPACITY_MIN} and {limits.CAPACITY_MAX}",
         )
-    _check_repeated(
+    check_repeated(
         v,
         f"{p}.languages",
         details.languages,
@@ -353,27 +372,27 @@ def validate_activity_details(details: ActivityDetails, field_prefix: str = "det
         min_count=limits.LANGUAGES_MIN,
         max_count=limits.LANGUAGES_MAX,
     )
-    _check_repeated(
+    check_repeated(
         v,
         f"{p}.skills_wanted",
         details.skills_wanted,
-        _skill_item,
+        skill_item,
         max_count=limits.SKILLS_MAX,
         key=lambda skill: skill.strip().casefold(),
     )
-    _check_text(
+    check_text(
         v,
         f"{p}.accessibility_notes",
         details.accessibility_notes,
         max_chars=limits.ACCESSIBILITY_NOTES_MAX_CHARS,
         multiline=True,
     )
-    _check_pattern(
+    check_pattern(
         v,
         f"{p}.week_edition",
         details.week_edition,
         limits.WEEK_EDITION_PATTERN,
-        _WEEK_DESCRIPTION,
+        WEEK_DESCRIPTION,
         required=False,
     )
     v.raise_if_any()
@@ -384,14 +403,14 @@ def _check_times(v: Violations, details: ActivityDetails, p: str) -> None:
     if not details.HasField("starts_at"):
         v.add(f"{p}.starts_at", "required")
     else:
-        starts_ok = _check_timestamp(v, f"{p}.starts_at", details.starts_at)
+        starts_ok = check_timestamp(v, f"{p}.starts_at", details.starts_at)
     if not details.HasField("ends_at"):
         v.add(f"{p}.ends_at", "required")
     else:
-        ends_ok = _check_timestamp(v, f"{p}.ends_at", details.ends_at)
+        ends_ok = check_timestamp(v, f"{p}.ends_at", details.ends_at)
     if not (starts_ok and ends_ok):
         return
-    duration = _total_nanos(details.ends_at) - _total_nanos(details.starts_at)
+    duration = total_nanos(details.ends_at) - total_nanos(details.starts_at)
     max_nanos = limits.MAX_DURATION.days * 86_400 * 1_000_000_000
     if duration <= 0:
         v.add(f"{p}.ends_at", "must be after starts_at")
@@ -406,20 +425,20 @@ def _check_location(v: Violations, details: ActivityDetails, p: str) -> None:
         return
     location = details.location
     physical = not location.online
-    _check_text(
+    check_text(
         v, f"{field}.city", location.city, required=physical, max_chars=limits.CITY_MAX_CHARS
     )
-    _check_pattern(
+    check_pattern(
         v,
         f"{field}.country_code",
         location.country_code,
         limits.COUNTRY_CODE_PATTERN,
-        _COUNTRY_DESCRIPTION,
+        COUNTRY_DESCRIPTION,
         required=physical,
     )
-    _check_text(v, f"{field}.venue", location.venue, max_chars=limits.VENUE_MAX_CHARS)
+    check_text(v, f"{field}.venue", location.venue, max_chars=limits.VENUE_MAX_CHARS)
     if location.HasField("coordinates"):
-        _check_geo_point(v, f"{field}.coordinates", location.coordinates)
+        check_geo_point(v, f"{field}.coordinates", location.coordinates)
     elif physical:
         v.add(f"{field}.coordinates", "required for an activity that is not online")
 
@@ -448,7 +467,7 @@ def validate_student_id(value: str, field: str) -> None:
 def validate_reason(value: str, field: str, *, required: bool = True) -> None:
     """A cancellation reason shown to students: multi-line text of at most 500 characters."""
     v = Violations()
-    _check_text(
+    check_text(
         v, field, value, required=required, max_chars=limits.REASON_MAX_CHARS, multiline=True
     )
     v.raise_if_any()
@@ -472,10 +491,10 @@ def validate_activity_filter(f: ActivityFilter, field_prefix: str = "filter") ->
     v = Violations()
     p = field_prefix
     max_values = limits.FILTER_MAX_VALUES
-    _check_repeated(
+    check_repeated(
         v, f"{p}.section_ids", f.section_ids, _section_item, max_count=max_values, distinct=False
     )
-    _check_repeated(
+    check_repeated(
         v,
         f"{p}.country_codes",
         f.country_codes,
@@ -484,34 +503,34 @@ def validate_activity_filter(f: ActivityFilter, field_prefix: str = "filter") ->
         distinct=False,
     )
     _check_near(v, f, p)
-    _check_repeated(
-        v, f"{p}.causes", f.causes, _enum_item(_CAUSES), max_count=max_values, distinct=False
+    check_repeated(
+        v, f"{p}.causes", f.causes, enum_item(_CAUSES), max_count=max_values, distinct=False
     )
-    _check_repeated(v, f"{p}.sdgs", f.sdgs, _sdg_item, max_count=max_values, distinct=False)
-    _check_repeated(
+    check_repeated(v, f"{p}.sdgs", f.sdgs, _sdg_item, max_count=max_values, distinct=False)
+    check_repeated(
         v, f"{p}.languages", f.languages, _language_item, max_count=max_values, distinct=False
     )
-    after_ok = f.HasField("starts_after") and _check_timestamp(
+    after_ok = f.HasField("starts_after") and check_timestamp(
         v, f"{p}.starts_after", f.starts_after
     )
-    before_ok = f.HasField("starts_before") and _check_timestamp(
+    before_ok = f.HasField("starts_before") and check_timestamp(
         v, f"{p}.starts_before", f.starts_before
     )
-    if after_ok and before_ok and _total_nanos(f.starts_before) <= _total_nanos(f.starts_after):
+    if after_ok and before_ok and total_nanos(f.starts_before) <= total_nanos(f.starts_after):
         v.add(f"{p}.starts_before", "must be after starts_after")
-    _check_pattern(
+    check_pattern(
         v,
         f"{p}.week_edition",
         f.week_edition,
         limits.WEEK_EDITION_PATTERN,
-        _WEEK_DESCRIPTION,
+        WEEK_DESCRIPTION,
         required=False,
     )
-    _check_repeated(
-        v, f"{p}.states", f.states, _enum_item(_STATES), max_count=max_values, distinct=False
+    check_repeated(
+        v, f"{p}.states", f.states, enum_item(_STATES), max_count=max_values, distinct=False
     )
-    _check_enum(v, f"{p}.online", f.online, _ONLINE_FILTERS, allow_unspecified=True)
-    _check_text(v, f"{p}.text_query", f.text_query, max_chars=limits.TEXT_QUERY_MAX_CHARS)
+    check_enum(v, f"{p}.online", f.online, _ONLINE_FILTERS, allow_unspecified=True)
+    check_text(v, f"{p}.text_query", f.text_query, max_chars=limits.TEXT_QUERY_MAX_CHARS)
     v.raise_if_any()
 
 
@@ -519,7 +538,7 @@ def _check_near(v: Violations, f: ActivityFilter, p: str) -> None:
     has_near = f.HasField("near")
     radius = f.radius_km
     if has_near:
-        _check_geo_point(v, f"{p}.near", f.near)
+        check_geo_point(v, f"{p}.near", f.near)
     if not math.isfinite(radius):
         v.add(f"{p}.radius_km", "must be a finite number")
     elif radius == 0:

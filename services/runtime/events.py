@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from ulid import ULID
 
@@ -37,3 +38,13 @@ class OutgoingEvent:
             "Content-Type": CONTENT_TYPE,
             "Se-Event-Type": self.message_type,
         }
+
+
+def event_of(subject: str, message: Message) -> OutgoingEvent:
+    """Wrap an event message (which carries ``event_id``) for the outbox."""
+    return OutgoingEvent(
+        subject=subject,
+        event_id=getattr(message, "event_id"),  # noqa: B009  every event message has one
+        payload=message.SerializeToString(),
+        message_type=message.DESCRIPTOR.full_name,
+    )

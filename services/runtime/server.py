@@ -87,6 +87,11 @@ async def serve(
     finally:
         await health_servicer.enter_graceful_shutdown()
         stop.set()
+        # Loops notice the stop within their poll interval; a loop blocked on I/O is
+        # cancelled, which is safe: unacknowledged work is redelivered or reclaimed.
+        _, blocked = await asyncio.wait(tasks, timeout=0.1) if tasks else (set(), set())
+        for task in blocked:
+            task.cancel()
         results = await asyncio.gather(*tasks, return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):

@@ -104,3 +104,27 @@ async def test_invalid_details_name_the_field_and_store_nothing(catalogue: Catal
         metadata=COORDINATOR,
     )
     assert list(listed.activities) == []
+
+
+async def test_a_draft_cancelled_before_publishing_stays_private(catalogue: Catalogue) -> None:
+    """Only managers see an activity that was never published, even once cancelled."""
+    activity = await create(catalogue)
+    await catalogue.stub.CancelActivity(
+        pb.CancelActivityRequest(activity_id=activity.id, reason="Plans changed"),
+        metadata=COORDINATOR,
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as hidden:
+        await catalogue.stub.GetActivity(
+            pb.GetActivityRequest(activity_id=activity.id), metadata=bearer("student")
+        )
+    assert hidden.value.code() == grpc.StatusCode.NOT_FOUND
+    listed = await catalogue.stub.ListActivities(
+        pb.ListActivitiesRequest(filter=pb.ActivityFilter(states=[pb.ACTIVITY_STATE_CANCELLED])),
+        metadata=bearer("student"),
+    )
+    assert list(listed.activities) == []
+    seen = await catalogue.stub.GetActivity(
+        pb.GetActivityRequest(activity_id=activity.id), metadata=COORDINATOR
+    )
+    assert seen.activity.state == pb.ACTIVITY_STATE_CANCELLED
+    assert not seen.activity.HasField("published_at")

@@ -244,6 +244,7 @@ class Activity(_message.Message):
     CANCELLATION_REASON_FIELD_NUMBER: _builtins.int
     CREATED_AT_FIELD_NUMBER: _builtins.int
     UPDATED_AT_FIELD_NUMBER: _builtins.int
+    PUBLISHED_AT_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     state: Global___ActivityState.ValueType
     version: _builtins.int
@@ -257,6 +258,10 @@ class Activity(_message.Message):
     def created_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def updated_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def published_at(self) -> _timestamp_pb2.Timestamp:
+        """Set once published; activities never published stay private to their managers."""
+
     def __init__(
         self,
         *,
@@ -269,10 +274,11 @@ class Activity(_message.Message):
         cancellation_reason: _builtins.str = ...,
         created_at: _timestamp_pb2.Timestamp | None = ...,
         updated_at: _timestamp_pb2.Timestamp | None = ...,
+        published_at: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "details", b"details", "updated_at", b"updated_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "details", b"details", "published_at", b"published_at", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["cancellation_reason", b"cancellation_reason", "created_at", b"created_at", "details", b"details", "id", b"id", "seats_left", b"seats_left", "state", b"state", "updated_at", b"updated_at", "version", b"version", "waitlist_length", b"waitlist_length"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cancellation_reason", b"cancellation_reason", "created_at", b"created_at", "details", b"details", "id", b"id", "published_at", b"published_at", "seats_left", b"seats_left", "state", b"state", "updated_at", b"updated_at", "version", b"version", "waitlist_length", b"waitlist_length"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
