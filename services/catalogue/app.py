@@ -17,7 +17,7 @@ DEFAULT_PORT = 50051
 SERVICE_NAME = catalogue_pb2.DESCRIPTOR.services_by_name["CatalogueService"].full_name
 
 
-def catalogue_parts(connections: Connections, settings: RuntimeSettings) -> ServiceParts:
+async def catalogue_parts(connections: Connections, settings: RuntimeSettings) -> ServiceParts:
     service = CatalogueService(CatalogueStore(connections.redis))
     api = CatalogueApi(service)
     relay = OutboxRelay(connections.redis, connections.js, keys.OUTBOX, settings.instance)

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from services.runtime.auth import TokenRegistry
 from services.runtime.config import RuntimeSettings, SettingsError
@@ -17,7 +17,8 @@ from services.runtime.server import ServiceParts, serve
 
 log = logging.getLogger(__name__)
 
-PartsFactory = Callable[[Connections, RuntimeSettings], ServiceParts]
+PartsFactory = Callable[[Connections, RuntimeSettings], Awaitable[ServiceParts]]
+"""Builds a service's parts; may wait for what must be ready before serving."""
 
 
 def stop_on_signals() -> asyncio.Event:
@@ -36,7 +37,7 @@ async def serve_until_stopped(settings: RuntimeSettings, build: PartsFactory) ->
     tokens = TokenRegistry.from_file(settings.tokens_file)
     log.info("starting", extra={"settings": settings.describe()})
     async with connected(settings) as connections:
-        parts = build(connections, settings)
+        parts = await build(connections, settings)
         async with serve(settings.listen, tokens, parts, settings.grace_seconds):
             await stop.wait()
             log.info("stopping")

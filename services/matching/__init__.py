@@ -1,0 +1,1 @@
+"""The matching service: profiles, recommendations, reverse matching, Week allocation."""

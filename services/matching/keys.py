@@ -1,0 +1,54 @@
+"""Every Redis key the matching service owns (prefix ``matching:``), in one place."""
+
+from __future__ import annotations
+
+PREFIX = "matching"
+OUTBOX = f"{PREFIX}:outbox"
+FEEDBACK_LOG = f"{PREFIX}:feedback"
+"""Every feedback event, for learning the weights and offline evaluation."""
+
+
+def profile(student_id: str) -> str:
+    return f"{PREFIX}:profile:{student_id}"
+
+
+def section_students(section_id: str) -> str:
+    """Students hosted by a section who opted in to suggestions (reverse matching)."""
+    return f"{PREFIX}:section:{section_id}:students"
+
+
+def week_students(edition: str) -> str:
+    return f"{PREFIX}:week:{edition}:students"
+
+
+def excluded(student_id: str) -> str:
+    """Activities never to suggest again to the student: enrolled or dismissed."""
+    return f"{PREFIX}:excluded:{student_id}"
+
+
+def suggested(student_id: str) -> str:
+    """Activities already suggested to the student by reverse matching."""
+    return f"{PREFIX}:suggested:{student_id}"
+
+
+def weekly_budget(student_id: str, iso_week: str) -> str:
+    return f"{PREFIX}:budget:{student_id}:{iso_week}"
+
+
+def feedback_entries(student_id: str) -> str:
+    """Ids of the student's entries in FEEDBACK_LOG, so erasure can find them."""
+    return f"{PREFIX}:feedback-of:{student_id}"
+
+
+def allocation(allocation_id: str) -> str:
+    return f"{PREFIX}:allocation:{allocation_id}"
+
+
+def student_keys(student_id: str) -> list[str]:
+    """Keys holding only this student's data."""
+    return [
+        profile(student_id),
+        excluded(student_id),
+        suggested(student_id),
+        feedback_entries(student_id),
+    ]

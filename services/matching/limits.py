@@ -1,0 +1,64 @@
+"""Every limit the matching service enforces, in one place.
+
+Lengths count Unicode code points, as in the catalogue. Formats shared with the catalogue (student,
+section and activity ids, language and country codes, Week editions) are not repeated here: they
+live in :mod:`services.catalogue.limits`, and the limits below that mirror an activity field are
+taken from there, so a profile and the activities it is matched with are always checked alike.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Final
+
+from services.catalogue import limits as catalogue
+
+# --- Volunteer profile ------------------------------------------------------------------------
+
+# Distinct ISO 639-1 codes, as on an activity.
+LANGUAGES_MIN: Final = catalogue.LANGUAGES_MIN  # 1
+LANGUAGES_MAX: Final = catalogue.LANGUAGES_MAX  # 10
+
+# Distinct causes: ESN has six, so at most six interests. None at all is fine (cold start).
+INTERESTS_MAX: Final = catalogue.CAUSES_MAX  # 6
+INTEREST_WEIGHT_MIN: Final = 0.0  # not interested
+INTEREST_WEIGHT_MAX: Final = 1.0  # very interested
+
+# Matched against an activity's skills_wanted, so both sides share the same bounds.
+SKILLS_MAX: Final = catalogue.SKILLS_MAX  # 30
+SKILL_MAX_CHARS: Final = catalogue.SKILL_MAX_CHARS  # 60
+
+MOTIVATION_MAX_CHARS: Final = 2000
+
+# Three windows a day, every day of the week.
+AVAILABILITY_SLOTS_MAX: Final = 21
+# Minutes after midnight; 1440 is the end of the day, so a slot may end at midnight.
+MINUTE_MIN: Final = 0
+MINUTE_MAX: Final = 1440
+
+# 0 means online only. 500 km is a long train ride: beyond it, nothing is "local" any more.
+MAX_DISTANCE_KM_MAX: Final = 500.0
+
+# Arrival to departure. An Erasmus+ study mobility lasts at most 12 months; 400 days leaves room
+# for an orientation week before and the exam period after.
+MOBILITY_MAX: Final = timedelta(days=400)
+
+# SocialErasmus Week runs twice a year; four editions cover any mobility period.
+WEEK_EDITIONS_MAX: Final = 4
+
+# --- Requests ---------------------------------------------------------------------------------
+
+# Recommend: "1 to 50; 0 means 10".
+RECOMMEND_K_DEFAULT: Final = 10
+RECOMMEND_K_MAX: Final = 50
+
+# Values in RecommendFilter.causes; duplicates are harmless, as in a catalogue listing filter.
+FILTER_CAUSES_MAX: Final = catalogue.FILTER_MAX_VALUES
+
+# AllocateWeek: "1 to 5; 0 means 1".
+MAX_PLACES_DEFAULT: Final = 1
+MAX_PLACES_MAX: Final = 5
+
+# Feedback rating, only with FEEDBACK_KIND_RATED (0 with every other kind).
+RATING_MIN: Final = 1
+RATING_MAX: Final = 5

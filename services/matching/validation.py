@@ -1,0 +1,364 @@
+"""Validation of matching requests. Pure functions: no I/O, no clock.
+
+Built from the catalogue's checks (:mod:`services.catalogue.validation`), so both services word
+their violations the same way and agree on every shared format (ids, language codes, Week
+editions). Each function reports all problems at once in one ``InvalidArgument``, each under its
+field path (``profile.languages[1].code``, ``profile.weekly_availability[0].end_minute``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from services.catalogue import limits as catalogue_limits
+from services.catalogue.validation import (
+    COUNTRY_DESCRIPTION,
+    LANGUAGE_DESCRIPTION,
+    SECTION_DESCRIPTION,
+    WEEK_DESCRIPTION,
+    check_enum,
+    check_geo_point,
+    check_pattern,
+    check_repeated,
+    check_text,
+    check_timestamp,
+    enum_item,
+    is_time_zone,
+    known_numbers,
+    pattern_item,
+    skill_item,
+    total_nanos,
+)
+from services.matching import limits
+from services.runtime.errors import Violations
+from socialerasmus.common.v1.common_pb2 import Cause
+from socialerasmus.matching.v1.matching_pb2 import (
+    FEEDBACK_KIND_RATED,
+    AllocateWeekRequest,
+    AvailabilitySlot,
+    CauseInterest,
+    Feedback,
+    FeedbackKind,
+    LanguageLevel,
+    LanguageSkill,
+    RecommendFilter,
+    RecommendRequest,
+    VolunteerProfile,
+    Weekday,
+)
+
+__all__ = [
+    "validate_allocate",
+    "validate_feedback",
+    "validate_profile",
+    "validate_recommend",
+]
+
+_CAUSES = known_numbers(Cause.DESCRIPTOR)
+_LEVELS = known_numbers(LanguageLevel.DESCRIPTOR)
+_WEEKDAYS = known_numbers(Weekday.DESCRIPTOR)
+_FEEDBACK_KINDS = known_numbers(FeedbackKind.DESCRIPTOR)
+
+# Worded as services.catalogue.validation.validate_student_id / validate_activity_id word them.
+_STUDENT_ID_DESCRIPTION = "1 to 128 characters of letters, digits and _ . : @ -"
+_ACTIVITY_ID_DESCRIPTION = f"an activity id: a {catalogue_limits.ACTIVITY_ID_LENGTH}-character ULID"
+
+_NANOS_PER_DAY = 86_400 * 1_000_000_000
+
+
+# --- Volunteer profile ------------------------------------------------------------------------
+
+
+def validate_profile(profile: VolunteerProfile, field_prefix: str = "profile") -> None:
+    """Checks every field of ``profile``; raises InvalidArgument listing all violations.
+
+    ``updated_at`` is not checked: it is output only, and the service overwrites it.
+    """
+    v = Violations()
+    p = field_prefix
+
+    _check_student_id(v, f"{p}.student_id", profile.student_id)
+    check_pattern(
+        v,
+        f"{p}.host_section_id",
+        profile.host_section_id,
+        catalogue_limits.SECTION_ID_PATTERN,
+        SECTION_DESCRIPTION,
+        required=True,
+    )
+    check_pattern(
+        v,
+        f"{p}.home_country_code",
+        profile.home_country_code,
+        catalogue_limits.COUNTRY_CODE_PATTERN,
+        COUNTRY_DESCRIPTION,
+        required=False,
+    )
+    _check_languages(v, f"{p}.languages", profile.languages)
+    _check_interests(v, f"{p}.interests", profile.interests)
+    check_repeated(
+        v,
+        f"{p}.skills",
+        profile.skills,
+        skill_item,
+        max_count=limits.SKILLS_MAX,
+        key=lambda skill: skill.strip().casefold(),
+    )
+    check_text(
+        v,
+        f"{p}.motivation",
+        profile.motivation,
+        max_chars=limits.MOTIVATION_MAX_CHARS,
+        multiline=True,
+    )
+    _check_mobility(v, profile, p)
+    _check_availability(v, f"{p}.weekly_availability", profile.weekly_availability)
+    _check_max_distance(v, f"{p}.max_distance_km", profile.max_distance_km)
+    if not profile.time_zone:
+        v.add(f"{p}.time_zone", "required")
+    elif not is_time_zone(profile.time_zone):
+        v.add(f"{p}.time_zone", "must be an IANA time zone such as Europe/Madrid")
+    if profile.HasField("home_location"):
+        check_geo_point(v, f"{p}.home_location", profile.home_location)
+    check_repeated(
+        v,
+        f"{p}.week_editions",
+        profile.week_editions,
+        pattern_item(catalogue_limits.WEEK_EDITION_PATTERN, WEEK_DESCRIPTION),
+        max_count=limits.WEEK_EDITIONS_MAX,
+    )
+    v.raise_if_any()
+
+
+def _check_student_id(v: Violations, field: str, value: str) -> bool:
+    return check_pattern(
+        v,
+        field,
+        value,
+        catalogue_limits.STUDENT_ID_PATTERN,
+        _STUDENT_ID_DESCRIPTION,
+        required=True,
+    )
+
+
+def _check_count(v: Violations, field: str, count: int, *, min_count: int, max_count: int) -> bool:
+    """The count rule of ``check_repeated``, for lists whose items have fields of their own."""
+    if count < min_count:
+        v.add(field, "required" if min_count == 1 else f"must have at least {min_count} values")
+        return False
+    if count > max_count:
+        # Item errors of an oversized list would only be noise.
+        v.add(field, f"must have at most {max_count} values")
+        return False
+    return True
+
+
+def _check_languages(v: Violations, field: str, languages: Sequence[LanguageSkill]) -> None:
+    if not _check_count(
+        v, field, len(languages), min_count=limits.LANGUAGES_MIN, max_count=limits.LANGUAGES_MAX
+    ):
+        return
+    first_index: dict[str, int] = {}
+    for index, skill in enumerate(languages):
+        item = f"{field}[{index}]"
+        if check_pattern(
+            v,
+            f"{item}.code",
+            skill.code,
+            catalogue_limits.LANGUAGE_CODE_PATTERN,
+            LANGUAGE_DESCRIPTION,
+            required=True,
+        ):
+            if skill.code in first_index:
+                v.add(f"{item}.code", f"duplicate of {field}[{first_index[skill.code]}].code")
+            else:
+                first_index[skill.code] = index
+        check_enum(v, f"{item}.level", skill.level, _LEVELS, allow_unspecified=False)
+
+
+def _check_interests(v: Violations, field: str, interests: Sequence[CauseInterest]) -> None:
+    if not _check_count(v, field, len(interests), min_count=0, max_count=limits.INTERESTS_MAX):
+        return
+    first_index: dict[int, int] = {}
+    for index, interest in enumerate(interests):
+        item = f"{field}[{index}]"
+        if check_enum(v, f"{item}.cause", interest.cause, _CAUSES, allow_unspecified=False):
+            if interest.cause in first_index:
+                v.add(f"{item}.cause", f"duplicate of {field}[{first_index[interest.cause]}].cause")
+            else:
+                first_index[interest.cause] = index
+        weight = interest.weight
+        if not math.isfinite(weight):
+            v.add(f"{item}.weight", "must be a finite number")
+        elif not limits.INTEREST_WEIGHT_MIN <= weight <= limits.INTEREST_WEIGHT_MAX:
+            low, high = limits.INTEREST_WEIGHT_MIN, limits.INTEREST_WEIGHT_MAX
+            v.add(f"{item}.weight", f"must be between {low:g} and {high:g}")
+
+
+def _check_mobility(v: Violations, profile: VolunteerProfile, p: str) -> None:
+    arrival_ok = _check_required_timestamp(
+        v, f"{p}.arrival", profile.arrival, present=profile.HasField("arrival")
+    )
+    departure_ok = _check_required_timestamp(
+        v, f"{p}.departure", profile.departure, present=profile.HasField("departure")
+    )
+    if not (arrival_ok and departure_ok):
+        return
+    length = total_nanos(profile.departure) - total_nanos(profile.arrival)
+    if length <= 0:
+        v.add(f"{p}.departure", "must be after arrival")
+    elif length > limits.MOBILITY_MAX.days * _NANOS_PER_DAY:
+        v.add(f"{p}.departure", f"must be at most {limits.MOBILITY_MAX.days} days after arrival")
+
+
+def _check_required_timestamp(v: Violations, field: str, ts: Timestamp, *, present: bool) -> bool:
+    if not present:
+        v.add(field, "required")
+        return False
+    return check_timestamp(v, field, ts)
+
+
+def _check_availability(v: Violations, field: str, slots: Sequence[AvailabilitySlot]) -> None:
+    if not _check_count(v, field, len(slots), min_count=0, max_count=limits.AVAILABILITY_SLOTS_MAX):
+        return
+    valid: list[tuple[int, AvailabilitySlot]] = []
+    for index, slot in enumerate(slots):
+        item = f"{field}[{index}]"
+        ok = check_enum(v, f"{item}.weekday", slot.weekday, _WEEKDAYS, allow_unspecified=False)
+        bounds_ok = True
+        for name, minute in (("start_minute", slot.start_minute), ("end_minute", slot.end_minute)):
+            if not limits.MINUTE_MIN <= minute <= limits.MINUTE_MAX:
+                v.add(
+                    f"{item}.{name}",
+                    f"must be between {limits.MINUTE_MIN} and {limits.MINUTE_MAX}",
+                )
+                bounds_ok = False
+        if bounds_ok and slot.end_minute <= slot.start_minute:
+            v.add(f"{item}.end_minute", "must be after start_minute")
+            bounds_ok = False
+        if not (ok and bounds_ok):
+            continue
+        # Touching slots (one ends at 10:00, the next starts at 10:00) do not overlap.
+        for earlier_index, earlier in valid:
+            if (
+                earlier.weekday == slot.weekday
+                and slot.start_minute < earlier.end_minute
+                and earlier.start_minute < slot.end_minute
+            ):
+                v.add(item, f"overlaps {field}[{earlier_index}] on the same weekday")
+                break
+        else:
+            valid.append((index, slot))
+
+
+def _check_max_distance(v: Violations, field: str, value: float) -> None:
+    if not math.isfinite(value):
+        v.add(field, "must be a finite number")
+    elif not 0 <= value <= limits.MAX_DISTANCE_KM_MAX:
+        v.add(field, f"must be between 0 and {limits.MAX_DISTANCE_KM_MAX:g}")
+
+
+# --- Feedback ---------------------------------------------------------------------------------
+
+
+def validate_feedback(feedback: Feedback, field_prefix: str = "feedback") -> None:
+    """Checks a feedback event; raises InvalidArgument listing all violations.
+
+    ``occurred_at`` is optional (the service then uses the time it was received); when set it
+    must be a valid timestamp.
+    """
+    v = Violations()
+    p = field_prefix
+    _check_student_id(v, f"{p}.student_id", feedback.student_id)
+    check_pattern(
+        v,
+        f"{p}.activity_id",
+        feedback.activity_id,
+        catalogue_limits.ACTIVITY_ID_PATTERN,
+        _ACTIVITY_ID_DESCRIPTION,
+        required=True,
+    )
+    kind_ok = check_enum(v, f"{p}.kind", feedback.kind, _FEEDBACK_KINDS, allow_unspecified=False)
+    rating = feedback.rating
+    if kind_ok and feedback.kind == FEEDBACK_KIND_RATED:
+        if rating == 0:
+            v.add(f"{p}.rating", "required with FEEDBACK_KIND_RATED")
+        elif not limits.RATING_MIN <= rating <= limits.RATING_MAX:
+            v.add(f"{p}.rating", f"must be between {limits.RATING_MIN} and {limits.RATING_MAX}")
+    elif kind_ok:
+        if rating != 0:
+            v.add(f"{p}.rating", "must be unset (0) unless kind is FEEDBACK_KIND_RATED")
+    elif not 0 <= rating <= limits.RATING_MAX:
+        # The kind is wrong, so which rating rule applies is unknown; only the range is certain.
+        v.add(f"{p}.rating", f"must be between {limits.RATING_MIN} and {limits.RATING_MAX}")
+    if feedback.HasField("occurred_at"):
+        check_timestamp(v, f"{p}.occurred_at", feedback.occurred_at)
+    v.raise_if_any()
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+
+def validate_recommend(request: RecommendRequest) -> int:
+    """Checks a Recommend request; returns how many recommendations to give (0 means 10)."""
+    v = Violations()
+    _check_student_id(v, "student_id", request.student_id)
+    k = request.k
+    if k == 0:
+        k = limits.RECOMMEND_K_DEFAULT
+    elif not 1 <= k <= limits.RECOMMEND_K_MAX:
+        v.add("k", f"must be between 1 and {limits.RECOMMEND_K_MAX}")
+    _check_filter(v, request.filter, "filter")
+    v.raise_if_any()
+    return k
+
+
+def _check_filter(v: Violations, f: RecommendFilter, p: str) -> None:
+    # Duplicate causes do not change the result, so they are accepted (as in a listing filter).
+    check_repeated(
+        v,
+        f"{p}.causes",
+        f.causes,
+        enum_item(_CAUSES),
+        max_count=limits.FILTER_CAUSES_MAX,
+        distinct=False,
+    )
+    after_ok = f.HasField("starts_after") and check_timestamp(
+        v, f"{p}.starts_after", f.starts_after
+    )
+    before_ok = f.HasField("starts_before") and check_timestamp(
+        v, f"{p}.starts_before", f.starts_before
+    )
+    if after_ok and before_ok and total_nanos(f.starts_before) <= total_nanos(f.starts_after):
+        v.add(f"{p}.starts_before", "must be after starts_after")
+    check_pattern(
+        v,
+        f"{p}.week_edition",
+        f.week_edition,
+        catalogue_limits.WEEK_EDITION_PATTERN,
+        WEEK_DESCRIPTION,
+        required=False,
+    )
+
+
+def validate_allocate(request: AllocateWeekRequest) -> int:
+    """Checks an AllocateWeek request; returns the places per student to use (0 means 1)."""
+    v = Violations()
+    check_pattern(
+        v,
+        "week_edition",
+        request.week_edition,
+        catalogue_limits.WEEK_EDITION_PATTERN,
+        WEEK_DESCRIPTION,
+        required=True,
+    )
+    places = request.max_places_per_student
+    if places == 0:
+        places = limits.MAX_PLACES_DEFAULT
+    elif not 1 <= places <= limits.MAX_PLACES_MAX:
+        v.add("max_places_per_student", f"must be between 1 and {limits.MAX_PLACES_MAX}")
+    v.raise_if_any()
+    return places
