@@ -1,0 +1,664 @@
+"""The activities matching may suggest, in memory, as numpy columns kept current by events.
+
+One row per PUBLISHED activity. Rows of activities that leave PUBLISHED are marked free and
+reused by later ones, so applying an event never compacts or rebuilds anything: columns grow by
+doubling, and every event costs O(1) amortised (plus encoding the text when it changed).
+
+Finding candidates does not scan the index: physical activities sit in the cells of a 0.5 degree
+grid, online ones in a bucket of their own, and each cell or bucket keeps its rows in a numpy
+array with O(1) add and remove.
+
+Text is stored as hashed term frequencies (see :class:`~services.matching.text.TextEncoder`),
+each row's segment appended to one growing arena, with the row's norm under the current IDF. A
+new IDF (:meth:`ActivityIndex.refit_text`) only recomputes those norms; nothing is re-encoded.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from services.catalogue.filters import EARTH_RADIUS_KM, fold_text
+from services.matching.text import TextEncoder, activity_text
+from socialerasmus.catalogue.v1 import catalogue_pb2
+from socialerasmus.common.v1 import common_pb2
+
+__all__ = [
+    "CELL_DEGREES",
+    "NO_WEEK_EDITION",
+    "UNKNOWN",
+    "ActivityColumns",
+    "ActivityIndex",
+    "Rows",
+    "cause_bits",
+    "skill_key",
+]
+
+Rows = NDArray[np.int64]
+"""Row numbers of an :class:`ActivityIndex`."""
+
+CELL_DEGREES = 0.5
+"""Side of a grid cell: about 55 km north-south, 40 km east-west at 45 degrees of latitude."""
+UNKNOWN = -1
+"""Id of a language, Week edition or skill the index has never seen; also column padding."""
+NO_WEEK_EDITION = 0
+"""Week edition id of an activity outside every SocialErasmus Week."""
+DEFAULT_IDF_FIT_SIZE = 1000
+"""The IDF is fitted once this many activities are in the index, unless it was fitted before."""
+
+_INITIAL_ROWS = 64
+_INITIAL_WIDTH = 2
+_INITIAL_TEXT_ENTRIES = 1 << 14
+_MIN_GARBAGE_TO_COMPACT = 1 << 16
+_LATITUDE_CELLS = round(180 / CELL_DEGREES)
+_LONGITUDE_CELLS = round(360 / CELL_DEGREES)
+_WORD = re.compile(r"\w+")
+
+
+def cause_bits(causes: Iterable[int]) -> int:
+    """Bitmask with bit ``c`` set for every Cause value ``c``."""
+    bits = 0
+    for cause in causes:
+        bits |= 1 << cause
+    return bits
+
+
+def skill_key(skill: str) -> str:
+    """How skills are compared: folded words, so "First-Aid" and "first aid" are one skill."""
+    return " ".join(_WORD.findall(fold_text(skill)))
+
+
+# --- Columns ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ActivityColumns:
+    """What ranking reads, one entry per row; rows that are not published hold stale values.
+
+    Arrays are replaced when the index grows: read them again after every change.
+    """
+
+    published: NDArray[np.bool_]
+    starts: NDArray[np.int64]
+    """starts_at, epoch seconds."""
+    ends: NDArray[np.int64]
+    latitudes: NDArray[np.float64]
+    """NaN for online activities."""
+    longitudes: NDArray[np.float64]
+    online: NDArray[np.bool_]
+    causes: NDArray[np.uint8]
+    """:func:`cause_bits` of the activity's causes."""
+    language_sets: NDArray[np.int32]
+    """Id of the set of working languages, a row of :attr:`ActivityIndex.language_sets`."""
+    skill_sets: NDArray[np.int32]
+    """Id of the set of skills wanted, a row of :attr:`ActivityIndex.skill_sets`."""
+    seats_left: NDArray[np.int32]
+    capacities: NDArray[np.int32]
+    week_editions: NDArray[np.int32]
+    """Week edition id; :data:`NO_WEEK_EDITION` for none."""
+
+    @classmethod
+    def empty(cls, rows: int) -> ActivityColumns:
+        return cls(
+            published=np.zeros(rows, np.bool_),
+            starts=np.zeros(rows, np.int64),
+            ends=np.zeros(rows, np.int64),
+            latitudes=np.full(rows, np.nan),
+            longitudes=np.full(rows, np.nan),
+            online=np.zeros(rows, np.bool_),
+            causes=np.zeros(rows, np.uint8),
+            language_sets=np.zeros(rows, np.int32),
+            skill_sets=np.zeros(rows, np.int32),
+            seats_left=np.zeros(rows, np.int32),
+            capacities=np.zeros(rows, np.int32),
+            week_editions=np.zeros(rows, np.int32),
+        )
+
+    @property
+    def rows(self) -> int:
+        return int(self.published.shape[0])
+
+    def grow_rows(self, rows: int) -> None:
+        for column in fields(self):
+            setattr(self, column.name, _resized(getattr(self, column.name), rows))
+
+
+class _IdSets:
+    """Distinct sets of ids (the languages, or the skills, of activities), each given an id.
+
+    Activities share few distinct sets, so ranking evaluates a student against every set once
+    and then looks each row's set up, instead of comparing every row's members.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[int, ...], int] = {}
+        self._members: NDArray[np.int32] = np.full(
+            (_INITIAL_ROWS, _INITIAL_WIDTH), UNKNOWN, np.int32
+        )
+
+    @property
+    def members(self) -> NDArray[np.int32]:
+        """One row per set id: the set's ids, then UNKNOWN padding."""
+        return self._members[: len(self._ids)]
+
+    def add(self, members: Iterable[int]) -> int:
+        key = tuple(sorted(set(members)))
+        set_id = self._ids.get(key)
+        if set_id is not None:
+            return set_id
+        set_id = len(self._ids)
+        self._ids[key] = set_id
+        rows, width = self._members.shape
+        if set_id == rows or len(key) > width:
+            grown = np.full(
+                (2 * rows if set_id == rows else rows, max(width, 2 * len(key))), UNKNOWN, np.int32
+            )
+            grown[:rows, :width] = self._members
+            self._members = grown
+        self._members[set_id, : len(key)] = key
+        return set_id
+
+
+# --- Buckets and grid -------------------------------------------------------------------------
+
+
+class _RowBucket:
+    """A set of rows as a numpy array, with O(1) add and remove (the last row fills the gap)."""
+
+    __slots__ = ("_rows", "_size", "_slot_of")
+
+    def __init__(self) -> None:
+        self._rows: Rows = np.empty(8, np.int64)
+        self._size = 0
+        self._slot_of: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def rows(self) -> Rows:
+        """A view: copy it before the bucket changes."""
+        return self._rows[: self._size]
+
+    def add(self, row: int) -> None:
+        if self._size == self._rows.shape[0]:
+            self._rows = np.concatenate([self._rows, np.empty_like(self._rows)])
+        self._rows[self._size] = row
+        self._slot_of[row] = self._size
+        self._size += 1
+
+    def discard(self, row: int) -> None:
+        slot = self._slot_of.pop(row, None)
+        if slot is None:
+            return
+        self._size -= 1
+        last = int(self._rows[self._size])
+        if last != row:
+            self._rows[slot] = last
+            self._slot_of[last] = slot
+
+
+_Cell = tuple[int, int]
+
+
+def _cell_of(latitude: float, longitude: float) -> _Cell:
+    lat_cell = min(math.floor((latitude + 90) / CELL_DEGREES), _LATITUDE_CELLS - 1)
+    lon_cell = math.floor((longitude + 180) / CELL_DEGREES) % _LONGITUDE_CELLS
+    return lat_cell, lon_cell
+
+
+class _SpatialGrid:
+    """Rows of physical activities by grid cell."""
+
+    def __init__(self) -> None:
+        self._cells: dict[_Cell, _RowBucket] = {}
+        self._cell_of_row: dict[int, _Cell] = {}
+
+    def add(self, row: int, latitude: float, longitude: float) -> None:
+        cell = _cell_of(latitude, longitude)
+        self._cells.setdefault(cell, _RowBucket()).add(row)
+        self._cell_of_row[row] = cell
+
+    def remove(self, row: int) -> None:
+        cell = self._cell_of_row.pop(row, None)
+        if cell is None:
+            return
+        bucket = self._cells[cell]
+        bucket.discard(row)
+        if not bucket:
+            del self._cells[cell]
+
+    def rows_near(self, latitude: float, longitude: float, radius_km: float) -> list[Rows]:
+        """Rows of every cell that may hold a point within ``radius_km``: a superset."""
+        lat_cells, lon_cells = _cells_around(latitude, longitude, radius_km)
+        if len(lat_cells) * len(lon_cells) > len(self._cells):
+            wanted = set(lon_cells)
+            return [
+                bucket.rows
+                for (lat, lon), bucket in self._cells.items()
+                if lat in lat_cells and lon in wanted
+            ]
+        found = (self._cells.get((lat, lon)) for lat in lat_cells for lon in lon_cells)
+        return [bucket.rows for bucket in found if bucket is not None]
+
+
+def _cells_around(latitude: float, longitude: float, radius_km: float) -> tuple[range, list[int]]:
+    """Latitude and longitude cell numbers of the bounding box of a spherical cap."""
+    span = math.degrees(radius_km / EARTH_RADIUS_KM)
+    south, north = latitude - span, latitude + span
+    lat_cells = range(
+        max(math.floor((south + 90) / CELL_DEGREES), 0),
+        min(math.floor((north + 90) / CELL_DEGREES), _LATITUDE_CELLS - 1) + 1,
+    )
+    if south <= -90 or north >= 90:  # a pole is inside: every longitude
+        return lat_cells, list(range(_LONGITUDE_CELLS))
+    # Widest longitude difference on the cap (it is reached away from the centre's parallel).
+    ratio = math.sin(math.radians(span)) / math.cos(math.radians(latitude))
+    lon_span = math.degrees(math.asin(min(1.0, ratio)))
+    west = math.floor((longitude - lon_span + 180) / CELL_DEGREES)
+    east = math.floor((longitude + lon_span + 180) / CELL_DEGREES)
+    if east - west + 1 >= _LONGITUDE_CELLS:
+        return lat_cells, list(range(_LONGITUDE_CELLS))
+    # Past the antimeridian, cell numbers wrap around.
+    return lat_cells, [cell % _LONGITUDE_CELLS for cell in range(west, east + 1)]
+
+
+# --- Text -------------------------------------------------------------------------------------
+
+
+class _TextRows:
+    """Term-frequency rows stored back to back as segments of one CSR arena.
+
+    Writing a row appends a segment and leaves its old one as garbage; once garbage outweighs
+    live entries the arena is compacted, so each write costs O(its entries) amortised.
+    """
+
+    def __init__(self, n_features: int, rows: int) -> None:
+        self._n_features = n_features
+        self._data: NDArray[np.float32] = np.empty(_INITIAL_TEXT_ENTRIES, np.float32)
+        self._indices: NDArray[np.int32] = np.empty(_INITIAL_TEXT_ENTRIES, np.int32)
+        self._indptr: NDArray[np.int32] = np.zeros(_INITIAL_ROWS + 1, np.int32)
+        self._segments = 0
+        self._garbage = 0
+        self._segment_of_row: Rows = np.full(rows, UNKNOWN, np.int64)
+        self._norms: NDArray[np.float32] = np.zeros(rows, np.float32)
+        self._matrix: sp.csr_matrix | None = None
+        self._query_weights: NDArray[np.float32] = np.zeros(n_features, np.float32)
+        """Dense query under the IDF, zero between calls: cheaper than a fresh one each time."""
+
+    def grow_rows(self, rows: int) -> None:
+        segment_of_row = np.full(rows, UNKNOWN, np.int64)
+        segment_of_row[: self._segment_of_row.shape[0]] = self._segment_of_row
+        self._segment_of_row = segment_of_row
+        norms = np.zeros(rows, np.float32)
+        norms[: self._norms.shape[0]] = self._norms
+        self._norms = norms
+
+    def put(self, row: int, frequencies: sp.csr_matrix, idf: NDArray[np.float32]) -> None:
+        """Stores one row of :meth:`TextEncoder.term_frequencies` output for ``row``."""
+        self.drop(row)
+        used = int(self._indptr[self._segments])
+        entries = frequencies.nnz
+        if used + entries > self._data.shape[0]:
+            capacity = max(2 * self._data.shape[0], used + entries)
+            self._data = _resized(self._data, capacity)
+            self._indices = _resized(self._indices, capacity)
+        if self._segments + 1 == self._indptr.shape[0]:
+            self._indptr = _resized(self._indptr, 2 * self._indptr.shape[0])
+        self._data[used : used + entries] = frequencies.data
+        self._indices[used : used + entries] = frequencies.indices
+        self._segments += 1
+        self._indptr[self._segments] = used + entries
+        self._segment_of_row[row] = self._segments - 1
+        weighted = frequencies.data * idf[frequencies.indices]
+        self._norms[row] = math.sqrt(float(weighted @ weighted))
+        self._matrix = None
+
+    def drop(self, row: int) -> None:
+        segment = int(self._segment_of_row[row])
+        if segment == UNKNOWN:
+            return
+        self._garbage += int(self._indptr[segment + 1] - self._indptr[segment])
+        self._segment_of_row[row] = UNKNOWN
+        live = int(self._indptr[self._segments]) - self._garbage
+        if self._garbage > max(live, _MIN_GARBAGE_TO_COMPACT):
+            self._compact()
+
+    def frequencies(self, rows: Rows) -> sp.csr_matrix:
+        """The stored rows, in order, as one matrix."""
+        selected: sp.csr_matrix = self._arena()[self._segment_of_row[rows]]
+        return selected
+
+    def reweigh(self, idf: NDArray[np.float32]) -> None:
+        """Recomputes every row's norm under a new IDF."""
+        live = np.flatnonzero(self._segment_of_row != UNKNOWN)
+        squared = self.frequencies(live).power(2)
+        self._norms[live] = np.sqrt(squared @ (idf.astype(np.float64) ** 2))
+
+    def similarity(
+        self, rows: Rows, query: sp.csr_matrix, idf: NDArray[np.float32]
+    ) -> NDArray[np.float64]:
+        """Cosine of each row's TF-IDF vector with ``query``, a row of ``TextEncoder.encode``."""
+        weights = self._query_weights
+        weights[query.indices] = query.data * idf[query.indices]
+        try:
+            dots = np.asarray(self.frequencies(rows) @ weights, np.float64)
+        finally:
+            weights[query.indices] = 0
+        norms = self._norms[rows].astype(np.float64)
+        cosines = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
+        return np.clip(cosines, 0.0, 1.0)
+
+    def _arena(self) -> sp.csr_matrix:
+        if self._matrix is None:
+            end = int(self._indptr[self._segments])
+            self._matrix = sp.csr_matrix(
+                (self._data[:end], self._indices[:end], self._indptr[: self._segments + 1]),
+                shape=(self._segments, self._n_features),
+            )
+        return self._matrix
+
+    def _compact(self) -> None:
+        live = np.flatnonzero(self._segment_of_row != UNKNOWN)
+        kept = self.frequencies(live)
+        self._data = _resized(kept.data.astype(np.float32), max(kept.nnz, _INITIAL_TEXT_ENTRIES))
+        self._indices = _resized(
+            kept.indices.astype(np.int32), max(kept.nnz, _INITIAL_TEXT_ENTRIES)
+        )
+        self._indptr = _resized(kept.indptr.astype(np.int32), max(2 * live.size, _INITIAL_ROWS) + 1)
+        self._segments = int(live.size)
+        self._segment_of_row[live] = np.arange(live.size)
+        self._garbage = 0
+        self._matrix = None
+
+
+def _resized(array: NDArray[Any], size: int) -> NDArray[Any]:
+    """A copy of ``array`` with room for ``size`` values; the new tail is zero."""
+    resized = np.zeros(size, array.dtype)
+    kept = min(size, array.shape[0])
+    resized[:kept] = array[:kept]
+    return resized
+
+
+# --- Vocabularies -----------------------------------------------------------------------------
+
+
+class _Codes:
+    """Small integer ids for strings, handed out in order of first sight, starting at ``first``."""
+
+    def __init__(self, first: int) -> None:
+        self._ids: dict[str, int] = {}
+        self._first = first
+
+    def add(self, code: str) -> int:
+        return self._ids.setdefault(code, self._first + len(self._ids))
+
+    def find(self, code: str) -> int:
+        return self._ids.get(code, UNKNOWN)
+
+
+class _Skills:
+    """Ids of the skills activities want, findable from the words of a student's skills."""
+
+    def __init__(self) -> None:
+        self._ids = _Codes(first=0)
+        self._words: list[frozenset[str]] = []
+        self._by_word: dict[str, list[int]] = {}
+
+    def add(self, skill: str) -> int:
+        key = skill_key(skill)
+        skill_id = self._ids.add(key)
+        if skill_id == len(self._words):
+            words = frozenset(key.split())
+            self._words.append(words)
+            for word in words:
+                self._by_word.setdefault(word, []).append(skill_id)
+        return skill_id
+
+    def find(self, skill: str) -> int:
+        return self._ids.find(skill_key(skill))
+
+    def covered_by(self, skills: Iterable[str]) -> NDArray[np.int32]:
+        """Ids of wanted skills all of whose words appear in one of ``skills``."""
+        covered: set[int] = set()
+        for skill in skills:
+            words = frozenset(skill_key(skill).split())
+            for word in words:
+                covered.update(i for i in self._by_word.get(word, ()) if self._words[i] <= words)
+        return np.array(sorted(covered), np.int32)
+
+
+# --- Index ------------------------------------------------------------------------------------
+
+
+class ActivityIndex:
+    """Published activities as columns, with a spatial grid and their text vectors.
+
+    ``idf_fit_size``: fit the encoder's IDF once that many activities are indexed, unless it
+    is already fitted; ``None`` leaves fitting to :meth:`refit_text`.
+    """
+
+    def __init__(
+        self,
+        encoder: TextEncoder | None = None,
+        *,
+        idf_fit_size: int | None = DEFAULT_IDF_FIT_SIZE,
+    ) -> None:
+        self._encoder = encoder or TextEncoder()
+        self._idf_fit_size = idf_fit_size
+        self._columns = ActivityColumns.empty(_INITIAL_ROWS)
+        self._text = _TextRows(self._encoder.n_features, _INITIAL_ROWS)
+        self._grid = _SpatialGrid()
+        self._online = _RowBucket()
+        self._languages = _Codes(first=0)
+        self._week_editions = _Codes(first=NO_WEEK_EDITION + 1)
+        self._skills = _Skills()
+        self._language_sets = _IdSets()
+        self._skill_sets = _IdSets()
+        self._versions: dict[str, int] = {}
+        self._row_of: dict[str, int] = {}
+        self._activity_at: list[catalogue_pb2.Activity | None] = []
+        self._free_rows: list[int] = []
+
+    def __len__(self) -> int:
+        """Published activities held."""
+        return len(self._row_of)
+
+    @property
+    def encoder(self) -> TextEncoder:
+        return self._encoder
+
+    @property
+    def columns(self) -> ActivityColumns:
+        return self._columns
+
+    # Events --------------------------------------------------------------------------------
+
+    def apply(self, activity: catalogue_pb2.Activity) -> None:
+        """Inserts or replaces an activity snapshot; older versions than the one held are
+        ignored, and leaving PUBLISHED removes it from what matching may suggest."""
+        held = self._versions.get(activity.id)
+        if held is not None and activity.version < held:
+            return
+        self._versions[activity.id] = activity.version
+        if activity.state != catalogue_pb2.ACTIVITY_STATE_PUBLISHED:
+            self._remove(activity.id)
+            return
+        row = self._row_of.get(activity.id)
+        previous = None if row is None else self._activity_at[row]
+        if row is None:
+            row = self._allocate_row()
+            self._row_of[activity.id] = row
+        stored = catalogue_pb2.Activity()
+        stored.CopyFrom(activity)
+        self._activity_at[row] = stored
+        self._write_columns(row, stored)
+        self._place(row, stored.details.location)
+        text = activity_text(stored.details)
+        if previous is None or activity_text(previous.details) != text:
+            self._text.put(row, self._encoder.term_frequencies([text]), self._encoder.idf)
+        if self._idf_fit_is_due():
+            self.refit_text()
+
+    def set_seats(self, activity_id: str, seats_left: int, waitlist_length: int) -> None:
+        """Live seat counts of a published activity; unknown ids are ignored."""
+        row = self._row_of.get(activity_id)
+        if row is None:
+            return
+        self._columns.seats_left[row] = seats_left
+        activity = self.activity_at(row)
+        activity.seats_left = seats_left
+        activity.waitlist_length = waitlist_length
+
+    def refit_text(self) -> None:
+        """Fits the encoder's IDF on the text of every published activity."""
+        live = np.fromiter(self._row_of.values(), np.int64, len(self._row_of))
+        self._encoder.fit_idf_from_frequencies(self._text.frequencies(live))
+        self._text.reweigh(self._encoder.idf)
+
+    # Reading -------------------------------------------------------------------------------
+
+    def get(self, activity_id: str) -> catalogue_pb2.Activity | None:
+        """The published activity as held (the index's own copy: do not modify it), with live
+        seats; ``None`` when not published."""
+        row = self._row_of.get(activity_id)
+        return None if row is None else self.activity_at(row)
+
+    def version_of(self, activity_id: str) -> int | None:
+        """The latest version applied, whatever its state."""
+        return self._versions.get(activity_id)
+
+    def row_of(self, activity_id: str) -> int | None:
+        return self._row_of.get(activity_id)
+
+    def rows_of(self, activity_ids: Iterable[str]) -> Rows:
+        """Rows of those of ``activity_ids`` that are published."""
+        rows = (self._row_of.get(activity_id) for activity_id in activity_ids)
+        return np.array([row for row in rows if row is not None], np.int64)
+
+    def activity_at(self, row: int) -> catalogue_pb2.Activity:
+        activity = self._activity_at[row]
+        if activity is None:
+            raise KeyError(f"row {row} holds no activity")
+        return activity
+
+    def of_edition(self, week_edition: str) -> list[catalogue_pb2.Activity]:
+        """Published activities of a SocialErasmus Week edition, in row order."""
+        edition = self._week_editions.find(week_edition)
+        columns = self._columns
+        rows = np.flatnonzero(columns.published & (columns.week_editions == edition))
+        return [self.activity_at(int(row)) for row in rows]
+
+    def candidates_near(self, latitude: float, longitude: float, radius_km: float) -> Rows:
+        """Online activities, and physical ones in grid cells within reach: a superset of those
+        within ``radius_km``, found without scanning the index."""
+        parts = [*self._grid.rows_near(latitude, longitude, radius_km), self._online.rows]
+        return np.concatenate(parts)
+
+    def online_rows(self) -> Rows:
+        return self._online.rows.copy()
+
+    @property
+    def language_sets(self) -> NDArray[np.int32]:
+        """Language ids of each set in :attr:`ActivityColumns.language_sets`, UNKNOWN padding."""
+        return self._language_sets.members
+
+    @property
+    def skill_sets(self) -> NDArray[np.int32]:
+        """Skill ids of each set in :attr:`ActivityColumns.skill_sets`, UNKNOWN padding."""
+        return self._skill_sets.members
+
+    def language_id(self, code: str) -> int:
+        """Id of an ISO 639-1 code (in :attr:`language_sets`); UNKNOWN if unseen."""
+        return self._languages.find(code)
+
+    def week_edition_id(self, week_edition: str) -> int:
+        """Id of a Week edition in :attr:`ActivityColumns.week_editions`; UNKNOWN if unseen."""
+        return self._week_editions.find(week_edition)
+
+    def skill_id(self, skill: str) -> int:
+        """Id of a wanted skill (in :attr:`skill_sets`); UNKNOWN if unseen."""
+        return self._skills.find(skill)
+
+    def skills_covered_by(self, skills: Iterable[str]) -> NDArray[np.int32]:
+        """Ids of the wanted skills a student with ``skills`` has (see :func:`skill_key`)."""
+        return self._skills.covered_by(skills)
+
+    def text_similarity(self, rows: Rows, query: sp.csr_matrix) -> NDArray[np.float64]:
+        """Cosine of each row's text with ``query``, one row of ``encoder.encode``."""
+        return self._text.similarity(rows, query, self._encoder.idf)
+
+    # Writing -------------------------------------------------------------------------------
+
+    def _idf_fit_is_due(self) -> bool:
+        return (
+            self._idf_fit_size is not None
+            and self._encoder.fitted_on == 0
+            and len(self) >= self._idf_fit_size
+        )
+
+    def _allocate_row(self) -> int:
+        if self._free_rows:
+            return self._free_rows.pop()
+        row = len(self._activity_at)
+        if row == self._columns.rows:
+            self._columns.grow_rows(2 * row)
+            self._text.grow_rows(2 * row)
+        self._activity_at.append(None)
+        return row
+
+    def _write_columns(self, row: int, activity: catalogue_pb2.Activity) -> None:
+        details = activity.details
+        columns = self._columns
+        columns.published[row] = True
+        columns.starts[row] = details.starts_at.seconds
+        columns.ends[row] = details.ends_at.seconds
+        columns.causes[row] = cause_bits(details.causes)
+        columns.seats_left[row] = activity.seats_left
+        columns.capacities[row] = details.capacity
+        columns.week_editions[row] = (
+            self._week_editions.add(details.week_edition)
+            if details.week_edition
+            else NO_WEEK_EDITION
+        )
+        location = details.location
+        columns.online[row] = location.online
+        has_place = not location.online and location.HasField("coordinates")
+        columns.latitudes[row] = location.coordinates.latitude if has_place else np.nan
+        columns.longitudes[row] = location.coordinates.longitude if has_place else np.nan
+        columns.language_sets[row] = self._language_sets.add(
+            self._languages.add(code) for code in details.languages
+        )
+        columns.skill_sets[row] = self._skill_sets.add(
+            self._skills.add(skill) for skill in details.skills_wanted
+        )
+
+    def _place(self, row: int, location: common_pb2.Location) -> None:
+        """Files the row under its grid cell or as online (unplaced when neither)."""
+        self._unplace(row)
+        if location.online:
+            self._online.add(row)
+        elif location.HasField("coordinates"):
+            point = location.coordinates
+            self._grid.add(row, point.latitude, point.longitude)
+
+    def _unplace(self, row: int) -> None:
+        self._grid.remove(row)
+        self._online.discard(row)
+
+    def _remove(self, activity_id: str) -> None:
+        row = self._row_of.pop(activity_id, None)
+        if row is None:
+            return
+        self._unplace(row)
+        self._text.drop(row)
+        self._columns.published[row] = False
+        self._activity_at[row] = None
+        self._free_rows.append(row)

@@ -1,0 +1,594 @@
+"""Ranking: hard filters, signals, diversity, explanations and reverse matching."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Set
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+
+from services.matching.index import ActivityIndex
+from services.matching.ranking import (
+    REASON_MIN_CONTRIBUTION,
+    Ranker,
+    diversify,
+    local_seconds,
+    within_weekly_availability,
+)
+from services.matching.signals import SIGNALS, Weights
+from socialerasmus.catalogue.v1.catalogue_pb2 import (
+    ACTIVITY_STATE_CANCELLED,
+    ACTIVITY_STATE_DRAFT,
+    Activity,
+)
+from socialerasmus.common.v1.common_pb2 import (
+    CAUSE_CULTURE,
+    CAUSE_ENVIRONMENTAL_SUSTAINABILITY,
+)
+from socialerasmus.matching.v1.matching_pb2 import (
+    LANGUAGE_LEVEL_A1,
+    LANGUAGE_LEVEL_C1,
+    WEEKDAY_TUESDAY,
+    WEEKDAY_WEDNESDAY,
+    AvailabilitySlot,
+    LanguageSkill,
+    Recommendation,
+    RecommendFilter,
+    VolunteerProfile,
+    Weekday,
+)
+from tests.catalogue.builders import (
+    DURATION,
+    activity_id,
+    geo_point,
+    online_location,
+    timestamp,
+    valencia_location,
+)
+from tests.matching.builders import NOW, activity, index_of, valid_profile
+
+TIRANA = (41.3275, 19.8187)
+UPV = (39.4807, -0.3418)  # ESN Valencia UPV, the host section of valid_profile()
+# The default activity starts 30 days after NOW, at 09:30 UTC: Wednesday 10:30 in Valencia.
+STARTS = NOW + timedelta(days=30)
+ENDS = STARTS + DURATION
+
+
+def recommend(
+    index: ActivityIndex,
+    profile: VolunteerProfile | None = None,
+    *,
+    request: RecommendFilter | None = None,
+    now: datetime = NOW,
+    excluded: Set[str] = frozenset(),
+    collaborative: Mapping[str, float] | None = None,
+    k: int = 10,
+) -> list[Recommendation]:
+    return Ranker(index, Weights()).recommend(
+        profile or valid_profile(),
+        k,
+        request or RecommendFilter(),
+        now,
+        excluded,
+        collaborative,
+    )
+
+
+def ids(recommendations: list[Recommendation]) -> list[str]:
+    return [r.activity.id for r in recommendations]
+
+
+def reason_signals(recommendation: Recommendation) -> set[str]:
+    return {reason.signal for reason in recommendation.reasons}
+
+
+def reason_text(recommendation: Recommendation, signal: str) -> str:
+    (text,) = [reason.text for reason in recommendation.reasons if reason.signal == signal]
+    return text
+
+
+def slot(weekday: Weekday.ValueType, start: str, end: str) -> AvailabilitySlot:
+    def minutes(clock: str) -> int:
+        hours, mins = clock.split(":")
+        return int(hours) * 60 + int(mins)
+
+    return AvailabilitySlot(weekday=weekday, start_minute=minutes(start), end_minute=minutes(end))
+
+
+# --- Hard filters -----------------------------------------------------------------------------
+
+
+@dataclass
+class Scenario:
+    """One activity, one student, one request: is the activity recommended?"""
+
+    activity: Activity = field(default_factory=lambda: activity(1))
+    profile: VolunteerProfile = field(default_factory=valid_profile)
+    request: RecommendFilter = field(default_factory=RecommendFilter)
+    excluded: set[str] = field(default_factory=set)
+    now: datetime = NOW
+    seats_left: int | None = None
+
+    def recommended(self) -> bool:
+        index = index_of(self.activity)
+        if self.seats_left is not None:
+            index.set_seats(self.activity.id, self.seats_left, 1)
+        found = recommend(
+            index, self.profile, request=self.request, now=self.now, excluded=self.excluded
+        )
+        return ids(found) == [self.activity.id]
+
+
+Variant = Callable[[Scenario], None]
+
+
+# Each breaks exactly one hard filter.
+
+
+def not_published(s: Scenario) -> None:
+    s.activity.state = ACTIVITY_STATE_DRAFT
+
+
+def already_started(s: Scenario) -> None:
+    s.now = STARTS + timedelta(minutes=1)
+
+
+def no_seats_left(s: Scenario) -> None:
+    s.seats_left = 0
+
+
+def starts_before_arrival(s: Scenario) -> None:
+    s.profile.arrival.CopyFrom(timestamp(STARTS + timedelta(hours=1)))
+
+
+def ends_after_departure(s: Scenario) -> None:
+    s.profile.departure.CopyFrom(timestamp(ENDS - timedelta(hours=1)))
+
+
+def outside_weekly_availability(s: Scenario) -> None:
+    s.profile.weekly_availability.append(slot(WEEKDAY_WEDNESDAY, "14:00", "20:00"))
+
+
+def too_far(s: Scenario) -> None:
+    s.profile.max_distance_km = 2.0  # the activity is 3.2 km from the host section
+
+
+def no_language_at_a2_or_above(s: Scenario) -> None:
+    del s.profile.languages[:]
+    s.profile.languages.extend(
+        [
+            LanguageSkill(code="de", level=LANGUAGE_LEVEL_C1),
+            LanguageSkill(code="es", level=LANGUAGE_LEVEL_A1),
+        ]
+    )
+
+
+def enrolled_or_dismissed(s: Scenario) -> None:
+    s.excluded.add(s.activity.id)
+
+
+def filter_other_causes(s: Scenario) -> None:
+    s.request.causes.append(CAUSE_CULTURE)
+
+
+def filter_online_only(s: Scenario) -> None:
+    s.request.online_only = True
+
+
+def filter_starts_after_it(s: Scenario) -> None:
+    s.request.starts_after.CopyFrom(timestamp(STARTS + timedelta(seconds=1)))
+
+
+def filter_starts_before_it(s: Scenario) -> None:
+    s.request.starts_before.CopyFrom(timestamp(STARTS))
+
+
+def filter_other_week_edition(s: Scenario) -> None:
+    s.request.week_edition = "2027-spring"
+
+
+VIOLATIONS: list[Variant] = [
+    not_published,
+    already_started,
+    no_seats_left,
+    starts_before_arrival,
+    ends_after_departure,
+    outside_weekly_availability,
+    too_far,
+    no_language_at_a2_or_above,
+    enrolled_or_dismissed,
+    filter_other_causes,
+    filter_online_only,
+    filter_starts_after_it,
+    filter_starts_before_it,
+    filter_other_week_edition,
+]
+
+
+def test_the_base_scenario_is_recommended() -> None:
+    assert Scenario().recommended()
+
+
+@pytest.mark.parametrize("violation", VIOLATIONS, ids=lambda v: v.__name__)
+def test_each_hard_filter_alone_keeps_the_activity_out(violation: Variant) -> None:
+    scenario = Scenario()
+
+    violation(scenario)
+
+    assert not scenario.recommended()
+
+
+# Each stays within every hard filter, near one of its edges.
+
+
+def full_but_waitlist_accepted(s: Scenario) -> None:
+    s.seats_left = 0
+    s.request.accept_waitlist = True
+
+
+def availability_slot_that_just_fits(s: Scenario) -> None:
+    s.profile.weekly_availability.extend(
+        [slot(WEEKDAY_TUESDAY, "10:00", "14:00"), slot(WEEKDAY_WEDNESDAY, "10:30", "13:30")]
+    )
+
+
+def availability_on_the_students_own_clock(s: Scenario) -> None:
+    s.profile.time_zone = "Europe/London"  # 10:30-13:30 in Valencia is 09:30-12:30 in London
+    s.profile.weekly_availability.append(slot(WEEKDAY_WEDNESDAY, "09:30", "12:30"))
+
+
+def a2_in_the_only_working_language(s: Scenario) -> None:
+    del s.activity.details.languages[:]
+    s.activity.details.languages.append("es")
+
+
+def online_and_beyond_reach(s: Scenario) -> None:
+    s.activity.details.location.CopyFrom(online_location())
+    s.profile.max_distance_km = 1.0
+
+
+def starts_exactly_at_starts_after(s: Scenario) -> None:
+    s.request.starts_after.CopyFrom(timestamp(STARTS))
+
+
+def in_the_requested_week_edition(s: Scenario) -> None:
+    s.activity.details.week_edition = "2027-spring"
+    s.request.week_edition = "2027-spring"
+
+
+def home_near_and_host_section_unknown(s: Scenario) -> None:
+    s.profile.host_section_id = "esn-nowhere"
+    s.profile.home_location.CopyFrom(geo_point(39.47, -0.38))
+
+
+ALSO_RECOMMENDED: list[Variant] = [
+    full_but_waitlist_accepted,
+    availability_slot_that_just_fits,
+    availability_on_the_students_own_clock,
+    a2_in_the_only_working_language,
+    online_and_beyond_reach,
+    starts_exactly_at_starts_after,
+    in_the_requested_week_edition,
+    home_near_and_host_section_unknown,
+]
+
+
+@pytest.mark.parametrize("variant", ALSO_RECOMMENDED, ids=lambda v: v.__name__)
+def test_variants_that_pass_every_filter(variant: Variant) -> None:
+    scenario = Scenario()
+
+    variant(scenario)
+
+    assert scenario.recommended()
+
+
+def test_availability_is_read_on_the_students_clock() -> None:
+    # 10:30-13:30 in Valencia is 09:30-12:30 in London.
+    scenario = Scenario()
+    scenario.profile.time_zone = "Europe/London"
+    scenario.profile.weekly_availability.append(slot(WEEKDAY_WEDNESDAY, "10:30", "13:30"))
+
+    assert not scenario.recommended()
+
+
+def test_distance_is_measured_from_home_when_set() -> None:
+    scenario = Scenario()
+    scenario.profile.home_location.CopyFrom(geo_point(*TIRANA))
+
+    assert not scenario.recommended()
+
+
+def test_no_place_to_measure_from_leaves_only_online_activities() -> None:
+    profile = valid_profile(host_section_id="esn-nowhere")
+    index = index_of(activity(1), activity(2, location=online_location()))
+
+    assert ids(recommend(index, profile)) == [activity_id(2)]
+
+
+def test_zero_distance_means_online_only() -> None:
+    profile = valid_profile(max_distance_km=0.0)
+    index = index_of(activity(1), activity(2, location=online_location()))
+
+    assert ids(recommend(index, profile)) == [activity_id(2)]
+
+
+def test_a_cancelled_activity_disappears_from_recommendations() -> None:
+    index = index_of(activity(1), activity(2))
+    cancelled = activity(1, version=2)
+    cancelled.state = ACTIVITY_STATE_CANCELLED
+
+    index.apply(cancelled)
+
+    assert ids(recommend(index)) == [activity_id(2)]
+
+
+def test_an_activity_crossing_midnight_never_fits_a_slot() -> None:
+    starts = datetime(2027, 3, 17, 22, 30, tzinfo=UTC)  # Wednesday 23:30 in Madrid
+    index = index_of(activity(1, starts_at=starts, ends_at=starts + timedelta(hours=2)))
+    rows = index.rows_of([activity_id(1)])
+    whole_days = [slot(day, "00:00", "24:00") for day in Weekday.values() if day]
+
+    fits = within_weekly_availability(index.columns, rows, whole_days, "Europe/Madrid")
+
+    assert not fits.any()
+
+
+def test_local_seconds_follow_daylight_saving_time() -> None:
+    zone = "Europe/Madrid"
+    # Around the spring and autumn changes of 2027 and into 2028.
+    moments = [
+        datetime(2027, 3, 28, 0, 59, 59, tzinfo=UTC),
+        datetime(2027, 3, 28, 1, 0, 0, tzinfo=UTC),
+        datetime(2027, 10, 31, 0, 59, 59, tzinfo=UTC),
+        datetime(2027, 10, 31, 1, 0, 0, tzinfo=UTC),
+        datetime(2028, 7, 1, 12, 0, 0, tzinfo=UTC),
+    ]
+    epochs = np.array([int(m.timestamp()) for m in moments], np.int64)
+
+    local = local_seconds(epochs, zone)
+
+    expected = [int(m.astimezone(ZoneInfo(zone)).replace(tzinfo=UTC).timestamp()) for m in moments]
+    assert local.tolist() == expected
+
+
+# --- Scores and diversity ---------------------------------------------------------------------
+
+
+def spread_around_valencia(first: int, count: int, **overrides: Any) -> list[Activity]:
+    """Activities about 1.1 km apart, going south from ESN Valencia UPV: nearest first."""
+    return [
+        activity(
+            first + n,
+            location=valencia_location(coordinates=geo_point(UPV[0] - 0.01 * n, UPV[1])),
+            **overrides,
+        )
+        for n in range(count)
+    ]
+
+
+def test_scores_are_in_unit_range_and_ordered() -> None:
+    index = index_of(*spread_around_valencia(1, 8, causes=[CAUSE_ENVIRONMENTAL_SUSTAINABILITY]))
+
+    found = recommend(index)
+
+    scores = [r.score for r in found]
+    assert len(found) == 8
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] > scores[-1]
+
+
+def test_among_many_candidates_the_best_comes_first() -> None:
+    # More candidates than SHORTLIST (11 m apart); without a motivation every score is exact.
+    index = index_of(
+        *(
+            activity(
+                n, location=valencia_location(coordinates=geo_point(UPV[0] - 1e-4 * n, UPV[1]))
+            )
+            for n in range(1, 301)
+        )
+    )
+    profile = valid_profile(motivation="")
+    index.set_seats(activity_id(250), 1, 0)  # the most urgent, though far down the list
+
+    found = recommend(index, profile, k=3)
+
+    assert ids(found)[0] == activity_id(250)
+    assert len(found) == 3
+
+
+def test_k_limits_the_recommendations() -> None:
+    index = index_of(*spread_around_valencia(1, 8))
+
+    assert len(recommend(index, k=3)) == 3
+    assert recommend(index, k=0) == []
+
+
+def test_diversity_mixes_causes_in_the_top_five() -> None:
+    environment = spread_around_valencia(1, 8, causes=[CAUSE_ENVIRONMENTAL_SUSTAINABILITY])
+    culture = spread_around_valencia(20, 3, causes=[CAUSE_CULTURE], title="Museum day")
+    index = index_of(*environment, *culture)
+    scores = {r.activity.id: r.score for r in recommend(index, k=11)}
+
+    top = recommend(index, k=5)
+
+    environmental = {a.id for a in environment}
+    assert max(scores, key=lambda i: scores[i]) in environmental
+    assert ids(top)[0] in environmental
+    assert not set(ids(top)) <= environmental
+    assert (
+        sorted(scores.values(), reverse=True)[:5]
+        == sorted((scores[i] for i in environmental), reverse=True)[:5]
+    )
+
+
+def test_diversify_trades_relevance_for_new_causes() -> None:
+    environment, culture = 1 << 3, 1 << 1
+    causes = np.array([environment, environment, environment, culture], np.uint8)
+
+    picks = diversify(np.array([0.9, 0.85, 0.8, 0.5]), causes, k=3)
+
+    assert picks == [0, 3, 1]
+
+
+def test_a_spanish_motivation_prefers_the_spanish_beach_clean_up() -> None:
+    shared: dict[str, Any] = {"causes": [CAUSE_CULTURE], "skills_wanted": []}
+    beach = activity(
+        1,
+        title="Limpieza de la playa de la Malvarrosa",
+        description="Recogemos plásticos y residuos en la playa con voluntarios del barrio.",
+        goal="Una playa limpia para todos.",
+        **shared,
+    )
+    museum = activity(
+        2,
+        title="Visita guiada accesible al museo",
+        description="Acompaña a visitantes con discapacidad por las salas del museo.",
+        goal="Abrir el patrimonio cultural a todos.",
+        **shared,
+    )
+    profile = valid_profile(motivation="Quiero ayudar con la limpieza de playas y cuidar el mar")
+
+    found = recommend(index_of(museum, beach), profile)
+
+    assert ids(found) == [activity_id(1), activity_id(2)]
+    assert "motivation" in reason_signals(found[0])
+
+
+def test_collaborative_signal_lifts_an_activity() -> None:
+    index = index_of(*spread_around_valencia(1, 3, causes=[CAUSE_ENVIRONMENTAL_SUSTAINABILITY]))
+    last = activity_id(3)
+
+    plain = recommend(index)
+    lifted = recommend(index, collaborative={last: 1.0, activity_id(99): 1.0})
+
+    assert ids(plain)[-1] == last
+    assert ids(lifted)[0] == last
+    assert reason_text(lifted[0], "similar_students") == "students like you joined"
+
+
+# --- Explanations -----------------------------------------------------------------------------
+
+
+def test_explanation_of_the_base_recommendation() -> None:
+    (found,) = recommend(index_of(activity(1)))
+
+    assert [(r.signal, r.text) for r in found.reasons] == [
+        ("cause", "Environmental Sustainability, like you asked"),
+        ("distance", "3.2 km away"),
+        ("motivation", "close to your motivation"),
+        ("language", "in English and Spanish"),
+        ("time", "Wednesday 10:30"),
+    ]
+    assert found.explanation == "; ".join(r.text for r in found.reasons)
+
+
+def test_reasons_are_the_contributions_that_make_the_score() -> None:
+    (found,) = recommend(index_of(activity(1)), collaborative={activity_id(1): 0.5})
+
+    contributions = [r.contribution for r in found.reasons if r.signal not in {"language", "time"}]
+    assert all(c > REASON_MIN_CONTRIBUTION for c in contributions)
+    assert contributions == sorted(contributions, reverse=True)
+    assert found.score - sum(contributions) == pytest.approx(
+        0, abs=len(SIGNALS) * REASON_MIN_CONTRIBUTION
+    )
+
+
+def test_no_motivation_gives_no_motivation_reason() -> None:
+    (found,) = recommend(index_of(activity(1)), valid_profile(motivation=""))
+
+    assert "motivation" not in reason_signals(found)
+
+
+def test_skills_reason_names_the_shared_skill() -> None:
+    item = activity(1, skills_wanted=["first aid", "cooking"])
+
+    (found,) = recommend(index_of(item), valid_profile(skills=["First-Aid", "juggling"]))
+
+    assert reason_text(found, "skills") == "matches your skills: first aid"
+
+
+def test_no_shared_skill_gives_no_skills_reason() -> None:
+    (found,) = recommend(index_of(activity(1)), valid_profile(skills=["juggling"]))
+
+    assert "skills" not in reason_signals(found)
+
+
+def test_few_seats_left_is_urgent_and_the_activity_carries_live_seats() -> None:
+    index = index_of(activity(1, capacity=25))
+    index.set_seats(activity_id(1), 3, 0)
+
+    (found,) = recommend(index)
+
+    assert reason_text(found, "urgency") == "3 seats left"
+    assert found.activity.seats_left == 3
+    assert "urgency" not in reason_signals(recommend(index_of(activity(1)))[0])
+
+
+def test_an_activity_just_before_departure_is_urgent() -> None:
+    profile = valid_profile(departure=ENDS + timedelta(days=2))
+
+    (found,) = recommend(index_of(activity(1)), profile)
+
+    assert reason_text(found, "urgency") == "one of your last chances before you leave"
+
+
+def test_online_activity_is_explained_as_online() -> None:
+    (found,) = recommend(index_of(activity(1, location=online_location())))
+
+    assert reason_text(found, "distance") == "online"
+
+
+# --- Reverse matching -------------------------------------------------------------------------
+
+
+def test_score_students_keeps_the_students_the_activity_suits() -> None:
+    ranker = Ranker(index_of(activity(5)), Weights())
+    near = valid_profile(student_id="ana")
+    keen = valid_profile(student_id="ben", skills=["teamwork"])
+    far = valid_profile(student_id="cai", home_location=geo_point(*TIRANA))
+    dismissed = valid_profile(student_id="dan")
+    new_activity = activity(1)  # not in the index yet
+
+    scored = ranker.score_students(
+        new_activity, [near, keen, far, dismissed], NOW, {("dan", new_activity.id)}
+    )
+
+    assert [student for student, _, _ in scored] == ["ben", "ana"]
+    assert scored[0][1] > scored[1][1]
+    assert all(0 <= score <= 1 for _, score, _ in scored)
+    assert {r.signal for r in scored[0][2]} >= {"cause", "skills", "language", "time"}
+
+
+def test_score_students_ignores_an_unpublished_activity() -> None:
+    draft = activity(1)
+    draft.state = ACTIVITY_STATE_DRAFT
+
+    assert (
+        Ranker(ActivityIndex(), Weights()).score_students(draft, [valid_profile()], NOW, set())
+        == []
+    )
+
+
+def test_score_students_for_a_week_edition() -> None:
+    ranker = Ranker(ActivityIndex(), Weights())
+    in_week = activity(1, week_edition="2027-spring")
+
+    assert (
+        ranker.score_students(
+            activity(2), [valid_profile()], NOW, set(), week_edition="2027-spring"
+        )
+        == []
+    )
+    assert (
+        len(
+            ranker.score_students(
+                in_week, [valid_profile()], NOW, set(), week_edition="2027-spring"
+            )
+        )
+        == 1
+    )
