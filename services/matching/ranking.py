@@ -713,6 +713,30 @@ class Ranker:
         found.sort(key=lambda match: (-match[1], match[0]))
         return found
 
+    def signals_for(
+        self,
+        profile: matching_pb2.VolunteerProfile,
+        activity_ids: Sequence[str],
+        now: datetime,
+    ) -> tuple[list[str], NDArray[np.float64]]:
+        """The signals of the student with each of ``activity_ids`` the index holds, for
+        learning weights from feedback: (those ids in the order given, one row each with a
+        column per name of SIGNALS).
+
+        Computed as :meth:`recommend` computes them, motivation included for every row, but
+        with no hard filter (feedback may concern an activity that has started or is full by
+        now) and ``similar_students`` at 0 (the caller knows the collaborative signal).
+        ``now`` is when the signals are asked for; none of them depends on the clock yet.
+        """
+        student = _student(profile, self._index, self._sections)
+        found = [(a, row) for a in activity_ids if (row := self._index.row_of(a)) is not None]
+        if not found:
+            return [], np.zeros((0, len(SIGNALS)))
+        rows = np.array([row for _, row in found], np.int64)
+        signals = self._signals(student, rows, None)
+        signals[:, _MOTIVATION] = motivation_signal(self._index, rows, student.motivation)
+        return [activity_id for activity_id, _ in found], signals
+
     def _candidates(self, student: _Student, request: matching_pb2.RecommendFilter) -> Rows:
         reach = student.profile.max_distance_km
         if request.online_only or student.origin is None or reach <= 0:

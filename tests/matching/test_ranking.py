@@ -592,3 +592,27 @@ def test_score_students_for_a_week_edition() -> None:
         )
         == 1
     )
+
+
+# --- Signals for learning ---------------------------------------------------------------------
+
+
+def test_signals_for_skips_hard_filters_and_matches_recommend() -> None:
+    started = activity(2, starts_at=NOW - timedelta(days=1), ends_at=NOW - timedelta(hours=20))
+    index = index_of(activity(1), started)
+    ranker = Ranker(index, Weights())
+    profile = valid_profile()
+
+    ids_found, signals = ranker.signals_for(
+        profile, [activity_id(2), activity_id(99), activity_id(1)], NOW
+    )
+    (recommended,) = ranker.recommend(profile, 10, RecommendFilter(), NOW, set())
+
+    assert ids_found == [activity_id(2), activity_id(1)]  # order kept, unknown id dropped
+    assert signals.shape == (2, len(SIGNALS))
+    assert recommended.activity.id == activity_id(1)  # the started one is filtered out there
+    assert signals[1] @ ranker.weights.values == pytest.approx(recommended.score)
+    assert (signals[:, SIGNALS.index("similar_students")] == 0).all()
+    assert signals[1, SIGNALS.index("motivation")] > 0
+    assert ((signals >= 0) & (signals <= 1)).all()
+    assert ranker.signals_for(profile, [activity_id(99)], NOW)[1].shape == (0, len(SIGNALS))
