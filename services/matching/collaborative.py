@@ -81,7 +81,9 @@ class CoEnrolmentModel:
             (np.array([w for _, _, w in triples]), (student_rows, activity_rows)), shape=shape
         )
         svd = TruncatedSVD(n_components=components, algorithm="randomized", random_state=seed)
-        students_scaled = np.asarray(svd.fit_transform(matrix), np.float64)  # U S
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # Identical rows make scikit-learn's explained-variance ratio 0/0; unused here.
+            students_scaled = np.asarray(svd.fit_transform(matrix), np.float64)  # U S
         singular = np.asarray(svd.singular_values_, np.float64)
         root = np.sqrt(singular)
         scale = np.divide(1.0, root, out=np.zeros_like(root), where=root > 0)

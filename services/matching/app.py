@@ -1,0 +1,66 @@
+"""Wires matching: store, index following the catalogue, use cases, consumers, relay."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from services.matching import events, keys
+from services.matching.follower import CatalogueFollower
+from services.matching.grpc_api import MatchingApi
+from services.matching.index import ActivityIndex
+from services.matching.model import ModelRefresher
+from services.matching.nearby import SectionMap
+from services.matching.service import MatchingService, policy_from_env
+from services.matching.store import MatchingStore
+from services.matching.subscriptions import enrolment_bookkeeping, reverse_matching
+from services.runtime.bus import EventConsumer, ensure_consumers
+from services.runtime.config import RuntimeSettings
+from services.runtime.connections import Connections
+from services.runtime.outbox import OutboxRelay
+from services.runtime.server import Registration, ServiceParts
+from socialerasmus.matching.v1 import matching_pb2, matching_pb2_grpc
+
+SERVICE = "matching"
+DEFAULT_PORT = 50052
+SERVICE_NAME = matching_pb2.DESCRIPTOR.services_by_name["MatchingService"].full_name
+INDEX_READY_TIMEOUT_SECONDS = 300.0
+
+log = logging.getLogger(__name__)
+
+
+async def matching_parts(connections: Connections, settings: RuntimeSettings) -> ServiceParts:
+    """Build matching; returns once the index has caught up with the catalogue stream."""
+    store = MatchingStore(connections.redis)
+    index = ActivityIndex()
+    sections = SectionMap()
+    policy = policy_from_env()
+    model = ModelRefresher(store, index, sections, policy.relearn_seconds)
+    service = MatchingService(store, index, model, sections, policy=policy)
+    api = MatchingApi(service)
+    relay = OutboxRelay(connections.redis, connections.js, keys.OUTBOX, settings.instance)
+    await ensure_consumers(connections.js, events.CONSUMERS)
+    consumers = [
+        EventConsumer(connections.js, events.REVERSE_MATCHING, reverse_matching(service)),
+        EventConsumer(connections.js, events.ENROLMENT_BOOKKEEPING, enrolment_bookkeeping(store)),
+    ]
+    follower = CatalogueFollower(index)
+    ready, stop_following = asyncio.Event(), asyncio.Event()
+    following = asyncio.create_task(follower.run(connections.js, ready, stop_following))
+    await asyncio.wait_for(ready.wait(), INDEX_READY_TIMEOUT_SECONDS)
+    log.info("index ready", extra={"activities": len(index), "sequence": follower.applied_sequence})
+
+    async def follow(stop: asyncio.Event) -> None:
+        await stop.wait()
+        stop_following.set()
+        await following
+
+    return ServiceParts(
+        registrations=[
+            Registration(
+                lambda server: matching_pb2_grpc.add_MatchingServiceServicer_to_server(api, server),
+                SERVICE_NAME,
+            )
+        ],
+        background=[relay.run, follow, model.run, *(c.run for c in consumers)],
+    )

@@ -1,0 +1,115 @@
+"""Keeps this replica's activity index in step with the catalogue's events.
+
+Every replica replays the CATALOGUE stream from its first message with an ordered
+consumer, so a new replica rebuilds its index with no manual step, and is ready once it
+has caught up with the stream as it was at start-up. Seats are counted from enrolment
+events rather than taken from activity snapshots, which may be a moment stale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import DeliverPolicy
+
+from services.matching.index import ActivityIndex
+from socialerasmus.catalogue.v1 import events_pb2
+from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, EnrolmentStatus
+
+log = logging.getLogger(__name__)
+
+ActivityEvent = (
+    events_pb2.ActivityPublished
+    | events_pb2.ActivityUpdated
+    | events_pb2.ActivityCancelled
+    | events_pb2.ActivityCompleted
+)
+ACTIVITY_EVENTS: dict[str, type[ActivityEvent]] = {
+    "se.catalogue.activity.published": events_pb2.ActivityPublished,
+    "se.catalogue.activity.updated": events_pb2.ActivityUpdated,
+    "se.catalogue.activity.cancelled": events_pb2.ActivityCancelled,
+    "se.catalogue.activity.completed": events_pb2.ActivityCompleted,
+}
+
+
+@dataclass
+class CatalogueFollower:
+    """Applies catalogue events to an ActivityIndex, in stream order."""
+
+    index: ActivityIndex
+    capacity: dict[str, int] = field(default_factory=dict)
+    confirmed: Counter[str] = field(default_factory=Counter)
+    waiting: Counter[str] = field(default_factory=Counter)
+    applied_sequence: int = 0
+
+    def apply(self, subject: str, data: bytes) -> None:
+        kind = ACTIVITY_EVENTS.get(subject)
+        if kind is not None:
+            self._apply_activity(kind.FromString(data).activity)
+            return
+        match subject:
+            case "se.catalogue.enrolment.confirmed":
+                activity_id = events_pb2.EnrolmentConfirmed.FromString(data).enrolment.activity_id
+                self.confirmed[activity_id] += 1
+            case "se.catalogue.enrolment.waitlisted":
+                activity_id = events_pb2.EnrolmentWaitlisted.FromString(data).enrolment.activity_id
+                self.waiting[activity_id] += 1
+            case "se.catalogue.enrolment.promoted":
+                activity_id = events_pb2.EnrolmentPromoted.FromString(data).enrolment.activity_id
+                self.confirmed[activity_id] += 1
+                self.waiting[activity_id] -= 1
+            case "se.catalogue.enrolment.cancelled":
+                event = events_pb2.EnrolmentCancelled.FromString(data)
+                activity_id = event.enrolment.activity_id
+                if event.previous_status == EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED:
+                    self.confirmed[activity_id] -= 1
+                else:
+                    self.waiting[activity_id] -= 1
+            case _:
+                return
+        self._update_seats(activity_id)
+
+    def _apply_activity(self, activity: Activity) -> None:
+        self.capacity[activity.id] = activity.details.capacity
+        self.index.apply(activity)
+        self._update_seats(activity.id)
+
+    def _update_seats(self, activity_id: str) -> None:
+        if activity_id not in self.capacity:
+            return
+        seats = max(self.capacity[activity_id] - self.confirmed[activity_id], 0)
+        self.index.set_seats(activity_id, seats, max(self.waiting[activity_id], 0))
+
+    async def run(self, js: JetStreamContext, ready: asyncio.Event, stop: asyncio.Event) -> None:
+        """Follow the stream until ``stop``; set ``ready`` once caught up with start-up."""
+        info = await js.stream_info("CATALOGUE")
+        caught_up_at = info.state.last_seq
+        if caught_up_at == 0:
+            ready.set()
+
+        async def on_message(message: Msg) -> None:
+            try:
+                self.apply(message.subject, message.data)
+            except Exception:  # a bad event must not stop the index; it is logged
+                log.exception("could not apply catalogue event", extra={"subject": message.subject})
+            self.applied_sequence = message.metadata.sequence.stream
+            if self.applied_sequence >= caught_up_at:
+                ready.set()
+
+        subscription = await js.subscribe(
+            "se.catalogue.>",
+            stream="CATALOGUE",
+            ordered_consumer=True,
+            deliver_policy=DeliverPolicy.ALL,
+            cb=on_message,
+            pending_msgs_limit=1_000_000,
+        )
+        try:
+            await stop.wait()
+        finally:
+            await subscription.unsubscribe()

@@ -1,0 +1,243 @@
+"""The matching service's use cases: profiles, feedback, recommendations, reverse matching
+and Week allocation, with who may do what.
+
+Ranking, allocation and learning are pure modules; this module loads what they need from
+the store and the index, calls them, and records the outcome with its event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ulid import ULID
+
+from services.catalogue.validation import validate_student_id
+from services.matching import events
+from services.matching.allocation import Candidate, Slot, allocate
+from services.matching.index import ActivityIndex
+from services.matching.model import LiveModel
+from services.matching.nearby import SectionMap
+from services.matching.store import MatchingStore, iso_week
+from services.matching.validation import (
+    validate_allocate,
+    validate_feedback,
+    validate_profile,
+    validate_recommend,
+)
+from services.runtime.auth import Principal, Role
+from services.runtime.config import SettingsError
+from services.runtime.errors import FailedPrecondition, NotFound, PermissionDenied
+from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, ActivityState
+from socialerasmus.matching.v1.matching_pb2 import (
+    AllocateWeekRequest,
+    AllocateWeekResponse,
+    Assignment,
+    Feedback,
+    Recommendation,
+    RecommendRequest,
+    VolunteerProfile,
+)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchingPolicy:
+    """Tunable limits of reverse matching."""
+
+    weekly_suggestions: int = 3
+    """Most suggestions one student receives per ISO week."""
+    minimum_score: float = 0.35
+    """Below this a suggestion is not worth a notification."""
+    reach_km: float = 60.0
+    """Students of sections this close to an activity are considered for it."""
+    batch: int = 500
+    relearn_seconds: float = 600.0
+    """How often each replica refits the ranking from feedback."""
+
+
+def policy_from_env(env: Mapping[str, str] | None = None) -> MatchingPolicy:
+    """MatchingPolicy from SE_MATCHING_* variables (see .env.example)."""
+    env = os.environ if env is None else env
+    defaults = MatchingPolicy()
+    try:
+        return MatchingPolicy(
+            weekly_suggestions=int(
+                env.get("SE_MATCHING_WEEKLY_SUGGESTIONS") or defaults.weekly_suggestions
+            ),
+            minimum_score=float(env.get("SE_MATCHING_MIN_SCORE") or defaults.minimum_score),
+            reach_km=float(env.get("SE_MATCHING_REACH_KM") or defaults.reach_km),
+            relearn_seconds=float(
+                env.get("SE_MATCHING_RELEARN_SECONDS") or defaults.relearn_seconds
+            ),
+        )
+    except ValueError as error:
+        raise SettingsError(f"SE_MATCHING_* variable malformed: {error}") from error
+
+
+class MatchingService:
+    def __init__(
+        self,
+        store: MatchingStore,
+        index: ActivityIndex,
+        model: Callable[[], LiveModel],
+        sections: SectionMap,
+        *,
+        policy: MatchingPolicy = MatchingPolicy(),
+        clock: Clock = utc_now,
+    ) -> None:
+        self.store = store
+        self.index = index
+        self.model = model
+        self.sections = sections
+        self.policy = policy
+        self.clock = clock
+
+    @staticmethod
+    def _require_self_or_platform(principal: Principal, student_id: str) -> None:
+        if principal.acts_for_anyone:
+            return
+        if principal.role is Role.STUDENT and principal.student_id == student_id:
+            return
+        raise PermissionDenied("only the student themself or an ESN platform may do this")
+
+    # Profiles ---------------------------------------------------------------------------
+
+    async def upsert_profile(
+        self, principal: Principal, profile: VolunteerProfile
+    ) -> VolunteerProfile:
+        validate_profile(profile)
+        self._require_self_or_platform(principal, profile.student_id)
+        if self.sections.get(profile.host_section_id) is None:
+            raise NotFound(f"section {profile.host_section_id} not found")
+        stored = VolunteerProfile()
+        stored.CopyFrom(profile)
+        stored.updated_at.FromDatetime(self.clock())
+        previous = await self.store.profile(profile.student_id)
+        await self.store.save_profile(stored, previous)
+        return stored
+
+    async def get_profile(self, principal: Principal, student_id: str) -> VolunteerProfile:
+        validate_student_id(student_id, "student_id")
+        self._require_self_or_platform(principal, student_id)
+        return await self._require_profile(student_id)
+
+    async def _require_profile(self, student_id: str) -> VolunteerProfile:
+        profile = await self.store.profile(student_id)
+        if profile is None:
+            raise NotFound(f"no profile for student {student_id}")
+        return profile
+
+    async def erase_profile(self, principal: Principal, student_id: str) -> None:
+        validate_student_id(student_id, "student_id")
+        self._require_self_or_platform(principal, student_id)
+        await self.store.erase(student_id, events.profile_erased(student_id))
+
+    # Feedback and recommendations -------------------------------------------------------
+
+    async def record_feedback(self, principal: Principal, feedback: Feedback) -> None:
+        validate_feedback(feedback)
+        self._require_self_or_platform(principal, feedback.student_id)
+        recorded = Feedback()
+        recorded.CopyFrom(feedback)
+        if not recorded.HasField("occurred_at"):
+            recorded.occurred_at.FromDatetime(self.clock())
+        await self.store.record_feedback(recorded)
+
+    async def recommend(
+        self, principal: Principal, request: RecommendRequest
+    ) -> list[Recommendation]:
+        k = validate_recommend(request)
+        self._require_self_or_platform(principal, request.student_id)
+        profile = await self._require_profile(request.student_id)
+        excluded = await self.store.excluded(request.student_id)
+        model = self.model()
+        similar = model.collaborative.scores_for(request.student_id)
+        return model.ranker.recommend(
+            profile, k, request.filter, self.clock(), excluded, similar or None
+        )
+
+    # Reverse matching -------------------------------------------------------------------
+
+    async def suggest_for(self, activity: Activity) -> int:
+        """Suggest a newly published activity to the students it suits; returns how many
+        suggestions were created. Safe to run again for the same activity."""
+        if activity.state != ActivityState.ACTIVITY_STATE_PUBLISHED:
+            return 0
+        sections = self.sections.reaching(activity, self.policy.reach_km)
+        students = await self.store.students_of_sections(sections)
+        now = self.clock()
+        week = iso_week(now)
+        created = 0
+        for start in range(0, len(students), self.policy.batch):
+            profiles = await self.store.profiles(students[start : start + self.policy.batch])
+            scored = self.model().ranker.score_students(activity, profiles, now, set())
+            for student_id, score, reasons in scored:
+                if score < self.policy.minimum_score:
+                    continue
+                event = events.suggestion_created(student_id, activity, score, reasons)
+                outcome = await self.store.record_suggestion(
+                    student_id, activity.id, week, self.policy.weekly_suggestions, event
+                )
+                created += outcome == "created"
+        return created
+
+    # Week allocation --------------------------------------------------------------------
+
+    async def allocate_week(
+        self, principal: Principal, request: AllocateWeekRequest
+    ) -> AllocateWeekResponse:
+        places = validate_allocate(request)
+        principal.require_role(Role.OPERATOR, Role.PLATFORM)
+        edition = request.week_edition
+        activities = self.index.of_edition(edition)
+        if not activities:
+            raise FailedPrecondition(f"no published activities in Week {edition}")
+        student_ids = await self.store.week_students(edition)
+        profiles = await self.store.profiles(student_ids)
+        ranker = self.model().ranker
+        now = self.clock()
+        candidates = [
+            Candidate(student_id, activity.id, score)
+            for activity in activities
+            for student_id, score, _ in ranker.score_students(
+                activity, profiles, now, set(), week_edition=edition
+            )
+        ]
+        slots = [
+            Slot(a.id, a.details.capacity, a.details.starts_at.seconds, a.details.ends_at.seconds)
+            for a in activities
+        ]
+        started = time.perf_counter()
+        result = await asyncio.to_thread(allocate, slots, candidates, places)
+        response = AllocateWeekResponse(
+            allocation_id=str(ULID()),
+            assignments=[
+                Assignment(student_id=a.student_id, activity_id=a.activity_id, fit=a.fit)
+                for a in result.assignments
+            ],
+            objective=result.objective,
+            students_total=len(profiles),
+            students_placed=result.students_placed,
+            optimality_gap=result.optimality_gap,
+            proven_optimal=result.proven_optimal,
+            solve_seconds=round(time.perf_counter() - started, 3),
+        )
+        event = events.allocation_proposed(
+            response.allocation_id,
+            edition,
+            list(response.assignments),
+            response.objective,
+            response.optimality_gap,
+        )
+        await self.store.save_allocation(response, event)
+        return response

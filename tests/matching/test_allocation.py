@@ -1,0 +1,316 @@
+"""SocialErasmus Week allocation: the rules on many random instances, the lexicographic
+optimum against brute force on small ones, fairness, clashes and input validation."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from services.matching import allocation
+from services.matching.allocation import (
+    AllocationResult,
+    Assignment,
+    Candidate,
+    Slot,
+    allocate,
+)
+
+HOUR = 3_600
+
+
+def slot(activity_id: str, capacity: int, start_hour: int, hours: int = 2) -> Slot:
+    return Slot(activity_id, capacity, start_hour * HOUR, (start_hour + hours) * HOUR)
+
+
+def random_instance(
+    seed: int,
+    students: int,
+    activities: int,
+    *,
+    max_capacity: int,
+    density: float,
+    window_hours: int = 8,
+) -> tuple[list[Slot], list[Candidate]]:
+    """1-3 hour activities starting within a few hours, so clashes are common; continuous fits."""
+    rng = np.random.default_rng(seed)
+    slots = [
+        slot(
+            f"a{a}",
+            int(rng.integers(0, max_capacity + 1)),
+            int(rng.integers(0, window_hours)),
+            int(rng.integers(1, 4)),
+        )
+        for a in range(activities)
+    ]
+    candidates = [
+        Candidate(f"s{s}", f"a{a}", float(rng.random()))
+        for s in range(students)
+        for a in range(activities)
+        if rng.random() < density
+    ]
+    return slots, candidates
+
+
+def clash(a: Slot, b: Slot) -> bool:
+    return a.starts_at < b.ends_at and b.starts_at < a.ends_at
+
+
+def by_student(assignments: Sequence[Assignment]) -> dict[str, list[Assignment]]:
+    places: dict[str, list[Assignment]] = {}
+    for a in assignments:
+        places.setdefault(a.student_id, []).append(a)
+    return places
+
+
+def assert_rules(
+    slots: Sequence[Slot],
+    candidates: Sequence[Candidate],
+    result: AllocationResult,
+    max_places: int,
+) -> None:
+    """Every rule of the module doc, checked from the outside."""
+    slot_of = {s.activity_id: s for s in slots}
+    fit_of = {(c.student_id, c.activity_id): c.fit for c in candidates}
+    for a in result.assignments:
+        assert fit_of[(a.student_id, a.activity_id)] == a.fit
+    loads = itertools.groupby(sorted(a.activity_id for a in result.assignments))
+    for activity_id, taken in loads:
+        assert len(list(taken)) <= slot_of[activity_id].capacity
+    places = by_student(result.assignments)
+    for mine in places.values():
+        assert len(mine) <= max_places
+        held = [slot_of[a.activity_id] for a in mine]
+        assert not any(clash(x, y) for x, y in itertools.combinations(held, 2))
+    assert result.students_placed == len(places)
+    assert result.students_total == len({c.student_id for c in candidates})
+    assert result.objective == pytest.approx(sum(a.fit for a in result.assignments))
+    keys = [(a.student_id, a.activity_id) for a in result.assignments]
+    assert keys == sorted(set(keys))
+
+
+def fairness_key(fits_by_student: Iterator[list[float]], max_places: int) -> list[float]:
+    """``(n1, f1, n2, f2, ...)``: students with at least k places, sum of their k-th best fits."""
+    key = [0.0] * (2 * max_places)
+    for fits in fits_by_student:
+        for k, fit in enumerate(sorted(fits, reverse=True)):
+            key[2 * k] += 1
+            key[2 * k + 1] += fit
+    return key
+
+
+def result_key(result: AllocationResult, max_places: int) -> list[float]:
+    places = by_student(result.assignments)
+    return fairness_key(([a.fit for a in mine] for mine in places.values()), max_places)
+
+
+def brute_force_key(
+    slots: Sequence[Slot], candidates: Sequence[Candidate], max_places: int
+) -> list[float]:
+    """The best fairness key over every feasible allocation, by exhaustive search."""
+    slot_of = {s.activity_id: s for s in slots}
+    mine: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        mine.setdefault(c.student_id, []).append(c)
+    options = [
+        [
+            combo
+            for size in range(max_places + 1)
+            for combo in itertools.combinations(pairs, size)
+            if not any(
+                clash(slot_of[x.activity_id], slot_of[y.activity_id])
+                for x, y in itertools.combinations(combo, 2)
+            )
+        ]
+        for pairs in mine.values()
+    ]
+    left = {s.activity_id: s.capacity for s in slots}
+    best: list[float] = []
+    chosen: list[tuple[Candidate, ...]] = []
+
+    def search(student: int) -> None:
+        nonlocal best
+        if student == len(options):
+            key = fairness_key(([c.fit for c in combo] for combo in chosen), max_places)
+            best = max(best, key)
+            return
+        for combo in options[student]:
+            if all(left[c.activity_id] > 0 for c in combo):
+                for c in combo:
+                    left[c.activity_id] -= 1
+                chosen.append(combo)
+                search(student + 1)
+                chosen.pop()
+                for c in combo:
+                    left[c.activity_id] += 1
+
+    search(0)
+    return best
+
+
+def test_empty_inputs() -> None:
+    for slots in ([], [slot("a", 3, 10)]):
+        result = allocate(slots, [], max_places_per_student=2)
+        assert result.assignments == ()
+        assert (result.objective, result.students_total, result.students_placed) == (0.0, 0, 0)
+        assert result.proven_optimal
+        assert result.optimality_gap == 0.0
+
+
+def test_duplicate_candidate_pair_is_rejected() -> None:
+    slots = [slot("a", 1, 10), slot("b", 1, 12)]
+    pairs = [Candidate("ana", "a", 0.5), Candidate("ana", "b", 0.4), Candidate("ana", "a", 0.9)]
+    with pytest.raises(ValueError, match="duplicate candidate pair"):
+        allocate(slots, pairs)
+
+
+@pytest.mark.parametrize(
+    ("slots", "candidates", "max_places", "message"),
+    [
+        ([slot("a", 1, 10), slot("a", 2, 12)], [], 1, "duplicate activity_id"),
+        ([slot("a", -1, 10)], [], 1, "capacity"),
+        ([Slot("a", 1, 100, 100)], [], 1, "end after"),
+        ([slot("a", 1, 10)], [Candidate("ana", "b", 0.5)], 1, "unknown activity"),
+        ([slot("a", 1, 10)], [Candidate("ana", "a", 1.5)], 1, "fit"),
+        ([slot("a", 1, 10)], [Candidate("ana", "a", float("nan"))], 1, "fit"),
+        ([slot("a", 1, 10)], [Candidate("ana", "a", 0.5)], 0, "max_places"),
+    ],
+)
+def test_invalid_input_is_rejected(
+    slots: list[Slot], candidates: list[Candidate], max_places: int, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        allocate(slots, candidates, max_places)
+
+
+def test_everyone_gets_a_place_before_anyone_gets_a_second() -> None:
+    # Ana on both (total 1.7) would beat Ana on b and Ben on a (total 0.9): fairness wins.
+    slots = [slot("a", 1, 9), slot("b", 1, 14)]
+    pairs = [Candidate("ana", "a", 0.9), Candidate("ana", "b", 0.8), Candidate("ben", "a", 0.1)]
+    result = allocate(slots, pairs, max_places_per_student=2)
+    assert result.assignments == (Assignment("ana", "b", 0.8), Assignment("ben", "a", 0.1))
+    assert result.students_placed == 2
+    assert result.proven_optimal
+
+
+def test_more_students_placed_beats_higher_fit() -> None:
+    # One student on c at 1.0 and nobody else, or three students at 0.1 each: three.
+    slots = [slot("a", 1, 9), slot("b", 1, 12), slot("c", 1, 15)]
+    pairs = [
+        Candidate("ana", "c", 1.0),
+        Candidate("ana", "a", 0.1),
+        Candidate("ben", "a", 0.1),
+        Candidate("ben", "b", 0.1),
+        Candidate("cai", "b", 0.1),
+        Candidate("cai", "c", 0.0),
+    ]
+    result = allocate(slots, pairs)
+    assert result.students_placed == 3
+    assert result.proven_optimal
+
+
+def test_student_whose_candidates_all_clash_gets_one_place() -> None:
+    slots = [slot("a", 5, 10, hours=3), slot("b", 5, 12), slot("c", 5, 11)]
+    pairs = [Candidate("ana", "a", 0.3), Candidate("ana", "b", 0.9), Candidate("ana", "c", 0.6)]
+    result = allocate(slots, pairs, max_places_per_student=3)
+    assert result.assignments == (Assignment("ana", "b", 0.9),)
+    assert [r.placed for r in result.rounds] == [1]
+
+
+def test_back_to_back_activities_do_not_clash() -> None:
+    slots = [slot("a", 1, 10), slot("b", 1, 12)]
+    pairs = [Candidate("ana", "a", 0.5), Candidate("ana", "b", 0.5)]
+    result = allocate(slots, pairs, max_places_per_student=2)
+    assert len(result.assignments) == 2
+
+
+def test_a_student_with_no_room_counts_but_is_not_placed() -> None:
+    slots = [slot("a", 0, 10), slot("b", 1, 12)]
+    pairs = [Candidate("ana", "a", 0.9), Candidate("ben", "b", 0.0)]
+    result = allocate(slots, pairs)
+    assert result.assignments == (Assignment("ben", "b", 0.0),)
+    assert (result.students_total, result.students_placed) == (2, 1)
+
+
+def test_later_rounds_are_skipped_after_the_time_limit() -> None:
+    slots, pairs = random_instance(7, students=20, activities=8, max_capacity=6, density=0.6)
+    result = allocate(slots, pairs, max_places_per_student=2, time_limit_seconds=1e-9)
+    assert_rules(slots, pairs, result, 2)
+    assert result.rounds[0].solved and result.students_placed == result.rounds[0].placed_bound
+    assert not result.rounds[1].solved
+    assert not result.proven_optimal
+    assert result.optimality_gap == 1.0
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_rules_hold_and_are_proven_on_random_instances(seed: int) -> None:
+    rng = np.random.default_rng(10_000 + seed)
+    students, activities = int(rng.integers(1, 60)), int(rng.integers(1, 15))
+    max_places = int(rng.integers(1, 4))
+    slots, pairs = random_instance(
+        seed, students, activities, max_capacity=int(rng.integers(1, 8)), density=rng.random()
+    )
+    result = allocate(slots, pairs, max_places)
+    assert_rules(slots, pairs, result, max_places)
+    assert result.proven_optimal
+    assert result.optimality_gap == 0.0
+    assert all(r.placed == r.placed_bound for r in result.rounds)
+
+
+@pytest.mark.parametrize("seed", range(120))
+def test_small_instances_match_brute_force(seed: int) -> None:
+    # 5 students x 4 activities with 1 or 2 places; 3 students x 5 activities with 3 places.
+    max_places = 1 + seed % 3
+    students, activities = (5, 4) if max_places < 3 else (3, 5)
+    slots, pairs = random_instance(
+        seed,
+        students,
+        activities,
+        max_capacity=1 + (seed // 3) % 3,
+        density=0.8,
+        window_hours=6 * max_places + 2,
+    )
+    result = allocate(slots, pairs, max_places)
+    assert_rules(slots, pairs, result, max_places)
+    assert result_key(result, max_places) == pytest.approx(
+        brute_force_key(slots, pairs, max_places), abs=1e-9
+    )
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_fit_bound_holds_for_any_matching(seed: int) -> None:
+    # The certificate is weak duality: even from a poor (greedy) matching it must not fall
+    # below the true optimum, and from the solver's matching it must meet it.
+    slots, pairs = random_instance(seed, students=5, activities=4, max_capacity=2, density=0.7)
+    problem = allocation._index(slots, pairs)
+    places = np.full((len(problem.student_ids), 0), -1, dtype=np.int64)
+    used = np.zeros(len(problem.student), dtype=np.bool_)
+    current = allocation._round(problem, used, places, problem.capacity.copy(), 1)
+    best = brute_force_key(slots, pairs, 1)
+    optimal = allocation._match(current)
+    assert allocation._fit_bound(current, optimal, float("inf")) == pytest.approx(best[1])
+    greedy = greedy_round(current)
+    if int(greedy.sum()) == best[0]:
+        assert allocation._fit_bound(current, greedy, float("inf")) >= best[1] - 1e-9
+
+
+def greedy_round(current: allocation._Round) -> NDArray[np.bool_]:
+    """By decreasing fit, each student once, within capacity."""
+    chosen = np.zeros(len(current.student), dtype=np.bool_)
+    left = current.capacity.copy()
+    seen: set[int] = set()
+    for i in np.argsort(-current.fit, kind="stable"):
+        s, a = int(current.student[i]), int(current.activity[i])
+        if s not in seen and left[a] > 0:
+            chosen[i], left[a] = True, left[a] - 1
+            seen.add(s)
+    return chosen
+
+
+def test_same_input_same_allocation() -> None:
+    slots, pairs = random_instance(3, students=40, activities=10, max_capacity=5, density=0.5)
+    first, second = allocate(slots, pairs, 2), allocate(slots, pairs, 2)
+    assert first.assignments == second.assignments
