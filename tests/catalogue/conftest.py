@@ -32,7 +32,9 @@ async def catalogue(clean_stack: Stack) -> AsyncIterator[Catalogue]:
     tokens = TokenRegistry.from_file(settings.tokens_file)
     async with (
         connected(settings) as connections,
-        serve(settings.listen, tokens, await catalogue_parts(connections, settings), 0.5) as running,
+        serve(
+            settings.listen, tokens, await catalogue_parts(connections, settings), 0.5
+        ) as running,
         channel_to(running.address) as channel,
     ):
         yield Catalogue(CatalogueServiceStub(channel), running, clean_stack)
