@@ -19,6 +19,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from services.catalogue.seed import seed_catalogue
+from services.matching.demo_profile import DEMO_STUDENT, ensure_demo_profile
 from services.runtime.config import project_root
 from services.runtime.devtokens import dev_tokens_path, ensure_dev_tokens
 from services.runtime.localstack import LocalStack
@@ -35,7 +36,10 @@ class ServiceProcess:
         return f"127.0.0.1:{self.port}"
 
 
-SERVICES = (ServiceProcess("catalogue", "services.catalogue", 50051),)
+SERVICES = (
+    ServiceProcess("catalogue", "services.catalogue", 50051),
+    ServiceProcess("matching", "services.matching", 50052),
+)
 
 
 def configured(services: tuple[ServiceProcess, ...], env: dict[str, str]) -> list[ServiceProcess]:
@@ -118,6 +122,9 @@ def summary(
         f"  grpcurl -plaintext -H 'authorization: Bearer {tokens['student']}' \\",
         '    -d \'{"filter": {"country_codes": ["es"]}, "page_size": 3}\' \\',
         f"    {services[0].address} socialerasmus.catalogue.v1.CatalogueService/ListActivities",
+        f"  grpcurl -plaintext -H 'authorization: Bearer {tokens['student']}' \\",
+        f'    -d \'{{"student_id": "{DEMO_STUDENT}", "k": 5}}\' \\',
+        f"    {services[1].address} socialerasmus.matching.v1.MatchingService/Recommend",
         "",
         "Ctrl-C stops everything; data stays in .local/ for the next run.",
     ]
@@ -153,6 +160,8 @@ async def run() -> int:
             seeded = await seed_catalogue(
                 channel, tokens["operator"], DEMO_ACTIVITIES, datetime.now(UTC).date()
             )
+        async with grpc.aio.insecure_channel(services[1].address) as channel:
+            await ensure_demo_profile(channel, tokens["operator"])
         print(summary(services, local_dir, tokens, seeded, stack), flush=True)
         while not stop.is_set():
             for service, process in zip(services, processes, strict=True):

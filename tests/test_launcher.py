@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -9,7 +11,11 @@ import sys
 import time
 from pathlib import Path
 
+import grpc
+
 from services.runtime.localstack import free_port
+from socialerasmus.matching.v1 import matching_pb2 as pb
+from socialerasmus.matching.v1.matching_pb2_grpc import MatchingServiceStub
 from tests.conftest import Stack
 
 
@@ -28,6 +34,15 @@ def run_until_ready(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[by
     raise AssertionError(f"the run command did not get ready:\n{log.read_text()}")
 
 
+async def recommend_for_demo_student(port: int, token: str) -> list[pb.Recommendation]:
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+        reply = await MatchingServiceStub(channel).Recommend(
+            pb.RecommendRequest(student_id="demo-student", k=5),
+            metadata=(("authorization", f"Bearer {token}"),),
+        )
+    return list(reply.recommendations)
+
+
 def stop(process: subprocess.Popen[bytes]) -> int:
     process.send_signal(signal.SIGINT)
     return process.wait(30)
@@ -37,18 +52,23 @@ def test_run_command_seeds_an_empty_catalogue_once_and_stops_cleanly(
     clean_stack: Stack, tmp_path: Path
 ) -> None:
     """First run seeds demo data and prints tokens; the second keeps it; Ctrl-C exits 0."""
-    port = free_port()
+    port, matching_port = free_port(), free_port()
     env = {
         **os.environ,
         "SE_NATS_URL": clean_stack.nats_url,
         "SE_REDIS_URL": clean_stack.redis_url,
         "SE_LOCAL_DIR": str(tmp_path),
         "SE_CATALOGUE_LISTEN": f"127.0.0.1:{port}",
+        "SE_MATCHING_LISTEN": f"127.0.0.1:{matching_port}",
     }
     process, first = run_until_ready(env, tmp_path / "first.log")
     assert "300 activities seeded now" in first, first
     assert f"catalogue  grpc://127.0.0.1:{port}" in first
-    assert (tmp_path / "dev-tokens.json").exists()
+    assert f"matching   grpc://127.0.0.1:{matching_port}" in first
+    tokens = json.loads((tmp_path / "dev-tokens.json").read_text())
+    recommendations = asyncio.run(recommend_for_demo_student(matching_port, tokens["student"]))
+    assert recommendations, "the demo student should get suggestions from the demo data"
+    assert all(r.explanation for r in recommendations)
     assert stop(process) == 0
 
     process, second = run_until_ready(env, tmp_path / "second.log")
