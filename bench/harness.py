@@ -87,7 +87,7 @@ def spawn(module: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 @contextlib.asynccontextmanager
 async def service_process(
-    module: str, name: str, stack: LocalStack, tokens: Path
+    module: str, name: str, stack: LocalStack, tokens: Path, ready_timeout: float = 30.0
 ) -> AsyncIterator[tuple[str, int]]:
     """Start ``python -m module`` as production would; yield its address and pid."""
     port = free_port()
@@ -102,7 +102,7 @@ async def service_process(
     process = spawn(module, env)
     try:
         address = f"127.0.0.1:{port}"
-        if not await wait_until_serving(address):
+        if not await wait_until_serving(address, ready_timeout):
             raise RuntimeError(f"{module} did not start")
         yield address, process.pid
     finally:
@@ -128,3 +128,11 @@ def save(name: str, results: dict[str, object]) -> Path:
 
 def as_dict(rate: Rate) -> dict[str, object]:
     return asdict(rate)
+
+
+def resident_mb(pid: int) -> float:
+    """Resident memory of a process, in MiB (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0

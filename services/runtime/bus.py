@@ -74,17 +74,21 @@ class EventConsumer:
         subscription = await self.js.pull_subscribe_bind(
             durable=self.spec.durable, stream=self.spec.stream
         )
-        while not stop.is_set():
-            try:
-                messages = await subscription.fetch(self.spec.batch, timeout=1.0)
-            except (TimeoutError, NatsTimeoutError):
-                continue
-            except Exception:
-                log.exception("fetch failed", extra={"consumer": self.spec.durable})
-                await asyncio.sleep(1.0)
-                continue
-            for message in messages:
-                await self.handle(message)
+        try:
+            while not stop.is_set():
+                try:
+                    messages = await subscription.fetch(self.spec.batch, timeout=1.0)
+                except (TimeoutError, NatsTimeoutError):
+                    continue
+                except Exception:
+                    log.exception("fetch failed", extra={"consumer": self.spec.durable})
+                    await asyncio.sleep(1.0)
+                    continue
+                for message in messages:
+                    await self.handle(message)
+        finally:
+            # A subscription left open would hold up the connection's drain on shutdown.
+            await subscription.unsubscribe()
 
     async def handle(self, message: Msg) -> None:
         try:

@@ -18,6 +18,9 @@ from services.runtime.streams import provision_streams
 
 log = logging.getLogger(__name__)
 
+DRAIN_TIMEOUT_SECONDS = 5.0
+"""Longest wait for in-flight messages on shutdown; keep below the orchestrator's grace."""
+
 
 @dataclass(frozen=True, slots=True)
 class Connections:
@@ -40,6 +43,7 @@ async def connect_nats(url: str, name: str) -> NatsClient:
         name=name,
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.5,
+        drain_timeout=DRAIN_TIMEOUT_SECONDS,
         disconnected_cb=_log_disconnect,
         reconnected_cb=_log_reconnect,
     )
