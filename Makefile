@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint protos check-protos bench seed clean deploy-check
+.PHONY: run test lint protos bench seed clean deploy-check
 
 run: $(STAMP)  ## set up, start the local stack and the services, seed demo data
 	$(BIN)/python -m services
@@ -28,6 +28,9 @@ protos: $(STAMP)  ## regenerate socialerasmus/ from protos/
 
 bench: $(STAMP)  ## run the benchmarks; results land in bench/results/
 	$(BIN)/python -m bench.enrolments
+	$(BIN)/python -m bench.ranking
+	$(BIN)/python -m bench.recommend
+	$(BIN)/python -m bench.allocation
 
 seed: $(STAMP)  ## fill an empty catalogue with demo activities
 	$(BIN)/python -m services.catalogue.seed
