@@ -212,7 +212,7 @@ def _student(
         ),
         skill_ids=skill_ids,
         skill_sets_share=_sets_share(index.skill_sets, skill_ids),
-        motivation=index.encoder.encode([profile.motivation])
+        motivation=index.encoder.encode_cached(profile.motivation)
         if profile.motivation.strip()
         else None,
         arrival=profile.arrival.seconds if profile.HasField("arrival") else None,

@@ -158,8 +158,9 @@ class MatchingService:
     ) -> list[Recommendation]:
         k = validate_recommend(request)
         self._require_self_or_platform(principal, request.student_id)
-        profile = await self._require_profile(request.student_id)
-        excluded = await self.store.excluded(request.student_id)
+        profile, excluded = await self.store.profile_and_exclusions(request.student_id)
+        if profile is None:
+            raise NotFound(f"no profile for student {request.student_id}")
         model = self.model()
         similar = model.collaborative.scores_for(request.student_id)
         return model.ranker.recommend(

@@ -45,6 +45,17 @@ class MatchingStore:
         raw: Any = await self.redis.get(keys.profile(student_id))
         return VolunteerProfile.FromString(raw) if raw is not None else None
 
+    async def profile_and_exclusions(
+        self, student_id: str
+    ) -> tuple[VolunteerProfile | None, set[str]]:
+        """The profile and the excluded activities, in one round trip."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.get(keys.profile(student_id))
+            pipe.smembers(keys.excluded(student_id))
+            raw, members = await pipe.execute()
+        profile = VolunteerProfile.FromString(raw) if raw is not None else None
+        return profile, {_text(m) for m in members}
+
     async def profiles(self, student_ids: Sequence[str]) -> list[VolunteerProfile]:
         if not student_ids:
             return []

@@ -9,6 +9,7 @@ it is.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,6 +31,10 @@ def activity_text(details: catalogue_pb2.ActivityDetails) -> str:
     return "\n".join((details.title, details.description, details.goal, *details.skills_wanted))
 
 
+ENCODED_CACHE_SIZE = 20_000
+"""Motivations kept encoded (least recently used dropped first), about 2 KB each."""
+
+
 class TextEncoder:
     """Sublinear-TF x smoothed-IDF vectors of hashed character n-grams, L2-normalised.
 
@@ -49,6 +54,7 @@ class TextEncoder:
         )
         self._idf: NDArray[np.float32] = np.ones(n_features, dtype=np.float32)
         self._fitted_on = 0
+        self._encoded: OrderedDict[str, sp.csr_matrix] = OrderedDict()
 
     @property
     def n_features(self) -> int:
@@ -81,6 +87,20 @@ class TextEncoder:
         document_frequency = np.bincount(frequencies.indices, minlength=self.n_features)
         self._idf = (np.log((1 + documents) / (1 + document_frequency)) + 1).astype(np.float32)
         self._fitted_on = documents
+        self._encoded.clear()  # cached vectors used the old IDF
+
+    def encode_cached(self, text: str) -> sp.csr_matrix:
+        """:meth:`encode` of one text, remembered for the next request of the same student
+        (the same motivation) until the IDF changes."""
+        vector = self._encoded.get(text)
+        if vector is None:
+            vector = self.encode([text])
+            if len(self._encoded) >= ENCODED_CACHE_SIZE:
+                self._encoded.popitem(last=False)
+            self._encoded[text] = vector
+        else:
+            self._encoded.move_to_end(text)
+        return vector
 
     def encode(self, documents: Sequence[str]) -> sp.csr_matrix:
         """One unit-length (or all-zero, for text without n-grams) row per document."""

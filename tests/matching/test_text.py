@@ -104,3 +104,16 @@ def test_activity_text_has_title_description_goal_and_skills() -> None:
     assert details.description in text
     assert "Cleaner sand" in text
     assert "first aid" in text
+
+
+def test_cached_encoding_equals_encoding_and_follows_a_new_idf() -> None:
+    """A remembered motivation vector is the fresh one, and is forgotten when the IDF moves."""
+    encoder = TextEncoder()
+    encoder.fit_idf(["beach clean-up", "museum night", "food bank"])
+    text = "I want to clean the beach"
+    assert (encoder.encode_cached(text) != encoder.encode([text])).nnz == 0
+    before = encoder.encode_cached(text)
+    encoder.fit_idf(["beach", "beach", "beach", "clean"])
+    after = encoder.encode_cached(text)
+    assert (after != encoder.encode([text])).nnz == 0
+    assert (after != before).nnz > 0
