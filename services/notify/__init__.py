@@ -1,0 +1,1 @@
+"""The notify service: suggestions, digests, confirmations and reminders students trust."""
