@@ -1,0 +1,107 @@
+"""What a notification says, before it is rendered for a channel.
+
+These are plain, frozen values: the notify handlers fill them from catalogue and matching
+events (and the student's preferences), and :class:`services.notify.rendering.Renderer`
+turns them into a subject, a plain-text part and an HTML part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+__all__ = [
+    "ActivityFacts",
+    "MessageContext",
+    "MessageKind",
+    "RenderedMessage",
+    "SuggestionItem",
+]
+
+
+class MessageKind(StrEnum):
+    """The kinds of message notify sends; each has its own template."""
+
+    SUGGESTION = "suggestion"
+    DIGEST = "digest"
+    ENROLMENT_CONFIRMED = "enrolment_confirmed"
+    ENROLMENT_WAITLISTED = "enrolment_waitlisted"
+    ENROLMENT_PROMOTED = "enrolment_promoted"
+    REMINDER = "reminder"
+    ACTIVITY_CANCELLED = "activity_cancelled"
+    ACTIVITY_CHANGED = "activity_changed"
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityFacts:
+    """The facts of one activity a message shows.
+
+    ``starts_at`` and ``ends_at`` must be time-zone aware (UTC as events carry them);
+    ``time_zone`` is the IANA zone of the place ("Europe/Madrid"); ``causes`` are
+    ``socialerasmus.common.v1.Cause`` values; ``url`` is the activity's page on the
+    platform (the call to action links there when set).
+    """
+
+    activity_id: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+    city: str
+    country_code: str
+    online: bool
+    causes: tuple[int, ...]
+    venue: str
+    url: str = ""
+
+    def __post_init__(self) -> None:
+        for name, moment in (("starts_at", self.starts_at), ("ends_at", self.ends_at)):
+            if moment.tzinfo is None or moment.utcoffset() is None:
+                raise ValueError(f"ActivityFacts.{name} must be time-zone aware")
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionItem:
+    """One suggested activity of a digest, with matching's explanation for it."""
+
+    activity: ActivityFacts
+    explanation: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageContext:
+    """Everything a template needs for one message to one student.
+
+    ``locale`` is a language tag as the student's preferences hold it ("pt-BR" renders
+    in Portuguese, unknown ones in English). ``student_time_zone`` is an IANA zone;
+    when empty or unknown, times show in the activity's zone, else in UTC.
+
+    By kind: every kind but ``digest`` needs ``activity``; ``digest`` needs ``items``;
+    ``suggestion`` may carry ``explanation``; ``activity_cancelled`` may carry
+    ``reason``; ``activity_changed`` may carry ``changed_fields`` (``ActivityDetails``
+    field names, as ``ActivityUpdated.changed_fields``); ``enrolment_waitlisted`` may
+    carry ``waitlist_position`` (1-based, 0 when unknown).
+    """
+
+    kind: MessageKind
+    student_id: str
+    locale: str
+    student_time_zone: str
+    unsubscribe_url: str
+    activity: ActivityFacts | None = None
+    items: tuple[SuggestionItem, ...] = ()
+    explanation: str = ""
+    reason: str = ""
+    changed_fields: tuple[str, ...] = ()
+    waitlist_position: int = 0
+    manage_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMessage:
+    """A message ready for a channel: e-mail uses all three, the inbox subject and text."""
+
+    subject: str
+    text: str
+    html: str
