@@ -13,8 +13,8 @@ Protocol
    activities open at the split (published by then and not started). Students with at least
    one are evaluated.
 3. **The model** sees the training window only: weights learned from it
-   (:func:`fit_model`), the collaborative signal fitted on it, and the student's training
-   enrolments, saves and dismissals excluded. It recommends through
+   (:func:`services.matching.training.fit_model`), the collaborative signal fitted on it,
+   and the student's training enrolments, saves and dismissals excluded. It recommends through
    :meth:`Ranker.recommend` as the service does: hard filters, then the learned score, then
    diversity across causes. The cold-start row is the same ranker with the default weights
    and no collaborative signal, to show what learning adds.
@@ -61,13 +61,12 @@ from services.matching.learning import (
     FeedbackRow,
     TrainingSet,
     examples_from_feedback,
-    interactions_from_feedback,
     is_positive,
-    learn_weights,
     training_set,
 )
 from services.matching.ranking import Ranker, SectionDirectory
 from services.matching.signals import SIGNALS, Weights
+from services.matching.training import FittedModel, at_ms, fit_model
 from socialerasmus.catalogue.v1 import catalogue_pb2
 from socialerasmus.matching.v1 import matching_pb2
 
@@ -76,14 +75,12 @@ __all__ = [
     "SIMULATION_START",
     "TRAIN_SHARE",
     "Evaluation",
-    "FittedModel",
     "MethodScores",
     "Split",
     "SyntheticWorld",
     "catalogue_coverage",
     "cause_diversity",
     "evaluate",
-    "fit_model",
     "ndcg_at_k",
     "new_positives",
     "precision_at_k",
@@ -104,7 +101,7 @@ _EXCLUDING = frozenset({Kind.FEEDBACK_KIND_DISMISSED})
 
 
 def _at_ms(row: FeedbackRow) -> int:
-    return int(row["at_ms"])
+    return at_ms(row)
 
 
 # --- Split ------------------------------------------------------------------------------------
@@ -199,48 +196,6 @@ def cause_diversity(recommended: Sequence[str], causes_of: Mapping[str, Collecti
 
 
 # --- Model ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class FittedModel:
-    """What the model learned from the training window."""
-
-    weights: Weights
-    collaborative: CoEnrolmentModel
-    examples: int
-    """Labelled examples the weights were fitted on."""
-
-
-def fit_model(
-    train: Sequence[FeedbackRow],
-    index: ActivityIndex,
-    profiles: Mapping[str, matching_pb2.VolunteerProfile],
-    now: datetime,
-    *,
-    prior: Weights | None = None,
-    prior_strength: float = 200.0,
-    sections: SectionDirectory | None = None,
-    seed: int = 0,
-) -> FittedModel:
-    """Weights and collaborative signal from ``train`` alone.
-
-    The similar-students column of an example must not be computed from the example's own
-    label, so the weights are learned on the examples decided in the later half of the
-    window, with a collaborative model fitted on the earlier half. The collaborative model
-    returned is then fitted on the whole window.
-    """
-    prior = prior or Weights()
-    times = sorted(_at_ms(row) for row in train)
-    middle = times[len(times) // 2] if times else 0
-    history = [row for row in train if _at_ms(row) < middle]
-    earlier = CoEnrolmentModel.fit(interactions_from_feedback(history), seed=seed)
-    examples = [e for e in examples_from_feedback(train) if e.at_ms >= middle]
-    signals, labels, _ = training_set(
-        Ranker(index, prior, sections), profiles, examples, now, earlier.scores_for
-    )
-    weights = learn_weights(signals, labels, prior, prior_strength)
-    collaborative = CoEnrolmentModel.fit(interactions_from_feedback(train), seed=seed)
-    return FittedModel(weights, collaborative, int(labels.shape[0]))
 
 
 # --- Evaluation -------------------------------------------------------------------------------

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from services.matching.collaborative import CoEnrolmentModel
-from services.matching.evaluation import fit_model
 from services.matching.index import ActivityIndex
 from services.matching.nearby import SectionMap
 from services.matching.ranking import Ranker
 from services.matching.signals import Weights
 from services.matching.store import MatchingStore
+from services.matching.training import fit_model
 
 log = logging.getLogger(__name__)
 
