@@ -1,0 +1,69 @@
+"""Every Redis key (and pub/sub channel) the notify service owns, prefix ``notify:``, in one place.
+
+Keys of one student carry the student id as a hash tag, ``{ana}``: in a Redis Cluster they all
+land in the same slot, so the Lua scripts of the store may touch several of them at once. Student
+ids never contain braces (``services.catalogue.limits.STUDENT_ID_PATTERN``), which also keeps
+``{ana}`` from matching inside ``{anabel}``.
+"""
+
+from __future__ import annotations
+
+PREFIX = "notify"
+
+
+def _student(student_id: str) -> str:
+    return "{" + student_id + "}"
+
+
+def preferences(student_id: str) -> str:
+    return f"{PREFIX}:prefs:{_student(student_id)}"
+
+
+def inbox(student_id: str) -> str:
+    """Sorted set of the student's inbox item ids, scored by creation time in milliseconds."""
+    return f"{PREFIX}:inbox:{_student(student_id)}"
+
+
+def unread(student_id: str) -> str:
+    """The subset of ``inbox`` not read yet, with the same scores."""
+    return f"{PREFIX}:unread:{_student(student_id)}"
+
+
+def inbox_item(student_id: str, item_id: str) -> str:
+    """Hash of one inbox item: ``data`` (serialised InboxItem) and ``read`` ("0"/"1")."""
+    return f"{PREFIX}:item:{_student(student_id)}:{item_id}"
+
+
+def inbox_channel(student_id: str) -> str:
+    """Pub/sub channel (not a key) carrying each new inbox item, serialised."""
+    return f"{PREFIX}:inbox:{student_id}:new"
+
+
+def claim(natural_key: str, student_id: str = "") -> str:
+    """Marks a message as produced once, e.g. ``natural_key`` = activity:kind:edition.
+
+    With ``student_id`` the claim is one of the student's keys (erased with them); the same
+    message must then always be claimed with the same ``student_id``.
+    """
+    if student_id:
+        return f"{PREFIX}:claim:{_student(student_id)}:{natural_key}"
+    return f"{PREFIX}:claim:{natural_key}"
+
+
+def delivery(student_id: str, message_id: str) -> str:
+    """Hash of a message's latest Delivery per channel (serialised), and its time (``at:…``)."""
+    return f"{PREFIX}:delivery:{_student(student_id)}:{message_id}"
+
+
+def recent_deliveries(student_id: str) -> str:
+    """List of the student's most recently updated message ids, newest first, capped."""
+    return f"{PREFIX}:deliveries:{_student(student_id)}"
+
+
+def weekly_budget(student_id: str, week_key: str) -> str:
+    return f"{PREFIX}:budget:{_student(student_id)}:{week_key}"
+
+
+def student_index(student_id: str) -> str:
+    """Set of every key written for the student, so erasure finds them all."""
+    return f"{PREFIX}:keys:{_student(student_id)}"

@@ -1,0 +1,357 @@
+"""Preferences, inbox, dedupe claims, delivery log and weekly budgets in Redis.
+
+Keys are in ``services.notify.keys``. Every key holding a student's data is added to the
+student's index set in the same atomic step that creates it, so :meth:`NotifyStore.erase`
+removes them all without scanning the key space. The client must return bytes (the default,
+``decode_responses=False``): values are serialised protobuf messages.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import AsyncIterator, Sequence
+from typing import Any, Final
+
+from redis.asyncio import Redis
+
+from services.notify import keys
+from services.runtime.errors import InvalidArgument
+from socialerasmus.notify.v1.notify_pb2 import Delivery, Frequency, InboxItem, Preferences
+
+DEFAULT_LOCALE: Final = "en"
+DEFAULT_TIME_ZONE: Final = "UTC"
+DEFAULT_FREQUENCY: Final = Frequency.FREQUENCY_INSTANT
+DEFAULT_WEEKLY_BUDGET: Final = 3
+
+RECENT_DELIVERIES_MAX: Final = 200
+DELIVERY_TTL_SECONDS: Final = 90 * 24 * 3600
+BUDGET_TTL_SECONDS: Final = 8 * 24 * 3600
+PAGE_TOKEN_FIELD: Final = "page_token"
+
+# KEYS: item hash, inbox zset, unread zset, student index.
+# ARGV: serialised item, score (ms), item id, read ("0"/"1"), pub/sub channel.
+_ADD_INBOX_ITEM = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'data', ARGV[1], 'read', ARGV[4])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+if ARGV[4] == '0' then
+  redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
+end
+redis.call('SADD', KEYS[4], KEYS[1], KEYS[2], KEYS[3])
+redis.call('PUBLISH', ARGV[5], ARGV[1])
+return 1
+"""
+
+# KEYS: unread zset, then one item hash per id. ARGV: the ids, in the same order.
+_MARK_READ = """
+local marked = 0
+for i = 1, #ARGV do
+  if redis.call('HGET', KEYS[i + 1], 'read') == '0' then
+    redis.call('HSET', KEYS[i + 1], 'read', '1')
+    marked = marked + 1
+  end
+  redis.call('ZREM', KEYS[1], ARGV[i])
+end
+return marked
+"""
+
+# KEYS: claim key, student index (or the claim key again when there is no student).
+# ARGV: ttl seconds, "1" to index the claim.
+_CLAIM = """
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  return 0
+end
+if ARGV[2] == '1' then
+  redis.call('SADD', KEYS[2], KEYS[1])
+end
+return 1
+"""
+
+# KEYS: delivery hash, recent list, student index.
+# ARGV: channel, serialised delivery, updated_at ms, message id, list cap, ttl seconds.
+# An update older than the stored one (a redelivered event) is ignored.
+_RECORD_DELIVERY = """
+local at = redis.call('HGET', KEYS[1], 'at:' .. ARGV[1])
+if at and tonumber(at) > tonumber(ARGV[3]) then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'd:' .. ARGV[1], ARGV[2], 'at:' .. ARGV[1], ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[6])
+redis.call('LREM', KEYS[2], 0, ARGV[4])
+redis.call('LPUSH', KEYS[2], ARGV[4])
+redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[5]) - 1)
+redis.call('SADD', KEYS[3], KEYS[1], KEYS[2])
+return 1
+"""
+
+# KEYS: budget counter, student index. ARGV: budget, ttl seconds.
+_TAKE_BUDGET = """
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+if used >= tonumber(ARGV[1]) then
+  return 0
+end
+redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('SADD', KEYS[2], KEYS[1])
+return 1
+"""
+
+# KEYS: student index. Every indexed key carries the student's hash tag (same cluster slot).
+_ERASE = """
+local members = redis.call('SMEMBERS', KEYS[1])
+local removed = 0
+for i = 1, #members, 500 do
+  removed = removed + redis.call('DEL', unpack(members, i, math.min(i + 499, #members)))
+end
+return removed + redis.call('DEL', KEYS[1])
+"""
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _bytes(value: bytes | str) -> bytes:
+    return value.encode() if isinstance(value, str) else value
+
+
+def default_preferences(student_id: str) -> Preferences:
+    """What a student gets before saving preferences: in-app only, English, UTC, instant."""
+    return Preferences(
+        student_id=student_id,
+        in_app=True,
+        locale=DEFAULT_LOCALE,
+        time_zone=DEFAULT_TIME_ZONE,
+        frequency=DEFAULT_FREQUENCY,
+        weekly_suggestion_budget=DEFAULT_WEEKLY_BUDGET,
+    )
+
+
+def encode_page_token(score: int, item_id: str) -> str:
+    raw = f"{score}:{item_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_page_token(token: str) -> tuple[int, str]:
+    """The (created ms, item id) position after which the next page starts."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        score_text, item_id = raw.split(":", 1)
+        score = int(score_text)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidArgument.single(PAGE_TOKEN_FIELD, "is not a token of this listing") from None
+    if not item_id:
+        raise InvalidArgument.single(PAGE_TOKEN_FIELD, "is not a token of this listing")
+    return score, item_id
+
+
+class NotifyStore:
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self._add_inbox_item = redis.register_script(_ADD_INBOX_ITEM)
+        self._mark_read = redis.register_script(_MARK_READ)
+        self._claim = redis.register_script(_CLAIM)
+        self._record_delivery = redis.register_script(_RECORD_DELIVERY)
+        self._take_budget = redis.register_script(_TAKE_BUDGET)
+        self._erase = redis.register_script(_ERASE)
+
+    # Preferences -----------------------------------------------------------------------
+
+    async def preferences(self, student_id: str) -> Preferences:
+        """The stored preferences, or the defaults when the student never saved any."""
+        raw: Any = await self.redis.get(keys.preferences(student_id))
+        if raw is None:
+            return default_preferences(student_id)
+        return Preferences.FromString(_bytes(raw))
+
+    async def save_preferences(self, preferences: Preferences) -> None:
+        student = preferences.student_id
+        key = keys.preferences(student)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(key, preferences.SerializeToString())
+            pipe.sadd(keys.student_index(student), key)
+            await pipe.execute()
+
+    # Inbox -----------------------------------------------------------------------------
+
+    async def add_inbox_item(self, item: InboxItem) -> bool:
+        """Store and publish a new item; False (and nothing changes) when its id exists."""
+        student = item.student_id
+        result = await self._add_inbox_item(
+            keys=[
+                keys.inbox_item(student, item.id),
+                keys.inbox(student),
+                keys.unread(student),
+                keys.student_index(student),
+            ],
+            args=[
+                item.SerializeToString(),
+                item.created_at.ToMilliseconds(),
+                item.id,
+                "1" if item.read else "0",
+                keys.inbox_channel(student),
+            ],
+        )
+        return int(result) == 1
+
+    async def list_inbox(
+        self,
+        student_id: str,
+        unread_only: bool = False,
+        page_size: int = 20,
+        after_token: str = "",
+    ) -> tuple[list[InboxItem], str]:
+        """One page, newest first (ties by id, descending), and the token of the next page
+        ("" after the last). The token is a position, so items added meanwhile neither repeat
+        nor shift the following pages."""
+        if page_size < 1:
+            raise ValueError("page_size must be at least 1")
+        index = keys.unread(student_id) if unread_only else keys.inbox(student_id)
+        wanted = page_size + 1  # one more tells whether there is a next page
+        entries: list[tuple[str, int]] = []
+        if after_token:
+            score, last_id = decode_page_token(after_token)
+            # Items created in the same millisecond as the last one: the rest of them first.
+            ties: Any = await self.redis.zrangebyscore(index, score, score)
+            entries += [(i, score) for i in sorted((_text(m) for m in ties), reverse=True)]
+            entries = [(i, s) for i, s in entries if i < last_id][:wanted]
+            if len(entries) < wanted:
+                older: Any = await self.redis.zrevrangebyscore(
+                    index, f"({score}", "-inf", start=0, num=wanted - len(entries), withscores=True
+                )
+                entries += [(_text(m), int(s)) for m, s in older]
+        else:
+            newest: Any = await self.redis.zrevrange(index, 0, wanted - 1, withscores=True)
+            entries = [(_text(m), int(s)) for m, s in newest]
+        page = entries[:page_size]
+        items = await self._items(student_id, [i for i, _ in page])
+        next_token = ""
+        if len(entries) > page_size and page:
+            last_id, last_score = page[-1]
+            next_token = encode_page_token(last_score, last_id)
+        return items, next_token
+
+    async def _items(self, student_id: str, item_ids: Sequence[str]) -> list[InboxItem]:
+        if not item_ids:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for item_id in item_ids:
+                pipe.hmget(keys.inbox_item(student_id, item_id), ["data", "read"])
+            rows: list[Any] = await pipe.execute()
+        items: list[InboxItem] = []
+        for data, read in rows:
+            if data is None:  # erased or never fully written: skip rather than fail the page
+                continue
+            item = InboxItem.FromString(_bytes(data))
+            item.read = read is not None and _text(read) == "1"
+            items.append(item)
+        return items
+
+    async def mark_read(self, student_id: str, item_ids: Sequence[str]) -> int:
+        """Marks the student's items read; unknown ids are ignored. Returns how many changed."""
+        ids = list(dict.fromkeys(item_ids))
+        if not ids:
+            return 0
+        result = await self._mark_read(
+            keys=[keys.unread(student_id), *(keys.inbox_item(student_id, i) for i in ids)],
+            args=ids,
+        )
+        return int(result)
+
+    async def watch_inbox(self, student_id: str) -> AsyncIterator[InboxItem]:
+        """Each item added after the subscription is made (on the first ``__anext__``), until
+        the consumer stops iterating. Pub/sub is at-most-once: a client that reconnects should
+        list the inbox to catch up."""
+        pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        try:
+            await pubsub.subscribe(keys.inbox_channel(student_id))
+            async for message in pubsub.listen():
+                if message.get("type") == "message":
+                    yield InboxItem.FromString(_bytes(message["data"]))
+        finally:
+            await pubsub.aclose()  # type: ignore[no-untyped-call]  # untyped in redis-py
+
+    # Dedupe ----------------------------------------------------------------------------
+
+    async def claim_message(
+        self, natural_key: str, ttl_seconds: int, *, student_id: str = ""
+    ) -> bool:
+        """True exactly once per ``natural_key`` within ``ttl_seconds``, across replicas and
+        redeliveries. Pass ``student_id`` (always the same for a key) so erasure removes it."""
+        key = keys.claim(natural_key, student_id)
+        index = keys.student_index(student_id) if student_id else key
+        result = await self._claim(
+            keys=[key, index], args=[ttl_seconds, "1" if student_id else "0"]
+        )
+        return int(result) == 1
+
+    # Delivery log ----------------------------------------------------------------------
+
+    async def record_delivery(self, delivery: Delivery) -> bool:
+        """Keeps the latest status per message and channel; False when ``delivery`` is older
+        than the status already stored (nothing changes)."""
+        student = delivery.student_id
+        result = await self._record_delivery(
+            keys=[
+                keys.delivery(student, delivery.message_id),
+                keys.recent_deliveries(student),
+                keys.student_index(student),
+            ],
+            args=[
+                delivery.channel,
+                delivery.SerializeToString(),
+                delivery.updated_at.ToMilliseconds(),
+                delivery.message_id,
+                RECENT_DELIVERIES_MAX,
+                DELIVERY_TTL_SECONDS,
+            ],
+        )
+        return int(result) == 1
+
+    async def deliveries(
+        self, student_id: str, message_id: str = "", limit: int = 50
+    ) -> list[Delivery]:
+        """Latest status per channel of one message, or of the student's most recently updated
+        messages (newest first); channels in name order within a message."""
+        if limit < 1:
+            return []
+        if message_id:
+            message_ids = [message_id]
+        else:
+            raw_ids: Any = await self.redis.lrange(
+                keys.recent_deliveries(student_id), 0, RECENT_DELIVERIES_MAX - 1
+            )
+            message_ids = [_text(m) for m in raw_ids]
+        result: list[Delivery] = []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for mid in message_ids:
+                pipe.hgetall(keys.delivery(student_id, mid))
+            hashes: list[Any] = await pipe.execute()
+        for fields in hashes:
+            by_channel = {_text(k)[2:]: v for k, v in fields.items() if _text(k).startswith("d:")}
+            for channel in sorted(by_channel):
+                result.append(Delivery.FromString(_bytes(by_channel[channel])))
+                if len(result) >= limit:
+                    return result
+        return result
+
+    # Weekly budget ---------------------------------------------------------------------
+
+    async def take_budget(self, student_id: str, week_key: str, budget: int) -> bool:
+        """Atomically uses one of the week's ``budget`` suggestions; False when none is left."""
+        result = await self._take_budget(
+            keys=[keys.weekly_budget(student_id, week_key), keys.student_index(student_id)],
+            args=[budget, BUDGET_TTL_SECONDS],
+        )
+        return int(result) == 1
+
+    # Erasure ---------------------------------------------------------------------------
+
+    async def erase(self, student_id: str) -> int:
+        """Deletes every key of the student (the index itself included); returns how many
+        existed. Claims made without ``student_id`` are not the student's and stay."""
+        result = await self._erase(keys=[keys.student_index(student_id)], args=[])
+        return int(result)
