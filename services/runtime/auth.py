@@ -22,6 +22,8 @@ class Role(enum.StrEnum):
     PLATFORM = "platform"
     COORDINATOR = "coordinator"
     STUDENT = "student"
+    ANONYMOUS = "anonymous"
+    """Callers of the few methods that need no token; they may act on nothing by role."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,9 @@ class Principal:
         raise PermissionDenied("students may act only for themselves")
 
 
+ANONYMOUS = Principal(Role.ANONYMOUS, name="anonymous")
+
+
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -75,6 +80,8 @@ class TokenRegistry:
         entries: dict[str, Principal] = {}
         for index, entry in enumerate(document.get("tokens", [])):
             role = Role(entry["role"])
+            if role is Role.ANONYMOUS:
+                raise ValueError(f"{path}: token {index} cannot be anonymous")
             principal = Principal(
                 role=role,
                 name=entry.get("name", ""),

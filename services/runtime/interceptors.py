@@ -18,7 +18,7 @@ import grpc
 from ulid import ULID
 
 from services.runtime import errors
-from services.runtime.auth import Principal, TokenRegistry
+from services.runtime.auth import ANONYMOUS, Principal, TokenRegistry
 from services.runtime.logs import request_id
 from services.runtime.status import to_grpc_status
 
@@ -128,13 +128,20 @@ class AccessLogInterceptor(_Interceptor):
 
 
 class AuthInterceptor(_Interceptor):
-    """Resolves the bearer token to a principal; UNAUTHENTICATED when missing or unknown."""
+    """Resolves the bearer token to a principal; UNAUTHENTICATED when missing or unknown.
 
-    def __init__(self, tokens: TokenRegistry) -> None:
+    ``public_methods`` need no token (e.g. unsubscribing through a signed link); they run
+    as an anonymous principal and must authorise by other means.
+    """
+
+    def __init__(self, tokens: TokenRegistry, public_methods: frozenset[str] = frozenset()) -> None:
         self.tokens = tokens
+        self.public_methods = public_methods
 
     def guard(self, details: grpc.HandlerCallDetails) -> Guard:
         authorization = metadata_value(details, "authorization")
+        if details.method in self.public_methods:
+            return _anonymous
 
         @asynccontextmanager
         async def authenticated(context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
@@ -145,6 +152,12 @@ class AuthInterceptor(_Interceptor):
             yield
 
         return authenticated
+
+
+@asynccontextmanager
+async def _anonymous(_context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
+    current_principal.set(ANONYMOUS)
+    yield
 
 
 class ErrorMappingInterceptor(_Interceptor):

@@ -42,6 +42,8 @@ class ServiceParts:
 
     registrations: Sequence[Registration]
     background: Sequence[BackgroundTask] = field(default_factory=tuple)
+    public_methods: frozenset[str] = frozenset()
+    """Full method names callable without a bearer token."""
 
 
 @dataclass
@@ -61,7 +63,11 @@ async def serve(
     """Serve until the block exits, then stop gracefully: health NOT_SERVING first, then the
     background loops, then in-flight RPCs get ``grace_seconds`` to finish."""
     server = grpc.aio.server(
-        interceptors=[AccessLogInterceptor(), ErrorMappingInterceptor(), AuthInterceptor(tokens)],
+        interceptors=[
+            AccessLogInterceptor(),
+            ErrorMappingInterceptor(),
+            AuthInterceptor(tokens, parts.public_methods),
+        ],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.so_reuseport", 0),

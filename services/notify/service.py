@@ -1,0 +1,90 @@
+"""Notify's use cases behind its gRPC API: preferences, inbox, unsubscribe, delivery status."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+
+from services.catalogue.validation import validate_page_size, validate_student_id
+from services.notify.store import NotifyStore
+from services.notify.unsubscribe import read_token
+from services.notify.validation import validate_preferences
+from services.runtime.auth import Principal
+from services.runtime.errors import InvalidArgument, PermissionDenied
+from socialerasmus.notify.v1.notify_pb2 import Delivery, InboxItem, Preferences
+
+Clock = Callable[[], datetime]
+MAX_MARKED = 100
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def require_self_or_platform(principal: Principal, student_id: str) -> None:
+    if principal.acts_for_anyone or principal.student_id == student_id:
+        return
+    raise PermissionDenied("only the student themself or an ESN platform may do this")
+
+
+class NotifyService:
+    def __init__(
+        self, store: NotifyStore, unsubscribe_secret: bytes, clock: Clock = utc_now
+    ) -> None:
+        self.store = store
+        self.unsubscribe_secret = unsubscribe_secret
+        self.clock = clock
+
+    async def get_preferences(self, principal: Principal, student_id: str) -> Preferences:
+        validate_student_id(student_id, "student_id")
+        require_self_or_platform(principal, student_id)
+        return await self.store.preferences(student_id)
+
+    async def set_preferences(self, principal: Principal, preferences: Preferences) -> Preferences:
+        validate_preferences(preferences)
+        require_self_or_platform(principal, preferences.student_id)
+        stored = Preferences()
+        stored.CopyFrom(preferences)
+        stored.updated_at.FromDatetime(self.clock())
+        await self.store.save_preferences(stored)
+        return stored
+
+    async def unsubscribe(self, token: str) -> str:
+        """Unsubscribe the student named by a signed link token; no login needed."""
+        if not token:
+            raise InvalidArgument.single("token", "required")
+        student_id = read_token(self.unsubscribe_secret, token, self.clock())
+        preferences = await self.store.preferences(student_id)
+        preferences.unsubscribed = True
+        preferences.updated_at.FromDatetime(self.clock())
+        await self.store.save_preferences(preferences)
+        return student_id
+
+    async def list_inbox(
+        self, principal: Principal, student_id: str, unread_only: bool, page_size: int, token: str
+    ) -> tuple[list[InboxItem], str]:
+        validate_student_id(student_id, "student_id")
+        size = validate_page_size(page_size, "page_size")
+        require_self_or_platform(principal, student_id)
+        return await self.store.list_inbox(student_id, unread_only, size, token)
+
+    async def mark_read(self, principal: Principal, student_id: str, item_ids: list[str]) -> int:
+        validate_student_id(student_id, "student_id")
+        if not 1 <= len(item_ids) <= MAX_MARKED:
+            raise InvalidArgument.single("item_ids", f"give 1 to {MAX_MARKED} item ids")
+        require_self_or_platform(principal, student_id)
+        return await self.store.mark_read(student_id, item_ids)
+
+    async def watch_inbox(self, principal: Principal, student_id: str) -> AsyncIterator[InboxItem]:
+        validate_student_id(student_id, "student_id")
+        require_self_or_platform(principal, student_id)
+        async for item in self.store.watch_inbox(student_id):
+            yield item
+
+    async def deliveries(
+        self, principal: Principal, student_id: str, message_id: str, page_size: int
+    ) -> list[Delivery]:
+        validate_student_id(student_id, "student_id")
+        size = validate_page_size(page_size, "page_size")
+        require_self_or_platform(principal, student_id)
+        return await self.store.deliveries(student_id, message_id, size)
