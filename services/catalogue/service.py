@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from ulid import ULID
 
@@ -32,6 +31,7 @@ from services.catalogue.validation import (
     validate_student_id,
 )
 from services.runtime.auth import Principal, Role
+from services.runtime.clock import Clock, utc_now
 from services.runtime.errors import Aborted, InvalidArgument, NotFound, PermissionDenied
 from services.runtime.events import OutgoingEvent
 from socialerasmus.catalogue.v1.catalogue_pb2 import (
@@ -57,12 +57,6 @@ PUBLIC_STATES = (
     ActivityState.ACTIVITY_STATE_CANCELLED,
     ActivityState.ACTIVITY_STATE_COMPLETED,
 )
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class CatalogueService:
@@ -252,11 +246,9 @@ class CatalogueService:
     def _require_enrolment_actor(
         self, principal: Principal, activity: Activity, student_id: str
     ) -> None:
-        if self._manages(principal, activity):
-            return
-        if principal.role is Role.STUDENT and principal.student_id == student_id:
-            return
-        raise PermissionDenied("students may enrol and cancel only themselves")
+        """The section's managers act for any student; a student only for themself."""
+        if not self._manages(principal, activity):
+            principal.require_student(student_id)
 
     async def enrol(self, principal: Principal, activity_id: str, student_id: str) -> EnrolOutcome:
         validate_activity_id(activity_id, "activity_id")

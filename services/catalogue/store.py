@@ -15,6 +15,7 @@ from services.catalogue.activities import PUBLISHED
 from services.catalogue.filters import ordering_key
 from services.runtime.errors import Aborted, FailedPrecondition, NotFound
 from services.runtime.events import OutgoingEvent
+from services.runtime.redis_values import as_text
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, Enrolment, EnrolmentStatus
 
 CREATE_REQUEST_TTL_SECONDS = 24 * 3600
@@ -42,10 +43,6 @@ def _stamp_ms(milliseconds: int) -> Timestamp:
     stamp = Timestamp()
     stamp.FromMilliseconds(milliseconds)
     return stamp
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +95,7 @@ class CatalogueStore:
         if await self.redis.set(key, new_id, nx=True, ex=CREATE_REQUEST_TTL_SECONDS):
             return new_id
         existing = await self.redis.get(key)
-        return _text(existing) if existing is not None else new_id
+        return as_text(existing) if existing is not None else new_id
 
     async def save(
         self, activity: Activity, previous: Activity | None, event: OutgoingEvent | None
@@ -134,15 +131,15 @@ class CatalogueStore:
                 *_event_args(event),
             ],
         )
-        outcome = _text(result[0])
+        outcome = as_text(result[0])
         if outcome == "stale":
             raise Aborted(
-                f"activity {activity.id} is at version {_text(result[1])}, not"
+                f"activity {activity.id} is at version {as_text(result[1])}, not"
                 f" {previous.version if previous else 0}; read it again and retry"
             )
         if outcome == "below_confirmed":
             raise FailedPrecondition(
-                f"capacity {details.capacity} is below the {_text(result[1])} confirmed students"
+                f"capacity {details.capacity} is below the {as_text(result[1])} confirmed students"
             )
 
     async def scan(
@@ -156,7 +153,7 @@ class CatalogueStore:
         members: list[bytes] = found
         if not members:
             return []
-        order_keys = [_text(m) for m in members]
+        order_keys = [as_text(m) for m in members]
         async with self.redis.pipeline(transaction=False) as pipe:
             for key in order_keys:
                 pipe.hget(keys.activity(key.rsplit(":", 1)[1]), "proto")
@@ -190,7 +187,7 @@ class CatalogueStore:
     def _enrolment(
         activity_id: str, student_id: str, fields: dict[bytes, bytes], rank: int | None
     ) -> Enrolment:
-        status = STATUS_BY_NAME[_text(fields[b"status"])]
+        status = STATUS_BY_NAME[as_text(fields[b"status"])]
         return Enrolment(
             activity_id=activity_id,
             student_id=student_id,
@@ -229,7 +226,7 @@ class CatalogueStore:
                 *_event_args(waitlisted_event),
             ],
         )
-        outcome = _text(result[0])
+        outcome = as_text(result[0])
         if outcome == "not_found":
             raise NotFound(f"activity {activity_id} not found")
         if outcome == "not_open":
@@ -246,7 +243,7 @@ class CatalogueStore:
 
     async def waitlist_head(self, activity_id: str) -> str:
         head: Any = await self.redis.zrange(keys.waitlist(activity_id), 0, 0)
-        return _text(head[0]) if head else ""
+        return as_text(head[0]) if head else ""
 
     async def cancel_enrolment(
         self,
@@ -278,12 +275,12 @@ class CatalogueStore:
                 *_event_args(promoted_event),
             ],
         )
-        outcome = _text(result[0])
+        outcome = as_text(result[0])
         if outcome == "not_enrolled":
             raise NotFound(f"student {student_id} is not enrolled in {activity_id}")
         if outcome == "retry":
             return None
-        return _text(result[1])
+        return as_text(result[1])
 
     async def promote_head(
         self, activity_id: str, head: str, now_ms: int, promoted_event: OutgoingEvent
@@ -299,7 +296,7 @@ class CatalogueStore:
             ],
             args=[head, now_ms, *_event_args(promoted_event)],
         )
-        return _text(result[0])
+        return as_text(result[0])
 
     async def list_enrolments(
         self, activity_id: str, after_seq: int, limit: int
@@ -314,7 +311,7 @@ class CatalogueStore:
         )
         if not entries:
             return []
-        students = [_text(member) for member, _ in entries]
+        students = [as_text(member) for member, _ in entries]
         async with self.redis.pipeline(transaction=False) as pipe:
             for student in students:
                 pipe.hgetall(keys.enrolment(activity_id, student))

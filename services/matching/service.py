@@ -12,7 +12,6 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from ulid import ULID
 
@@ -30,8 +29,9 @@ from services.matching.validation import (
     validate_recommend,
 )
 from services.runtime.auth import Principal, Role
+from services.runtime.clock import Clock, utc_now
 from services.runtime.config import SettingsError
-from services.runtime.errors import FailedPrecondition, NotFound, PermissionDenied
+from services.runtime.errors import FailedPrecondition, NotFound
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, ActivityState
 from socialerasmus.matching.v1.matching_pb2 import (
     AllocateWeekRequest,
@@ -42,12 +42,6 @@ from socialerasmus.matching.v1.matching_pb2 import (
     RecommendRequest,
     VolunteerProfile,
 )
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,21 +96,13 @@ class MatchingService:
         self.policy = policy
         self.clock = clock
 
-    @staticmethod
-    def _require_self_or_platform(principal: Principal, student_id: str) -> None:
-        if principal.acts_for_anyone:
-            return
-        if principal.role is Role.STUDENT and principal.student_id == student_id:
-            return
-        raise PermissionDenied("only the student themself or an ESN platform may do this")
-
     # Profiles ---------------------------------------------------------------------------
 
     async def upsert_profile(
         self, principal: Principal, profile: VolunteerProfile
     ) -> VolunteerProfile:
         validate_profile(profile)
-        self._require_self_or_platform(principal, profile.student_id)
+        principal.require_student(profile.student_id)
         if self.sections.get(profile.host_section_id) is None:
             raise NotFound(f"section {profile.host_section_id} not found")
         stored = VolunteerProfile()
@@ -128,7 +114,7 @@ class MatchingService:
 
     async def get_profile(self, principal: Principal, student_id: str) -> VolunteerProfile:
         validate_student_id(student_id, "student_id")
-        self._require_self_or_platform(principal, student_id)
+        principal.require_student(student_id)
         return await self._require_profile(student_id)
 
     async def _require_profile(self, student_id: str) -> VolunteerProfile:
@@ -139,14 +125,14 @@ class MatchingService:
 
     async def erase_profile(self, principal: Principal, student_id: str) -> None:
         validate_student_id(student_id, "student_id")
-        self._require_self_or_platform(principal, student_id)
+        principal.require_student(student_id)
         await self.store.erase(student_id, events.profile_erased(student_id))
 
     # Feedback and recommendations -------------------------------------------------------
 
     async def record_feedback(self, principal: Principal, feedback: Feedback) -> None:
         validate_feedback(feedback)
-        self._require_self_or_platform(principal, feedback.student_id)
+        principal.require_student(feedback.student_id)
         recorded = Feedback()
         recorded.CopyFrom(feedback)
         if not recorded.HasField("occurred_at"):
@@ -157,7 +143,7 @@ class MatchingService:
         self, principal: Principal, request: RecommendRequest
     ) -> list[Recommendation]:
         k = validate_recommend(request)
-        self._require_self_or_platform(principal, request.student_id)
+        principal.require_student(request.student_id)
         profile, excluded = await self.store.profile_and_exclusions(request.student_id)
         if profile is None:
             raise NotFound(f"no profile for student {request.student_id}")

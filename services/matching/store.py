@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from services.matching import keys
 from services.runtime.events import OutgoingEvent
 from services.runtime.outbox import entry_fields
+from services.runtime.redis_values import as_text
 from socialerasmus.matching.v1.matching_pb2 import (
     AllocateWeekResponse,
     Feedback,
@@ -27,10 +28,6 @@ ALLOCATION_TTL_SECONDS = 30 * 24 * 3600
 def iso_week(moment: datetime) -> str:
     year, week, _ = moment.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 class MatchingStore:
@@ -54,7 +51,7 @@ class MatchingStore:
             pipe.smembers(keys.excluded(student_id))
             raw, members = await pipe.execute()
         profile = VolunteerProfile.FromString(raw) if raw is not None else None
-        return profile, {_text(m) for m in members}
+        return profile, {as_text(m) for m in members}
 
     async def profiles(self, student_ids: Sequence[str]) -> list[VolunteerProfile]:
         if not student_ids:
@@ -81,11 +78,11 @@ class MatchingStore:
 
     async def students_of_sections(self, section_ids: Iterable[str]) -> list[str]:
         members: Any = await self.redis.sunion([keys.section_students(s) for s in section_ids])
-        return sorted(_text(m) for m in members)
+        return sorted(as_text(m) for m in members)
 
     async def week_students(self, edition: str) -> list[str]:
         members: Any = await self.redis.smembers(keys.week_students(edition))
-        return sorted(_text(m) for m in members)
+        return sorted(as_text(m) for m in members)
 
     async def erase(self, student_id: str, event: OutgoingEvent) -> None:
         """Remove every trace of the student, and record the erasure event with it."""
@@ -124,11 +121,13 @@ class MatchingStore:
 
     async def feedback_log(self, count: int = 1_000_000) -> list[dict[str, str]]:
         entries: Any = await self.redis.xrange(keys.FEEDBACK_LOG, count=count)
-        return [{_text(k): _text(v) for k, v in fields.items()} for _, fields in entries if fields]
+        return [
+            {as_text(k): as_text(v) for k, v in fields.items()} for _, fields in entries if fields
+        ]
 
     async def excluded(self, student_id: str) -> set[str]:
         members: Any = await self.redis.smembers(keys.excluded(student_id))
-        return {_text(m) for m in members}
+        return {as_text(m) for m in members}
 
     async def set_enrolled(self, student_id: str, activity_id: str, enrolled: bool) -> None:
         """Enrolled students are not offered the same activity again; a cancellation
@@ -160,7 +159,7 @@ class MatchingStore:
                 event.message_type,
             ],
         )
-        return _text(result)
+        return as_text(result)
 
     async def save_allocation(self, result: AllocateWeekResponse, event: OutgoingEvent) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:

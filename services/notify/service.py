@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
 
 from services.catalogue.validation import validate_page_size, validate_student_id
 from services.notify.store import NotifyStore
 from services.notify.unsubscribe import read_token
 from services.notify.validation import validate_preferences
 from services.runtime.auth import Principal
-from services.runtime.errors import InvalidArgument, PermissionDenied
+from services.runtime.clock import Clock, utc_now
+from services.runtime.errors import InvalidArgument
 from socialerasmus.notify.v1.notify_pb2 import Delivery, InboxItem, Preferences
 
-Clock = Callable[[], datetime]
 MAX_MARKED = 100
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def require_self_or_platform(principal: Principal, student_id: str) -> None:
-    if principal.acts_for_anyone or principal.student_id == student_id:
-        return
-    raise PermissionDenied("only the student themself or an ESN platform may do this")
 
 
 class NotifyService:
@@ -37,12 +26,12 @@ class NotifyService:
 
     async def get_preferences(self, principal: Principal, student_id: str) -> Preferences:
         validate_student_id(student_id, "student_id")
-        require_self_or_platform(principal, student_id)
+        principal.require_student(student_id)
         return await self.store.preferences(student_id)
 
     async def set_preferences(self, principal: Principal, preferences: Preferences) -> Preferences:
         validate_preferences(preferences)
-        require_self_or_platform(principal, preferences.student_id)
+        principal.require_student(preferences.student_id)
         stored = Preferences()
         stored.CopyFrom(preferences)
         stored.updated_at.FromDatetime(self.clock())
@@ -65,19 +54,19 @@ class NotifyService:
     ) -> tuple[list[InboxItem], str]:
         validate_student_id(student_id, "student_id")
         size = validate_page_size(page_size, "page_size")
-        require_self_or_platform(principal, student_id)
+        principal.require_student(student_id)
         return await self.store.list_inbox(student_id, unread_only, size, token)
 
     async def mark_read(self, principal: Principal, student_id: str, item_ids: list[str]) -> int:
         validate_student_id(student_id, "student_id")
         if not 1 <= len(item_ids) <= MAX_MARKED:
             raise InvalidArgument.single("item_ids", f"give 1 to {MAX_MARKED} item ids")
-        require_self_or_platform(principal, student_id)
+        principal.require_student(student_id)
         return await self.store.mark_read(student_id, item_ids)
 
     async def watch_inbox(self, principal: Principal, student_id: str) -> AsyncIterator[InboxItem]:
         validate_student_id(student_id, "student_id")
-        require_self_or_platform(principal, student_id)
+        principal.require_student(student_id)
         async for item in self.store.watch_inbox(student_id):
             yield item
 
@@ -86,5 +75,5 @@ class NotifyService:
     ) -> list[Delivery]:
         validate_student_id(student_id, "student_id")
         size = validate_page_size(page_size, "page_size")
-        require_self_or_platform(principal, student_id)
+        principal.require_student(student_id)
         return await self.store.deliveries(student_id, message_id, size)

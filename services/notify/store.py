@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 
 from services.notify import keys
 from services.runtime.errors import InvalidArgument
+from services.runtime.redis_values import as_text
 from socialerasmus.notify.v1.notify_pb2 import Delivery, Frequency, InboxItem, Preferences
 
 DEFAULT_LOCALE: Final = "en"
@@ -108,10 +109,6 @@ for i = 1, #members, 500 do
 end
 return removed + redis.call('DEL', KEYS[1])
 """
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 def _bytes(value: bytes | str) -> bytes:
@@ -216,16 +213,16 @@ class NotifyStore:
             score, last_id = decode_page_token(after_token)
             # Items created in the same millisecond as the last one: the rest of them first.
             ties: Any = await self.redis.zrangebyscore(index, score, score)
-            entries += [(i, score) for i in sorted((_text(m) for m in ties), reverse=True)]
+            entries += [(i, score) for i in sorted((as_text(m) for m in ties), reverse=True)]
             entries = [(i, s) for i, s in entries if i < last_id][:wanted]
             if len(entries) < wanted:
                 older: Any = await self.redis.zrevrangebyscore(
                     index, f"({score}", "-inf", start=0, num=wanted - len(entries), withscores=True
                 )
-                entries += [(_text(m), int(s)) for m, s in older]
+                entries += [(as_text(m), int(s)) for m, s in older]
         else:
             newest: Any = await self.redis.zrevrange(index, 0, wanted - 1, withscores=True)
-            entries = [(_text(m), int(s)) for m, s in newest]
+            entries = [(as_text(m), int(s)) for m, s in newest]
         page = entries[:page_size]
         items = await self._items(student_id, [i for i, _ in page])
         next_token = ""
@@ -246,7 +243,7 @@ class NotifyStore:
             if data is None:  # erased or never fully written: skip rather than fail the page
                 continue
             item = InboxItem.FromString(_bytes(data))
-            item.read = read is not None and _text(read) == "1"
+            item.read = read is not None and as_text(read) == "1"
             items.append(item)
         return items
 
@@ -324,14 +321,16 @@ class NotifyStore:
             raw_ids: Any = await self.redis.lrange(
                 keys.recent_deliveries(student_id), 0, RECENT_DELIVERIES_MAX - 1
             )
-            message_ids = [_text(m) for m in raw_ids]
+            message_ids = [as_text(m) for m in raw_ids]
         result: list[Delivery] = []
         async with self.redis.pipeline(transaction=False) as pipe:
             for mid in message_ids:
                 pipe.hgetall(keys.delivery(student_id, mid))
             hashes: list[Any] = await pipe.execute()
         for fields in hashes:
-            by_channel = {_text(k)[2:]: v for k, v in fields.items() if _text(k).startswith("d:")}
+            by_channel = {
+                as_text(k)[2:]: v for k, v in fields.items() if as_text(k).startswith("d:")
+            }
             for channel in sorted(by_channel):
                 result.append(Delivery.FromString(_bytes(by_channel[channel])))
                 if len(result) >= limit:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -17,6 +16,7 @@ from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
 from services.notify.email_channel import EmailChannel, SmtpSettings
 from services.notify.retry import DeliveryAttempt, Outcome
+from services.runtime.localstack import free_port
 
 SENDER = "ESN SocialErasmus <noreply@socialerasmus.test>"
 UNSUBSCRIBE = "https://socialerasmus.test/unsubscribe?token=t0k3n"
@@ -72,13 +72,6 @@ class Mailbox:
         self.messages.append(parsed)
         self.envelopes.append((str(envelope.mail_from), list(envelope.rcpt_tos)))
         return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextmanager

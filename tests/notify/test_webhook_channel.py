@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from services.notify.signing import (
     verify,
 )
 from services.notify.webhook_channel import WebhookChannel
+from services.runtime.localstack import free_port
 
 SECRET = generate_secret()
 PAYLOAD = b'{"type":"enrolment.confirmed","data":{"activity":"act_1","volunteer":"vol_1"}}'
@@ -203,9 +203,7 @@ async def test_a_receiver_that_never_answers_is_retried_after_the_timeout() -> N
 
 
 async def test_a_refused_connection_is_retried() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # free again once closed: nothing listens there
+    port = free_port()  # free again once closed: nothing listens there
     async with channel() as webhooks:
         attempt = await webhooks.deliver(
             f"http://127.0.0.1:{port}/hooks", "msg_01", PAYLOAD, datetime.now(UTC)
