@@ -39,9 +39,13 @@ from socialerasmus.matching.v1.matching_pb2 import (
     Assignment,
     Feedback,
     Recommendation,
+    RecommendFilter,
     RecommendRequest,
     VolunteerProfile,
 )
+
+WEEK_CANDIDATES = 20
+"""Activities per student the Week allocation chooses among."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +184,24 @@ class MatchingService:
 
     # Week allocation --------------------------------------------------------------------
 
+    async def _week_candidates(
+        self, profiles: list[VolunteerProfile], edition: str
+    ) -> list[Candidate]:
+        """Each student's best-fitting activities of the Week, by the same filters and score
+        as Recommend (seats ignored: allocation hands out the capacity itself). One query
+        per student over the index, rather than scoring every student for every activity;
+        the loop yields now and then so other requests are served meanwhile."""
+        ranker = self.model().ranker
+        now = self.clock()
+        week = RecommendFilter(week_edition=edition, accept_waitlist=True)
+        candidates: list[Candidate] = []
+        for number, profile in enumerate(profiles, start=1):
+            for found in ranker.recommend(profile, WEEK_CANDIDATES, week, now, set(), None):
+                candidates.append(Candidate(profile.student_id, found.activity.id, found.score))
+            if number % 100 == 0:
+                await asyncio.sleep(0)
+        return candidates
+
     async def allocate_week(
         self, principal: Principal, request: AllocateWeekRequest
     ) -> AllocateWeekResponse:
@@ -191,15 +213,7 @@ class MatchingService:
             raise FailedPrecondition(f"no published activities in Week {edition}")
         student_ids = await self.store.week_students(edition)
         profiles = await self.store.profiles(student_ids)
-        ranker = self.model().ranker
-        now = self.clock()
-        candidates = [
-            Candidate(student_id, activity.id, score)
-            for activity in activities
-            for student_id, score, _ in ranker.score_students(
-                activity, profiles, now, set(), week_edition=edition
-            )
-        ]
+        candidates = await self._week_candidates(profiles, edition)
         slots = [
             Slot(a.id, a.details.capacity, a.details.starts_at.seconds, a.details.ends_at.seconds)
             for a in activities
