@@ -33,20 +33,6 @@ log = logging.getLogger(__name__)
 
 GROUP = "relay"
 
-# Lua helper appended to scripts that write state: XADD the event beside the change.
-# Usage inside a script: outbox_append(KEYS[n], subject, event_id, payload, message_type)
-LUA_OUTBOX_APPEND = """
-local function outbox_append(key, subject, event_id, payload, message_type)
-  redis.call('XADD', key, '*', 'subject', subject, 'event_id', event_id,
-             'payload', payload, 'type', message_type)
-end
-"""
-
-
-def outbox_key(service: str) -> str:
-    return f"{service}:outbox"
-
-
 def entry_fields(event: OutgoingEvent) -> dict[str, str | bytes]:
     """Fields of an outbox entry, for writers using MULTI/EXEC instead of Lua."""
     return {
