@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 GROUP = "relay"
 
+
 def entry_fields(event: OutgoingEvent) -> dict[str, str | bytes]:
     """Fields of an outbox entry, for writers using MULTI/EXEC instead of Lua."""
     return {
