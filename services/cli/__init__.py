@@ -1,0 +1,1 @@
+"""The ``socialerasmus`` command-line tool."""
