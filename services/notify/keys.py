@@ -67,3 +67,39 @@ def weekly_budget(student_id: str, week_key: str) -> str:
 def student_index(student_id: str) -> str:
     """Set of every key written for the student, so erasure finds them all."""
     return f"{PREFIX}:keys:{_student(student_id)}"
+
+
+def schedule() -> str:
+    """Sorted set of every job id, scored by when it is due (ms); a claimed job is re-scored
+    to the end of its lease, so it comes due again if the replica holding it dies."""
+    return f"{PREFIX}:schedule"
+
+
+def jobs() -> str:
+    """Hash of job id to the job (JSON, ``services.notify.jobs``)."""
+    return f"{PREFIX}:jobs"
+
+
+def student_jobs(student_id: str) -> str:
+    """Set of the student's job ids, so erasure removes their pending messages."""
+    return f"{PREFIX}:jobs:{_student(student_id)}"
+
+
+def digest(student_id: str) -> str:
+    """Hash of activity id to a suggestion waiting for the student's next digest (JSON)."""
+    return f"{PREFIX}:digest:{_student(student_id)}"
+
+
+def activity(activity_id: str) -> str:
+    """Hash of the latest known Activity (``data``, serialised) and its ``version``."""
+    return f"{PREFIX}:activity:{activity_id}"
+
+
+def enrolled(activity_id: str) -> str:
+    """Hash of student id to enrolment status ("confirmed" / "waitlisted") of one activity."""
+    return f"{PREFIX}:enrolled:{activity_id}"
+
+
+def student_activities(student_id: str) -> str:
+    """Set of the activities the student is enrolled in, so erasure can leave them."""
+    return f"{PREFIX}:enrolments:{_student(student_id)}"

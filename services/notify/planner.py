@@ -20,6 +20,7 @@ the student's IANA time zone, UTC when it is empty or unknown.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -41,12 +42,14 @@ __all__ = [
     "TRANSACTIONAL_KINDS",
     "Plan",
     "channels_for",
+    "digest_key",
     "natural_key",
     "next_digest_time",
     "plan_suggestion",
     "plan_transactional",
     "reminder_time",
     "send_time",
+    "student_zone",
 ]
 
 CHANNEL_IN_APP: Final = "in_app"
@@ -108,7 +111,7 @@ def _utc(now: datetime) -> datetime:
     return now.astimezone(UTC)
 
 
-def _zone_name(prefs: Preferences) -> str:
+def student_zone(prefs: Preferences) -> str:
     """The student's zone, UTC when empty or unknown (a planner never fails on it)."""
     name = prefs.time_zone or "UTC"
     try:
@@ -128,6 +131,12 @@ def natural_key(student_id: str, activity_id: str, kind: MessageKind, edition: s
     return f"{student_id}:{activity_id}:{kind.value}:{edition}"
 
 
+def digest_key(student_id: str, activity_ids: Iterable[str]) -> str:
+    """The natural key of a digest: the same suggestions make the same digest."""
+    content = hashlib.sha256("\n".join(sorted(activity_ids)).encode()).hexdigest()[:16]
+    return natural_key(student_id, "", MessageKind.DIGEST, content)
+
+
 def channels_for(prefs: Preferences) -> tuple[str, ...]:
     """The enabled channels: e-mail if an address is set, webhook if a URL is, in-app if on."""
     channels: list[str] = []
@@ -144,7 +153,7 @@ def send_time(prefs: Preferences, now: datetime) -> datetime:
     """``now`` (UTC), or the end of the student's quiet hours when ``now`` falls inside."""
     quiet = prefs.quiet_hours
     return next_allowed(
-        _utc(now), _zone_name(prefs), _wall(quiet.start_minute), _wall(quiet.end_minute)
+        _utc(now), student_zone(prefs), _wall(quiet.start_minute), _wall(quiet.end_minute)
     )
 
 
@@ -155,7 +164,7 @@ def next_digest_time(prefs: Preferences, now: datetime) -> datetime:
     other frequency is treated as daily); the result is then pushed out of quiet hours.
     """
     current = _utc(now)
-    zone = ZoneInfo(_zone_name(prefs))
+    zone = ZoneInfo(student_zone(prefs))
     day = current.astimezone(zone).date()
     weekly = prefs.frequency == Frequency.FREQUENCY_WEEKLY_DIGEST
     if weekly:

@@ -3,89 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass, field
-from email import message_from_bytes, policy
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from email.message import EmailMessage
 from typing import Any
 
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
 from services.notify.email_channel import EmailChannel, SmtpSettings
 from services.notify.retry import DeliveryAttempt, Outcome
 from services.runtime.localstack import free_port
+from tests.notify.receivers import smtp_server
 
 SENDER = "ESN SocialErasmus <noreply@socialerasmus.test>"
 UNSUBSCRIBE = "https://socialerasmus.test/unsubscribe?token=t0k3n"
 SUBJECT = "¡Únete! Limpieza de la playa con ESN Sevilla"
 TEXT = "Hola Ana,\nESN Sevilla organiza una limpieza de la playa el sábado.\n"
 HTML = "<p>Hola Ana,</p><p>ESN Sevilla organiza una <b>limpieza de la playa</b> el sábado.</p>"
-
-
-@dataclass
-class Mailbox:
-    """An aiosmtpd handler that stores what it accepts and counts connections (EHLOs)."""
-
-    messages: list[EmailMessage] = field(default_factory=list)
-    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
-    ehlos: int = 0
-    data_started: threading.Event = field(default_factory=threading.Event)
-
-    async def handle_EHLO(  # noqa: N802 (aiosmtpd's hook name)
-        self, server: Any, session: Session, envelope: Envelope, hostname: str, responses: list[str]
-    ) -> list[str]:
-        self.ehlos += 1
-        session.host_name = hostname
-        return responses
-
-    async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
-        self,
-        server: Any,
-        session: Session,
-        envelope: Envelope,
-        address: str,
-        rcpt_options: list[str],
-    ) -> str:
-        if address.startswith("gone@"):
-            return "550 5.1.1 No such mailbox"
-        if address.startswith("full@"):
-            return "452 4.2.2 Mailbox full, try later"
-        if address.startswith("busy@"):
-            return "421 4.3.2 Shutting down, closing channel"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(  # noqa: N802 (aiosmtpd's hook name)
-        self, server: Any, session: Session, envelope: Envelope
-    ) -> str:
-        if "spamtrap@students.test" in envelope.rcpt_tos:
-            return "554 5.7.1 Message rejected"
-        if "slow@students.test" in envelope.rcpt_tos:
-            self.data_started.set()
-            await asyncio.sleep(30)
-        content = envelope.original_content or b""
-        parsed = message_from_bytes(content, policy=policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append(parsed)
-        self.envelopes.append((str(envelope.mail_from), list(envelope.rcpt_tos)))
-        return "250 Message accepted for delivery"
-
-
-@contextmanager
-def smtp_server(port: int | None = None, **kwargs: Any) -> Iterator[tuple[Mailbox, int]]:
-    mailbox = Mailbox()
-    port = port or free_port()
-    controller = Controller(
-        mailbox, hostname="127.0.0.1", port=port, server_hostname="mx.socialerasmus.test", **kwargs
-    )
-    controller.start()
-    try:
-        yield mailbox, port
-    finally:
-        controller.stop()
 
 
 def settings(port: int, **overrides: Any) -> SmtpSettings:

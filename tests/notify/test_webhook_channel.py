@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass, field
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
-from http import HTTPStatus
 
 import httpx
 import pytest
@@ -16,112 +13,20 @@ from services.notify.retry import Outcome, RetryPolicy
 from services.notify.signing import (
     InvalidSecret,
     Secrets,
-    WebhookVerificationError,
     generate_secret,
-    verify,
 )
 from services.notify.webhook_channel import WebhookChannel
 from services.runtime.localstack import free_port
+from tests.notify.receivers import Reply, WebhookReceiver, webhook_receiver
 
 SECRET = generate_secret()
 PAYLOAD = b'{"type":"enrolment.confirmed","data":{"activity":"act_1","volunteer":"vol_1"}}'
 
 
-@dataclass(frozen=True)
-class Reply:
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    hang: bool = False
-    """Read the request, then never answer."""
-
-
-@dataclass(frozen=True)
-class Received:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-    rejection: str | None
-    """Why ``verify`` refused the request, or None when the signature was good."""
-
-
-class WebhookReceiver:
-    """A minimal HTTP/1.1 server: one request per connection, scripted answers.
-
-    Requests whose signature does not verify get 401, whatever the script says.
-    """
-
-    def __init__(self, secret: Secrets, replies: list[Reply]) -> None:
-        self.secret = secret
-        self.replies = list(replies)
-        self.received: list[Received] = []
-        self._handlers: set[asyncio.Task[None]] = set()
-        self._server: asyncio.Server | None = None
-        self.port = 0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hooks/esn"
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        assert self._server is not None
-        self._server.close()
-        for task in list(self._handlers):
-            task.cancel()
-        await asyncio.gather(*self._handlers, return_exceptions=True)
-        await self._server.wait_closed()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._handlers.add(task)
-        try:
-            await self._serve(reader, writer)
-        finally:
-            self._handlers.discard(task)
-            writer.close()
-            with suppress(ConnectionError):
-                await writer.wait_closed()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        request_line = (await reader.readline()).decode("latin-1").split()
-        if len(request_line) != 3:
-            return
-        headers: dict[str, str] = {}
-        while (line := await reader.readline()) not in (b"\r\n", b"\n", b""):
-            name, _, value = line.decode("latin-1").partition(":")
-            headers[name.strip().lower()] = value.strip()
-        body = await reader.readexactly(int(headers.get("content-length", "0")))
-        try:
-            verify(self.secret, headers, body, now=datetime.now(UTC))
-            rejection = None
-        except WebhookVerificationError as error:
-            rejection = str(error)
-        self.received.append(Received(request_line[0], request_line[1], headers, body, rejection))
-        reply = self.replies.pop(0) if self.replies else Reply()
-        if rejection is not None:
-            reply = Reply(401)
-        if reply.hang:
-            await asyncio.Event().wait()
-        head = [f"HTTP/1.1 {reply.status} {HTTPStatus(reply.status).phrase}"]
-        head += [f"{name}: {value}" for name, value in reply.headers.items()]
-        head += ["content-length: 2", "connection: close", "", ""]
-        writer.write("\r\n".join(head).encode("latin-1") + b"ok")
-        await writer.drain()
-
-
-@asynccontextmanager
-async def receiver(*replies: Reply, secret: Secrets = SECRET) -> AsyncIterator[WebhookReceiver]:
-    server = WebhookReceiver(secret, list(replies))
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
+def receiver(
+    *replies: Reply, secret: Secrets = SECRET
+) -> AbstractAsyncContextManager[WebhookReceiver]:
+    return webhook_receiver(*replies, secret=secret)
 
 
 @asynccontextmanager

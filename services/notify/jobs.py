@@ -1,0 +1,199 @@
+"""Scheduled work of notify: what is to be said (a :class:`Notice`) and when (a :class:`Job`).
+
+A job is either a delivery on one channel (``channel`` set) or a timer (``channel`` empty):
+a reminder or a digest that becomes delivery jobs when it is due, with the preferences and
+activity facts of that moment. Jobs are stored as JSON in Redis
+(:mod:`services.notify.schedule`); :func:`encode_job` and :func:`decode_job` are exact
+inverses, and a job that changes (a retry, a moved reminder) changes its encoding, which the
+schedule uses to tell a claimed job from one rewritten meanwhile.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Final
+
+from services.notify.messages import ActivityFacts, MessageKind, SuggestionItem
+
+__all__ = [
+    "Job",
+    "Notice",
+    "decode_item",
+    "decode_job",
+    "digest_timer_id",
+    "encode_item",
+    "encode_job",
+    "reminder_timer_id",
+]
+
+_FORMAT: Final = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Notice:
+    """What one message says, independent of channel, language and time zone."""
+
+    kind: MessageKind
+    student_id: str
+    activity_id: str = ""
+    activity: ActivityFacts | None = None
+    items: tuple[SuggestionItem, ...] = ()
+    explanation: str = ""
+    reason: str = ""
+    changed_fields: tuple[str, ...] = ()
+    waitlist_position: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Job:
+    """One entry of the schedule.
+
+    ``job_id`` is unique in the schedule: ``<message id>:<channel>`` for a delivery,
+    :func:`reminder_timer_id` or :func:`digest_timer_id` for a timer (so scheduling the
+    same timer twice replaces it). ``natural_key`` is the dedupe key of the message;
+    timers get theirs when they become due. ``attempts`` counts delivery attempts made.
+    """
+
+    job_id: str
+    notice: Notice
+    channel: str = ""
+    message_id: str = ""
+    natural_key: str = ""
+    attempts: int = 0
+    created_ms: int = 0
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def student_id(self) -> str:
+        return self.notice.student_id
+
+    @property
+    def is_timer(self) -> bool:
+        return not self.channel
+
+    def retried(self) -> Job:
+        return replace(self, attempts=self.attempts + 1)
+
+
+def reminder_timer_id(student_id: str, activity_id: str) -> str:
+    return f"reminder:{student_id}:{activity_id}"
+
+
+def digest_timer_id(student_id: str) -> str:
+    return f"digest:{student_id}"
+
+
+def _facts_to_json(facts: ActivityFacts) -> dict[str, Any]:
+    return {
+        "id": facts.activity_id,
+        "title": facts.title,
+        "starts_at": facts.starts_at.isoformat(),
+        "ends_at": facts.ends_at.isoformat(),
+        "time_zone": facts.time_zone,
+        "city": facts.city,
+        "country_code": facts.country_code,
+        "online": facts.online,
+        "causes": list(facts.causes),
+        "venue": facts.venue,
+        "url": facts.url,
+    }
+
+
+def _facts_from_json(raw: dict[str, Any]) -> ActivityFacts:
+    return ActivityFacts(
+        activity_id=raw["id"],
+        title=raw["title"],
+        starts_at=datetime.fromisoformat(raw["starts_at"]),
+        ends_at=datetime.fromisoformat(raw["ends_at"]),
+        time_zone=raw["time_zone"],
+        city=raw["city"],
+        country_code=raw["country_code"],
+        online=raw["online"],
+        causes=tuple(raw["causes"]),
+        venue=raw["venue"],
+        url=raw["url"],
+    )
+
+
+def _notice_to_json(notice: Notice) -> dict[str, Any]:
+    return {
+        "kind": notice.kind.value,
+        "student": notice.student_id,
+        "activity_id": notice.activity_id,
+        "activity": None if notice.activity is None else _facts_to_json(notice.activity),
+        "items": [
+            {"activity": _facts_to_json(i.activity), "explanation": i.explanation}
+            for i in notice.items
+        ],
+        "explanation": notice.explanation,
+        "reason": notice.reason,
+        "changed_fields": list(notice.changed_fields),
+        "waitlist_position": notice.waitlist_position,
+    }
+
+
+def _notice_from_json(raw: dict[str, Any]) -> Notice:
+    activity = raw["activity"]
+    return Notice(
+        kind=MessageKind(raw["kind"]),
+        student_id=raw["student"],
+        activity_id=raw["activity_id"],
+        activity=None if activity is None else _facts_from_json(activity),
+        items=tuple(
+            SuggestionItem(_facts_from_json(i["activity"]), i["explanation"]) for i in raw["items"]
+        ),
+        explanation=raw["explanation"],
+        reason=raw["reason"],
+        changed_fields=tuple(raw["changed_fields"]),
+        waitlist_position=raw["waitlist_position"],
+    )
+
+
+def encode_job(job: Job) -> str:
+    return json.dumps(
+        {
+            "v": _FORMAT,
+            "id": job.job_id,
+            "notice": _notice_to_json(job.notice),
+            "channel": job.channel,
+            "message_id": job.message_id,
+            "key": job.natural_key,
+            "attempts": job.attempts,
+            "created_ms": job.created_ms,
+            "extra": job.extra,
+        },
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+
+
+def decode_job(text: str | bytes) -> Job:
+    raw = json.loads(text)
+    if raw.get("v") != _FORMAT:
+        raise ValueError(f"unknown job format {raw.get('v')!r}")
+    return Job(
+        job_id=raw["id"],
+        notice=_notice_from_json(raw["notice"]),
+        channel=raw["channel"],
+        message_id=raw["message_id"],
+        natural_key=raw["key"],
+        attempts=raw["attempts"],
+        created_ms=raw["created_ms"],
+        extra=dict(raw["extra"]),
+    )
+
+
+def encode_item(item: SuggestionItem) -> str:
+    """A suggestion waiting in a digest, as stored in the student's digest hash."""
+    return json.dumps(
+        {"activity": _facts_to_json(item.activity), "explanation": item.explanation},
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+
+
+def decode_item(text: str | bytes) -> SuggestionItem:
+    raw = json.loads(text)
+    return SuggestionItem(_facts_from_json(raw["activity"]), raw["explanation"])
