@@ -19,6 +19,12 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from services.catalogue.seed import seed_catalogue
+from services.demo_journey import (
+    Welcome,
+    ensure_demo_preferences,
+    publish_welcome_activity,
+    wait_for_welcome,
+)
 from services.matching.demo_profile import DEMO_STUDENT, ensure_demo_profile
 from services.runtime.config import project_root
 from services.runtime.devtokens import dev_tokens_path, ensure_dev_tokens
@@ -39,6 +45,7 @@ class ServiceProcess:
 SERVICES = (
     ServiceProcess("catalogue", "services.catalogue", 50051),
     ServiceProcess("matching", "services.matching", 50052),
+    ServiceProcess("notify", "services.notify", 50053),
 )
 
 
@@ -92,12 +99,22 @@ def stop_processes(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
+def shown(path: Path) -> str:
+    """``path`` relative to the project when inside it, as a person would type it."""
+    try:
+        return str(path.resolve().relative_to(project_root()))
+    except ValueError:
+        return str(path)
+
+
 def summary(
     services: list[ServiceProcess],
     local_dir: Path,
     tokens: dict[str, str],
     seeded: int,
     stack: LocalStack | None,
+    *,
+    welcome: Welcome,
 ) -> str:
     lines = ["", "SocialErasmus Match is running:"]
     for service in services:
@@ -107,11 +124,22 @@ def summary(
     if stack is not None:
         lines.append(f"  nats       {stack.nats_url}")
         lines.append(f"  redis      {stack.redis_url}")
+        host, port = stack.smtp_address
+        lines.append(
+            f"  mailbox    smtp://{host}:{port}  (mail lands in {shown(stack.mailbox_dir)}/)"
+        )
     lines.append(
         f"  demo data  {seeded} activities seeded now"
         if seeded
         else "  demo data  kept from an earlier run"
     )
+    lines += ["", f"What {DEMO_STUDENT} received:"]
+    if welcome.item is not None:
+        lines.append(f"  inbox      {welcome.item.subject}")
+    else:
+        lines.append("  inbox      nothing yet; see .local/logs/notify.log")
+    if welcome.mail is not None:
+        lines.append(f"  mail       {shown(welcome.mail.html or welcome.mail.path)}")
     lines += [
         "",
         f"Dev tokens (one per role) are in {dev_tokens_path(local_dir)}:",
@@ -131,6 +159,19 @@ def summary(
     return "\n".join(lines)
 
 
+async def welcome_demo_student(
+    services: list[ServiceProcess], tokens: dict[str, str], stack: LocalStack | None
+) -> Welcome:
+    """The demo student's first suggestion: preferences, a fitting activity, then its arrival."""
+    catalogue, _, notify = services
+    async with grpc.aio.insecure_channel(notify.address) as notify_channel:
+        await ensure_demo_preferences(notify_channel, tokens["operator"])
+        async with grpc.aio.insecure_channel(catalogue.address) as catalogue_channel:
+            await publish_welcome_activity(catalogue_channel, tokens["operator"])
+        mail_dir = stack.mailbox_dir if stack is not None else None
+        return await wait_for_welcome(notify_channel, tokens["operator"], mail_dir)
+
+
 async def run() -> int:
     root = project_root()
     local_dir = Path(os.environ.get("SE_LOCAL_DIR") or root / ".local")
@@ -140,8 +181,9 @@ async def run() -> int:
         stack = LocalStack(local_dir)
         print("Starting nats-server and redis-server (data in .local/)...", flush=True)
         stack.start()
-        env.setdefault("SE_NATS_URL", stack.nats_url)
-        env.setdefault("SE_REDIS_URL", stack.redis_url)
+        # The services find the servers started here on their default ports and reuse them.
+        env.pop("SE_NATS_URL", None)
+        env.pop("SE_REDIS_URL", None)
     tokens_file = Path(env.get("SE_TOKENS_FILE") or local_dir / "tokens.json")
     tokens = ensure_dev_tokens(local_dir, tokens_file)
     env["SE_TOKENS_FILE"] = str(tokens_file)
@@ -162,7 +204,8 @@ async def run() -> int:
             )
         async with grpc.aio.insecure_channel(services[1].address) as channel:
             await ensure_demo_profile(channel, tokens["operator"])
-        print(summary(services, local_dir, tokens, seeded, stack), flush=True)
+        welcome = await welcome_demo_student(services, tokens, stack)
+        print(summary(services, local_dir, tokens, seeded, stack, welcome=welcome), flush=True)
         while not stop.is_set():
             for service, process in zip(services, processes, strict=True):
                 if process.poll() is not None:

@@ -17,6 +17,7 @@ from services.runtime.localstack import free_port
 from socialerasmus.matching.v1 import matching_pb2 as pb
 from socialerasmus.matching.v1.matching_pb2_grpc import MatchingServiceStub
 from tests.conftest import Stack
+from tests.notify.receivers import smtp_server
 
 
 def run_until_ready(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -52,25 +53,38 @@ def test_run_command_seeds_an_empty_catalogue_once_and_stops_cleanly(
     clean_stack: Stack, tmp_path: Path
 ) -> None:
     """First run seeds demo data and prints tokens; the second keeps it; Ctrl-C exits 0."""
-    port, matching_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "SE_NATS_URL": clean_stack.nats_url,
-        "SE_REDIS_URL": clean_stack.redis_url,
-        "SE_LOCAL_DIR": str(tmp_path),
-        "SE_CATALOGUE_LISTEN": f"127.0.0.1:{port}",
-        "SE_MATCHING_LISTEN": f"127.0.0.1:{matching_port}",
-    }
-    process, first = run_until_ready(env, tmp_path / "first.log")
-    assert "300 activities seeded now" in first, first
-    assert f"catalogue  grpc://127.0.0.1:{port}" in first
-    assert f"matching   grpc://127.0.0.1:{matching_port}" in first
-    tokens = json.loads((tmp_path / "dev-tokens.json").read_text())
-    recommendations = asyncio.run(recommend_for_demo_student(matching_port, tokens["student"]))
-    assert recommendations, "the demo student should get suggestions from the demo data"
-    assert all(r.explanation for r in recommendations)
-    assert stop(process) == 0
+    port, matching_port, notify_port = free_port(), free_port(), free_port()
+    with smtp_server() as (mailbox, smtp_port):
+        env = {
+            **os.environ,
+            "SE_NATS_URL": clean_stack.nats_url,
+            "SE_REDIS_URL": clean_stack.redis_url,
+            "SE_LOCAL_DIR": str(tmp_path),
+            "SE_CATALOGUE_LISTEN": f"127.0.0.1:{port}",
+            "SE_MATCHING_LISTEN": f"127.0.0.1:{matching_port}",
+            "SE_NOTIFY_LISTEN": f"127.0.0.1:{notify_port}",
+            "SE_NOTIFY_UNSUBSCRIBE_SECRET": "launcher-test-secret",
+            "SE_SMTP_HOST": "127.0.0.1",
+            "SE_SMTP_PORT": str(smtp_port),
+            "SE_SMTP_STARTTLS": "false",
+        }
+        process, first = run_until_ready(env, tmp_path / "first.log")
+        assert "300 activities seeded now" in first, first
+        assert f"catalogue  grpc://127.0.0.1:{port}" in first
+        assert f"matching   grpc://127.0.0.1:{matching_port}" in first
+        assert f"notify     grpc://127.0.0.1:{notify_port}" in first
+        # The welcome activity was suggested to the demo student: in the inbox and by mail.
+        assert "inbox      A volunteering activity for you: Welcome clean-up" in first, first
+        [mail] = mailbox.messages
+        assert mail["To"] == "demo-student@students.example"
+        assert "Welcome clean-up" in mail["Subject"]
+        tokens = json.loads((tmp_path / "dev-tokens.json").read_text())
+        recommendations = asyncio.run(recommend_for_demo_student(matching_port, tokens["student"]))
+        assert recommendations, "the demo student should get suggestions from the demo data"
+        assert all(r.explanation for r in recommendations)
+        assert stop(process) == 0
 
-    process, second = run_until_ready(env, tmp_path / "second.log")
-    assert "kept from an earlier run" in second, second
-    assert stop(process) == 0
+        process, second = run_until_ready(env, tmp_path / "second.log")
+        assert "kept from an earlier run" in second, second
+        assert len(mailbox.messages) == 1  # nothing sent twice
+        assert stop(process) == 0

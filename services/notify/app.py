@@ -1,14 +1,27 @@
-"""Wires notify: store, use cases, gRPC adapter."""
+"""Wires notify: settings, stores, channels, intake, dispatcher, consumers, gRPC adapter."""
 
 from __future__ import annotations
 
-import os
-import secrets
+import asyncio
+import logging
 
+import httpx
+
+from services.notify import events
+from services.notify.dispatch import Dispatcher, Links
+from services.notify.email_channel import EmailChannel
 from services.notify.grpc_api import NotifyApi
+from services.notify.intake import Intake
+from services.notify.projection import ActivityProjection
+from services.notify.rendering import Renderer
+from services.notify.schedule import Schedule
 from services.notify.service import NotifyService
+from services.notify.settings import NotifySettings
 from services.notify.store import NotifyStore
-from services.runtime.config import RuntimeSettings, SettingsError
+from services.notify.subscriptions import catalogue_facts, matching_facts
+from services.notify.webhook_channel import WebhookChannel
+from services.runtime.bus import EventConsumer, ensure_consumers
+from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
 from services.runtime.server import Registration, ServiceParts
 from socialerasmus.notify.v1 import notify_pb2, notify_pb2_grpc
@@ -18,25 +31,54 @@ DEFAULT_PORT = 50053
 SERVICE_NAME = notify_pb2.DESCRIPTOR.services_by_name["NotifyService"].full_name
 UNSUBSCRIBE_METHOD = f"/{SERVICE_NAME}/Unsubscribe"
 
-
-def unsubscribe_secret(settings: RuntimeSettings) -> bytes:
-    """SE_NOTIFY_UNSUBSCRIBE_SECRET; the local stack keeps a generated one in its folder."""
-    configured = os.environ.get("SE_NOTIFY_UNSUBSCRIBE_SECRET", "")
-    if configured:
-        return configured.encode()
-    if not settings.uses_local_stack:
-        raise SettingsError("SE_NOTIFY_UNSUBSCRIBE_SECRET is required with external NATS/Redis")
-    path = settings.local_dir / "unsubscribe.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
-    return path.read_text().strip().encode()
+log = logging.getLogger(__name__)
 
 
 async def notify_parts(connections: Connections, settings: RuntimeSettings) -> ServiceParts:
-    service = NotifyService(NotifyStore(connections.redis), unsubscribe_secret(settings))
-    api = NotifyApi(service)
+    config = NotifySettings.from_env(settings)
+    redis = connections.redis
+    store, schedule, projection = NotifyStore(redis), Schedule(redis), ActivityProjection(redis)
+    http = httpx.AsyncClient()
+    email = EmailChannel(config.smtp) if config.smtp else None
+    webhook = WebhookChannel(http, list(config.webhook_secrets)) if config.webhook_secrets else None
+    if email is None or webhook is None:
+        log.warning(
+            "channels off",
+            extra={"email": email is not None, "webhook": webhook is not None},
+        )
+    dispatcher = Dispatcher(
+        store,
+        schedule,
+        projection,
+        Renderer(),
+        Links(
+            config.unsubscribe_secret,
+            config.unsubscribe_url,
+            config.manage_url,
+            config.activity_url,
+        ),
+        email=email,
+        webhook=webhook,
+        report=events.report_to_bus(connections.js),
+    )
+    intake = Intake(
+        store, schedule, projection, activity_url=config.activity_url, wake=dispatcher.wake
+    )
+    await ensure_consumers(connections.js, events.CONSUMERS)
+    consumers = [
+        EventConsumer(connections.js, events.CATALOGUE_FACTS, catalogue_facts(intake)),
+        EventConsumer(connections.js, events.MATCHING_FACTS, matching_facts(intake)),
+    ]
+
+    async def dispatch(stop: asyncio.Event) -> None:
+        try:
+            await dispatcher.run(stop)
+        finally:
+            if email is not None:
+                await email.close()
+            await http.aclose()
+
+    api = NotifyApi(NotifyService(store, config.unsubscribe_secret))
     return ServiceParts(
         registrations=[
             Registration(
@@ -44,5 +86,6 @@ async def notify_parts(connections: Connections, settings: RuntimeSettings) -> S
                 SERVICE_NAME,
             )
         ],
+        background=[dispatch, *(c.run for c in consumers)],
         public_methods=frozenset({UNSUBSCRIBE_METHOD}),
     )

@@ -1,0 +1,205 @@
+"""The notify service as it runs: events from JetStream in, inbox, mail and status out.
+
+Real NATS and Redis from the suite, a real SMTP server, two replicas where it matters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import nats
+import pytest
+from nats.js import JetStreamContext
+
+from services.catalogue import events as catalogue_events
+from services.matching import events as matching_events
+from services.notify import events as notify_events
+from services.notify.app import notify_parts
+from services.notify.signing import generate_secret
+from services.runtime.auth import TokenRegistry
+from services.runtime.bus import publish
+from services.runtime.connections import connected
+from services.runtime.server import serve
+from socialerasmus.catalogue.v1.catalogue_pb2 import Enrolment, EnrolmentStatus
+from socialerasmus.notify.v1 import notify_pb2 as pb
+from socialerasmus.notify.v1.events_pb2 import DeliveryRecorded
+from socialerasmus.notify.v1.notify_pb2_grpc import NotifyServiceStub
+from tests.conftest import Stack, bearer, channel_to
+from tests.notify.pipeline import activity, stamp
+from tests.notify.receivers import Mailbox, smtp_server
+
+PLATFORM = bearer("platform")
+
+
+@dataclass
+class Running:
+    stubs: list[NotifyServiceStub]
+    js: JetStreamContext
+    mailbox: Mailbox
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 15.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
+
+
+async def start_notify(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch, count: int
+) -> AsyncIterator[Running]:
+    with smtp_server() as (mailbox, port):
+        monkeypatch.setenv("SE_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("SE_SMTP_PORT", str(port))
+        monkeypatch.setenv("SE_SMTP_STARTTLS", "false")
+        monkeypatch.setenv("SE_NOTIFY_UNSUBSCRIBE_SECRET", "events-test-secret")
+        monkeypatch.setenv("SE_NOTIFY_WEBHOOK_SECRET", generate_secret())
+        async with AsyncExitStack() as running:
+            stubs = []
+            for n in range(count):
+                settings = stack.settings("notify", instance=f"notify-{n}")
+                tokens = TokenRegistry.from_file(settings.tokens_file)
+                connections = await running.enter_async_context(connected(settings))
+                parts = await notify_parts(connections, settings)
+                server = await running.enter_async_context(
+                    serve(settings.listen, tokens, parts, 0.5)
+                )
+                channel = await running.enter_async_context(channel_to(server.address))
+                stubs.append(NotifyServiceStub(channel))
+            client = await nats.connect(stack.nats_url)
+            running.push_async_callback(client.close)
+            yield Running(stubs, client.jetstream(), mailbox)
+
+
+@pytest.fixture
+async def one(clean_stack: Stack, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Running]:
+    async for running in start_notify(clean_stack, monkeypatch, 1):
+        yield running
+
+
+@pytest.fixture
+async def two(clean_stack: Stack, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Running]:
+    async for running in start_notify(clean_stack, monkeypatch, 2):
+        yield running
+
+
+async def set_preferences(stub: NotifyServiceStub, student: str, email: str) -> None:
+    prefs = pb.Preferences(
+        student_id=student,
+        email=email,
+        in_app=True,
+        locale="en",
+        time_zone="Europe/Madrid",
+        frequency=pb.FREQUENCY_INSTANT,
+        weekly_suggestion_budget=10,
+    )
+    await stub.SetPreferences(pb.SetPreferencesRequest(preferences=prefs), metadata=PLATFORM)
+
+
+async def test_a_published_suggestion_arrives_in_the_watched_inbox_and_by_mail(
+    one: Running,
+) -> None:
+    stub = one.stubs[0]
+    await set_preferences(stub, "ana", "ana@students.test")
+    beach = activity(starts_at=datetime.now(UTC) + timedelta(days=4))
+    watch = stub.WatchInbox(pb.WatchInboxRequest(student_id="ana"), metadata=bearer("student"))
+    first_item = asyncio.ensure_future(watch.read())
+    await asyncio.sleep(0.2)  # the watch is subscribed
+
+    await publish(one.js, catalogue_events.activity_published(beach))
+    await publish(one.js, matching_events.suggestion_created("ana", beach, 0.9, []))
+
+    pushed = await asyncio.wait_for(first_item, 10)
+    watch.cancel()
+    assert isinstance(pushed, pb.WatchInboxResponse)
+    assert pushed.item.kind == "suggestion"
+    assert beach.details.title in pushed.item.subject
+    await eventually(lambda: len(one.mailbox.messages) == 1)
+    assert one.mailbox.messages[0]["To"] == "ana@students.test"
+
+    deliveries = await stub.ListDeliveries(
+        pb.ListDeliveriesRequest(student_id="ana"), metadata=PLATFORM
+    )
+    assert {(d.channel, d.status) for d in deliveries.deliveries} == {
+        ("email", pb.DELIVERY_STATUS_DELIVERED),
+        ("in_app", pb.DELIVERY_STATUS_DELIVERED),
+    }
+    recorded = await one.js.pull_subscribe(notify_events.DELIVERED, durable="test-delivered")
+    messages = await recorded.fetch(2, timeout=5)
+    channels = {DeliveryRecorded.FromString(m.data).delivery.channel for m in messages}
+    assert channels == {"email", "in_app"}
+
+
+async def test_two_replicas_and_repeated_events_deliver_exactly_once(two: Running) -> None:
+    students = [f"student-{n:02d}" for n in range(40)]
+    for n, student in enumerate(students):
+        await set_preferences(two.stubs[n % 2], student, f"{student}@students.test")
+    beach = activity(starts_at=datetime.now(UTC) + timedelta(days=4))
+    await publish(two.js, catalogue_events.activity_published(beach))
+    for student in students:
+        # Published twice under two event ids: JetStream keeps both, notify must not.
+        await publish(two.js, matching_events.suggestion_created(student, beach, 0.9, []))
+        await publish(two.js, matching_events.suggestion_created(student, beach, 0.9, []))
+        confirmed = Enrolment(
+            activity_id=beach.id,
+            student_id=student,
+            status=EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED,
+            updated_at=stamp(datetime(2027, 1, 1, tzinfo=UTC)),
+        )
+        for _ in range(2):
+            await publish(two.js, catalogue_events.enrolment_confirmed(confirmed))
+
+    await eventually(lambda: len(two.mailbox.messages) >= 2 * len(students), timeout=30)
+    await asyncio.sleep(1.0)  # anything extra would arrive now
+    received = sorted((m["To"], "confirmed" in m["Subject"]) for m in two.mailbox.messages)
+    expected = sorted(
+        (f"{s}@students.test", confirmed) for s in students for confirmed in (False, True)
+    )
+    assert received == expected
+    for n, student in enumerate(students[:5]):
+        inbox = await two.stubs[n % 2].ListInbox(
+            pb.ListInboxRequest(student_id=student, page_size=10), metadata=PLATFORM
+        )
+        assert sorted(i.kind for i in inbox.items) == ["enrolment_confirmed", "suggestion"]
+
+
+async def test_a_message_that_fails_for_good_goes_to_the_dead_letter_subject(
+    one: Running,
+) -> None:
+    await set_preferences(one.stubs[0], "ana", "gone@students.test")
+    beach = activity(starts_at=datetime.now(UTC) + timedelta(days=4))
+    await publish(one.js, catalogue_events.activity_published(beach))
+    await publish(one.js, matching_events.suggestion_created("ana", beach, 0.9, []))
+
+    dead = await one.js.pull_subscribe(notify_events.DEAD_LETTER, durable="test-dlq")
+    [message] = await dead.fetch(1, timeout=10)
+    assert message.headers is not None
+    assert message.headers["Se-Channel"] == "email"
+    assert "550" in message.headers["Se-Error"]
+    assert b'"student":"ana"' in message.data
+
+
+async def test_erasure_event_removes_the_inbox(one: Running) -> None:
+    stub = one.stubs[0]
+    await set_preferences(stub, "ana", "")
+    beach = activity(starts_at=datetime.now(UTC) + timedelta(days=4))
+    await publish(one.js, catalogue_events.activity_published(beach))
+    await publish(one.js, matching_events.suggestion_created("ana", beach, 0.9, []))
+    request = pb.ListInboxRequest(student_id="ana", page_size=10)
+    for _ in range(200):
+        if (await stub.ListInbox(request, metadata=PLATFORM)).items:
+            break
+        await asyncio.sleep(0.05)
+    await publish(one.js, matching_events.profile_erased("ana"))
+    for _ in range(200):
+        if not (await stub.ListInbox(request, metadata=PLATFORM)).items:
+            break
+        await asyncio.sleep(0.05)
+    assert not (await stub.ListInbox(request, metadata=PLATFORM)).items
+    prefs = await stub.GetPreferences(pb.GetPreferencesRequest(student_id="ana"), metadata=PLATFORM)
+    assert prefs.preferences.time_zone == "UTC"  # the defaults again
