@@ -104,8 +104,8 @@ async def ensure_demo_preferences(channel: grpc.aio.Channel, token: str) -> None
     )
 
 
-async def publish_welcome_activity(channel: grpc.aio.Channel, token: str) -> bool:
-    """Creates and publishes the welcome activity once; False when it existed already."""
+async def publish_welcome_activity(channel: grpc.aio.Channel, token: str) -> str:
+    """Creates and publishes the welcome activity once; returns its id."""
     stub = CatalogueServiceStub(channel)
     metadata = _bearer(token)
     created = await stub.CreateActivity(
@@ -115,21 +115,24 @@ async def publish_welcome_activity(channel: grpc.aio.Channel, token: str) -> boo
         metadata=metadata,
         timeout=CALL_TIMEOUT_SECONDS,
     )
-    if created.activity.state != catalogue.ACTIVITY_STATE_DRAFT:
-        return False
-    await stub.PublishActivity(
-        catalogue.PublishActivityRequest(activity_id=created.activity.id),
-        metadata=metadata,
-        timeout=CALL_TIMEOUT_SECONDS,
-    )
-    return True
+    if created.activity.state == catalogue.ACTIVITY_STATE_DRAFT:
+        await stub.PublishActivity(
+            catalogue.PublishActivityRequest(activity_id=created.activity.id),
+            metadata=metadata,
+            timeout=CALL_TIMEOUT_SECONDS,
+        )
+    return str(created.activity.id)
 
 
 async def wait_for_welcome(
-    channel: grpc.aio.Channel, token: str, mail_dir: Path | None, timeout: float = 20.0
+    channel: grpc.aio.Channel,
+    token: str,
+    activity_id: str,
+    mail_dir: Path | None,
+    timeout: float = 20.0,
 ) -> Welcome:
-    """The newest suggestion in the demo student's inbox and its mail, once both arrived (or
-    whatever arrived by ``timeout``)."""
+    """The suggestion of ``activity_id`` in the demo student's inbox and its mail, once both
+    arrived (or whatever arrived by ``timeout``)."""
     stub = NotifyServiceStub(channel)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -137,11 +140,11 @@ async def wait_for_welcome(
     mail: StoredMessage | None = None
     while loop.time() < deadline:
         listed = await stub.ListInbox(
-            notify.ListInboxRequest(student_id=DEMO_STUDENT, page_size=10),
+            notify.ListInboxRequest(student_id=DEMO_STUDENT, page_size=100),
             metadata=_bearer(token),
             timeout=CALL_TIMEOUT_SECONDS,
         )
-        item = next((i for i in listed.items if i.kind == "suggestion"), None)
+        item = next((i for i in listed.items if i.activity_id == activity_id), None)
         if mail_dir is not None and item is not None:
             mail = next(
                 (m for m in reversed(stored_messages(mail_dir)) if m.subject == item.subject),

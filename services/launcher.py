@@ -167,9 +167,9 @@ async def welcome_demo_student(
     async with grpc.aio.insecure_channel(notify.address) as notify_channel:
         await ensure_demo_preferences(notify_channel, tokens["operator"])
         async with grpc.aio.insecure_channel(catalogue.address) as catalogue_channel:
-            await publish_welcome_activity(catalogue_channel, tokens["operator"])
+            welcome_id = await publish_welcome_activity(catalogue_channel, tokens["operator"])
         mail_dir = stack.mailbox_dir if stack is not None else None
-        return await wait_for_welcome(notify_channel, tokens["operator"], mail_dir)
+        return await wait_for_welcome(notify_channel, tokens["operator"], welcome_id, mail_dir)
 
 
 async def run() -> int:
