@@ -34,6 +34,7 @@ from services.notify.planner import (
     Plan,
     channels_for,
     digest_key,
+    next_digest_time,
     plan_transactional,
     send_time,
 )
@@ -213,6 +214,13 @@ class Dispatcher:
         )
         digest = Notice(kind=MessageKind.DIGEST, student_id=student, items=tuple(items))
         await self._replace_timer(claimed, prefs, digest, plan, now, digested=list(waiting))
+        if set(await self.schedule.digest_items(student)) - set(waiting):
+            # Suggested while this digest was being made: they start the next one.
+            timer = Job(job_id=claimed.job.job_id, notice=claimed.job.notice, created_ms=0)
+            next_time = next_digest_time(prefs, now)
+            await self.schedule.apply(
+                Change(student, add=[Added(timer, next_time, keep_existing=True)])
+            )
 
     async def _replace_timer(  # noqa: PLR0917
         self,

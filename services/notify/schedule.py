@@ -16,6 +16,7 @@ the student's keys, so notify needs a single Redis primary (not Redis Cluster).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,6 +30,8 @@ from services.notify.jobs import Job, decode_job, encode_job
 from services.runtime.redis_values import as_text
 
 __all__ = ["Added", "Change", "ClaimedJob", "Outcome", "Schedule"]
+
+log = logging.getLogger(__name__)
 
 CLAIM_TTL_SECONDS: Final = 120 * 24 * 3600
 """How long a natural key stays claimed; longer than any activity is announced ahead."""
@@ -216,11 +219,27 @@ class Schedule:
             keys=[keys.schedule(), keys.jobs()],
             args=[now_ms, now_ms + int(lease_seconds * 1000), limit],
         )
-        claimed = []
+        claimed, unreadable = [], []
         for payload in raw:
             encoded = as_text(payload)
-            claimed.append(ClaimedJob(decode_job(encoded), encoded))
+            try:
+                claimed.append(ClaimedJob(decode_job(encoded), encoded))
+            except (ValueError, KeyError, TypeError):
+                unreadable.append(encoded)
+        if unreadable:
+            await self._drop_unreadable(unreadable)
         return claimed
+
+    async def _drop_unreadable(self, payloads: list[str]) -> None:
+        """Jobs no version of this code can read would come due forever: log and drop them."""
+        stored: Any = await self.redis.hgetall(keys.jobs())
+        ids = [as_text(k) for k, v in stored.items() if as_text(v) in payloads]
+        log.error("dropping unreadable jobs", extra={"jobs": ids})
+        if ids:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.hdel(keys.jobs(), *ids)
+                pipe.zrem(keys.schedule(), *ids)
+                await pipe.execute()
 
     async def done(self, claimed: ClaimedJob) -> None:
         """Removes a handled job, unless it was rewritten after it was claimed."""

@@ -17,6 +17,7 @@ from services.notify import keys
 from services.notify.jobs import reminder_timer_id
 from services.notify.messages import MessageKind
 from services.notify.retry import RetryPolicy
+from services.notify.schedule import Change, Outcome
 from services.notify.unsubscribe import read_token
 from socialerasmus.catalogue.v1.catalogue_pb2 import ActivityState, EnrolmentStatus
 from socialerasmus.common.v1.common_pb2 import Cause
@@ -439,4 +440,51 @@ async def test_an_enrolment_before_its_activity_is_known_is_retried_not_lost(
         await p.intake.enrolment_changed(
             MessageKind.ENROLMENT_CONFIRMED, enrolment("ana", "act-unknown"), T0
         )
+    assert await p.schedule.pending() == 0
+
+
+async def test_a_suggestion_made_while_its_digest_goes_out_waits_for_the_next_one(
+    p: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await p.prefer("ana", frequency=Frequency.FREQUENCY_DAILY_DIGEST, webhook_url="")
+    first = activity("act-1", title="Activity one", starts_at=T0 + timedelta(days=3))
+    second = activity("act-2", title="Activity two", starts_at=T0 + timedelta(days=4))
+    await p.intake.suggestion_created(suggestion("ana", first))
+    apply = p.schedule.apply
+    arrived: list[object] = []
+
+    async def suggestion_arrives_first(change: Change) -> Outcome:
+        # The second suggestion lands between reading the digest's items and replacing its
+        # timer with the deliveries.
+        if change.digest_delete and not arrived:
+            arrived.append(
+                await p.intake.suggestion_created(suggestion("ana", second, p.clock.now))
+            )
+        return await apply(change)
+
+    monkeypatch.setattr(p.schedule, "apply", suggestion_arrives_first)
+    p.clock.now = datetime(2027, 3, 1, 18, 0, tzinfo=UTC)
+    await p.send_due()
+    assert arrived
+    [mail] = p.mails_to("ana")
+    text = mail.get_body(("plain",))
+    assert text is not None
+    assert "Activity one" in text.get_content()
+    assert "Activity two" not in text.get_content()
+    assert set(await p.schedule.digest_items("ana")) == {"act-2"}
+
+    p.clock.now = datetime(2027, 3, 2, 18, 0, tzinfo=UTC)
+    await p.send_due()
+    assert len(p.mails_to("ana")) == 2
+
+
+async def test_an_unreadable_job_is_dropped_instead_of_blocking_the_schedule(
+    p: Pipeline,
+) -> None:
+    await p.prefer("ana", email="", webhook_url="")
+    await p.redis.hset(keys.jobs(), "broken", "{not json")
+    await p.redis.zadd(keys.schedule(), {"broken": 0})
+    await p.intake.suggestion_created(suggestion("ana", activity()))
+    await p.send_due()
+    assert len(await p.inbox("ana")) == 1
     assert await p.schedule.pending() == 0
