@@ -1,0 +1,229 @@
+"""A student's journey through the three services, each its own process as in production.
+
+ESN Valencia UPV publishes an activity starting in an hour; matching suggests it to Ana;
+notify puts the suggestion in her inbox and mails it; she enrols; she is told she is
+confirmed and reminded (the activity is close); the section cancels; she is told why.
+Real NATS, Redis and SMTP; nothing in between is called directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from services.launcher import wait_until_serving
+from services.runtime.localstack import free_port
+from socialerasmus.catalogue.v1 import catalogue_pb2 as catalogue
+from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
+from socialerasmus.common.v1 import common_pb2 as common
+from socialerasmus.matching.v1 import matching_pb2 as matching
+from socialerasmus.matching.v1.matching_pb2_grpc import MatchingServiceStub
+from socialerasmus.notify.v1 import notify_pb2 as notify
+from socialerasmus.notify.v1.notify_pb2_grpc import NotifyServiceStub
+from tests.conftest import Stack, bearer, channel_to
+from tests.notify.receivers import Mailbox, smtp_server
+
+STUDENT = bearer("student")  # ana
+COORDINATOR = bearer("coordinator")  # ESN Valencia UPV
+SERVICES = ("catalogue", "matching", "notify")
+
+
+@dataclass
+class Product:
+    catalogue: CatalogueServiceStub
+    matching: MatchingServiceStub
+    notify: NotifyServiceStub
+    mailbox: Mailbox
+
+
+def stamp(moment: datetime) -> Timestamp:
+    result = Timestamp()
+    result.FromDatetime(moment)
+    return result
+
+
+@contextmanager
+def processes(env: dict[str, str], logs: Path) -> Iterator[dict[str, str]]:
+    """The three services as child processes; yields their addresses."""
+    addresses = {name: f"127.0.0.1:{free_port()}" for name in SERVICES}
+    children = []
+    try:
+        for name in SERVICES:
+            child_env = {**env, f"SE_{name.upper()}_LISTEN": addresses[name]}
+            with (logs / f"{name}.log").open("wb") as log:
+                children.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", f"services.{name}"],
+                        env=child_env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
+        yield addresses
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait(20)
+
+
+@pytest.fixture
+async def product(clean_stack: Stack, tmp_path: Path) -> AsyncIterator[Product]:
+    env = {
+        **os.environ,
+        "SE_NATS_URL": clean_stack.nats_url,
+        "SE_REDIS_URL": clean_stack.redis_url,
+        "SE_TOKENS_FILE": str(clean_stack.tokens_file),
+        "SE_LOCAL_DIR": str(tmp_path),
+        "SE_LOG_LEVEL": "INFO",
+        "SE_METRICS_LISTEN": "off",
+        "SE_NOTIFY_UNSUBSCRIBE_SECRET": "journey-secret",
+        "SE_SMTP_STARTTLS": "false",
+    }
+    with smtp_server() as (mailbox, smtp_port):
+        env |= {"SE_SMTP_HOST": "127.0.0.1", "SE_SMTP_PORT": str(smtp_port)}
+        with processes(env, tmp_path) as addresses:
+            for address in addresses.values():
+                assert await wait_until_serving(address, timeout=60), address
+            async with AsyncExitStack() as stack:
+                channels = {
+                    name: await stack.enter_async_context(channel_to(address))
+                    for name, address in addresses.items()
+                }
+                yield Product(
+                    CatalogueServiceStub(channels["catalogue"]),
+                    MatchingServiceStub(channels["matching"]),
+                    NotifyServiceStub(channels["notify"]),
+                    mailbox,
+                )
+
+
+def ana_profile(now: datetime) -> matching.VolunteerProfile:
+    profile = matching.VolunteerProfile(
+        student_id="ana",
+        host_section_id="esn-valencia-upv",
+        home_country_code="pt",
+        languages=[
+            matching.LanguageSkill(code="pt", level=matching.LANGUAGE_LEVEL_NATIVE),
+            matching.LanguageSkill(code="en", level=matching.LANGUAGE_LEVEL_C1),
+        ],
+        interests=[
+            matching.CauseInterest(cause=common.CAUSE_ENVIRONMENTAL_SUSTAINABILITY, weight=1.0)
+        ],
+        skills=["teamwork"],
+        motivation="I would like to help keep the beaches clean.",
+        max_distance_km=50,
+        time_zone="Europe/Madrid",
+        suggestions_opt_in=True,
+    )
+    profile.arrival.FromDatetime(now - timedelta(days=20))
+    profile.departure.FromDatetime(now + timedelta(days=120))
+    return profile
+
+
+def beach_clean_up(starts: datetime) -> catalogue.ActivityDetails:
+    return catalogue.ActivityDetails(
+        title="Sunset beach clean-up at La Malvarrosa",
+        description="Gloves and bags are provided; bring water.",
+        goal="Remove plastic from the beach.",
+        type=catalogue.ACTIVITY_TYPE_VOLUNTEERING,
+        causes=[common.CAUSE_ENVIRONMENTAL_SUSTAINABILITY],
+        sdgs=[14],
+        objectives=[catalogue.OBJECTIVE_FOSTER_ACTIVE_CITIZENSHIP_AND_VOLUNTEERING],
+        section_id="esn-valencia-upv",
+        starts_at=stamp(starts),
+        ends_at=stamp(starts + timedelta(hours=2)),
+        time_zone="Europe/Madrid",
+        location=common.Location(
+            city="Valencia",
+            country_code="es",
+            venue="Playa de la Malvarrosa",
+            coordinates=common.GeoPoint(latitude=39.4783, longitude=-0.3236),
+        ),
+        capacity=10,
+        languages=["en", "es"],
+    )
+
+
+async def inbox_kinds(product: Product, wanted: set[str], timeout: float = 20.0) -> list[str]:
+    """The kinds in Ana's inbox, once every ``wanted`` kind is there."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        reply = await product.notify.ListInbox(
+            notify.ListInboxRequest(student_id="ana", page_size=50), metadata=STUDENT
+        )
+        kinds = [item.kind for item in reply.items]
+        if wanted <= set(kinds) or asyncio.get_running_loop().time() > deadline:
+            return kinds
+        await asyncio.sleep(0.1)
+
+
+async def test_a_student_s_journey_from_publication_to_cancellation(product: Product) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    await product.matching.UpsertProfile(
+        matching.UpsertProfileRequest(profile=ana_profile(now)), metadata=STUDENT
+    )
+    await product.notify.SetPreferences(
+        notify.SetPreferencesRequest(
+            preferences=notify.Preferences(
+                student_id="ana",
+                email="ana@students.test",
+                in_app=True,
+                locale="pt",
+                time_zone="Europe/Madrid",
+                frequency=notify.FREQUENCY_INSTANT,
+                weekly_suggestion_budget=5,
+            )
+        ),
+        metadata=STUDENT,
+    )
+
+    created = await product.catalogue.CreateActivity(
+        catalogue.CreateActivityRequest(details=beach_clean_up(now + timedelta(hours=1))),
+        metadata=COORDINATOR,
+    )
+    activity_id = created.activity.id
+    await product.catalogue.PublishActivity(
+        catalogue.PublishActivityRequest(activity_id=activity_id), metadata=COORDINATOR
+    )
+    assert await inbox_kinds(product, {"suggestion"}) == ["suggestion"]
+
+    enrolled = await product.catalogue.EnrolStudent(
+        catalogue.EnrolStudentRequest(activity_id=activity_id, student_id="ana"),
+        metadata=STUDENT,
+    )
+    assert enrolled.enrolment.status == catalogue.ENROLMENT_STATUS_CONFIRMED
+    # Less than two hours ahead: the reminder goes right after the confirmation.
+    kinds = await inbox_kinds(product, {"enrolment_confirmed", "reminder"})
+    assert sorted(kinds) == ["enrolment_confirmed", "reminder", "suggestion"]
+
+    await product.catalogue.CancelActivity(
+        catalogue.CancelActivityRequest(
+            activity_id=activity_id, reason="Red flag for wind on the coast"
+        ),
+        metadata=COORDINATOR,
+    )
+    kinds = await inbox_kinds(product, {"activity_cancelled"})
+    assert kinds.count("activity_cancelled") == 1
+
+    mails = {m["Subject"]: m for m in product.mailbox.messages}
+    assert len(mails) == 4, list(mails)
+    assert all(m["To"] == "ana@students.test" for m in mails.values())
+    [cancelled] = [m for m in mails.values() if "Red flag" in str(m.get_body(("plain",)))]
+    assert cancelled["List-Unsubscribe"].startswith("<https://")
+    deliveries = await product.notify.ListDeliveries(
+        notify.ListDeliveriesRequest(student_id="ana", page_size=50), metadata=STUDENT
+    )
+    statuses = {(d.kind, d.channel, d.status) for d in deliveries.deliveries}
+    assert ("activity_cancelled", "email", notify.DELIVERY_STATUS_DELIVERED) in statuses
+    assert len(deliveries.deliveries) == 8  # four messages, two channels, once each
