@@ -30,6 +30,7 @@ from services.catalogue.validation import (
     validate_reason,
     validate_student_id,
 )
+from services.runtime import metrics
 from services.runtime.auth import Principal, Role
 from services.runtime.clock import Clock, utc_now
 from services.runtime.errors import Aborted, InvalidArgument, NotFound, PermissionDenied
@@ -51,6 +52,12 @@ STALE_RETRIES = 20
 CAPACITY_MAX_PROMOTIONS = 10_000 * 2
 """Bound of the promotion loop: the largest capacity, with room for concurrent changes."""
 SEQUENCE_PATTERN = re.compile(r"\d{1,19}")
+
+ENROLMENT_OUTCOMES = {
+    EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED: "confirmed",
+    EnrolmentStatus.ENROLMENT_STATUS_WAITLISTED: "waitlisted",
+}
+"""Label values of the enrolment counter for new enrolments; repeated ones count as existing."""
 
 PUBLIC_STATES = (
     ActivityState.ACTIVITY_STATE_PUBLISHED,
@@ -264,7 +271,10 @@ class CatalogueService:
         confirmed = events.enrolment_confirmed(snapshot)
         snapshot.status = EnrolmentStatus.ENROLMENT_STATUS_WAITLISTED
         waitlisted = events.enrolment_waitlisted(snapshot)
-        return await self.store.enrol(activity_id, student_id, now_ms, confirmed, waitlisted)
+        outcome = await self.store.enrol(activity_id, student_id, now_ms, confirmed, waitlisted)
+        counted = ENROLMENT_OUTCOMES.get(outcome.enrolment.status) if outcome.created else None
+        metrics.ENROLMENTS.labels(counted or "existing").inc()
+        return outcome
 
     async def _promoted_event(
         self, activity_id: str, student_id: str, now_ms: int

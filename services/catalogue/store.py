@@ -15,6 +15,7 @@ from services.catalogue.activities import PUBLISHED
 from services.catalogue.filters import ordering_key
 from services.runtime.errors import Aborted, FailedPrecondition, NotFound
 from services.runtime.events import OutgoingEvent
+from services.runtime.outbox import event_args
 from services.runtime.redis_values import as_text
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, Enrolment, EnrolmentStatus
 
@@ -31,12 +32,6 @@ NAME_BY_STATUS = {value: name for name, value in STATUS_BY_NAME.items()}
 def _script(redis: Redis, name: str) -> AsyncScript:
     source = resources.files("services.catalogue").joinpath("lua", f"{name}.lua").read_text()
     return redis.register_script(source)
-
-
-def _event_args(event: OutgoingEvent | None) -> list[str | bytes]:
-    if event is None:
-        return ["", "", b"", ""]
-    return [event.subject, event.event_id, event.payload, event.message_type]
 
 
 def _stamp_ms(milliseconds: int) -> Timestamp:
@@ -128,7 +123,7 @@ class CatalogueStore:
                 details.starts_at.seconds,
                 ordering_key(previous) if previous is not None else "",
                 ordering_key(activity),
-                *_event_args(event),
+                *event_args(event),
             ],
         )
         outcome = as_text(result[0])
@@ -222,8 +217,8 @@ class CatalogueStore:
                 now_ms,
                 now_ms // 1000,
                 int(PUBLISHED),
-                *_event_args(confirmed_event),
-                *_event_args(waitlisted_event),
+                *event_args(confirmed_event),
+                *event_args(waitlisted_event),
             ],
         )
         outcome = as_text(result[0])
@@ -271,8 +266,8 @@ class CatalogueStore:
                 NAME_BY_STATUS[current.status],
                 expected_head,
                 now_ms,
-                *_event_args(cancelled_event),
-                *_event_args(promoted_event),
+                *event_args(cancelled_event),
+                *event_args(promoted_event),
             ],
         )
         outcome = as_text(result[0])
@@ -294,7 +289,7 @@ class CatalogueStore:
                 keys.enrolment(activity_id, head),
                 keys.OUTBOX,
             ],
-            args=[head, now_ms, *_event_args(promoted_event)],
+            args=[head, now_ms, *event_args(promoted_event)],
         )
         return as_text(result[0])
 

@@ -28,6 +28,7 @@ from services.matching.validation import (
     validate_profile,
     validate_recommend,
 )
+from services.runtime import metrics
 from services.runtime.auth import Principal, Role
 from services.runtime.clock import Clock, utc_now
 from services.runtime.config import SettingsError
@@ -153,9 +154,13 @@ class MatchingService:
             raise NotFound(f"no profile for student {request.student_id}")
         model = self.model()
         similar = model.collaborative.scores_for(request.student_id)
-        return model.ranker.recommend(
+        found = model.ranker.recommend(
             profile, k, request.filter, self.clock(), excluded, similar or None
         )
+        metrics.RECOMMENDED_ACTIVITIES.inc(len(found))
+        if not found:
+            metrics.EMPTY_RECOMMENDATIONS.inc()
+        return found
 
     # Reverse matching -------------------------------------------------------------------
 
@@ -180,6 +185,7 @@ class MatchingService:
                     student_id, activity.id, week, self.policy.weekly_suggestions, event
                 )
                 created += outcome == "created"
+                metrics.SUGGESTIONS.labels(outcome).inc()
         return created
 
     # Week allocation --------------------------------------------------------------------

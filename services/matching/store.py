@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 
 from services.matching import keys
 from services.runtime.events import OutgoingEvent
-from services.runtime.outbox import entry_fields
+from services.runtime.outbox import entry_fields, event_args
 from services.runtime.redis_values import as_text
 from socialerasmus.matching.v1.matching_pb2 import (
     AllocateWeekResponse,
@@ -149,15 +149,7 @@ class MatchingStore:
                 keys.weekly_budget(student_id, week),
                 keys.OUTBOX,
             ],
-            args=[
-                activity_id,
-                budget,
-                BUDGET_TTL_SECONDS,
-                event.subject,
-                event.event_id,
-                event.payload,
-                event.message_type,
-            ],
+            args=[activity_id, budget, BUDGET_TTL_SECONDS, *event_args(event)],
         )
         return as_text(result)
 

@@ -3,20 +3,25 @@
 Consumers are durable pull consumers with explicit ack. A handler that raises is retried
 with back-off; after ``max_deliver`` attempts the event goes to ``se.dlq.<durable>`` with
 the reason and is terminated. A failed handler is never acknowledged.
+
+A handler runs in the trace of the event (its ``traceparent`` header), continued with a
+span of its own, so its logs and the events it raises belong to the same trace.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
-from nats.js.api import AckPolicy, ConsumerConfig, PubAck
+from nats.js.api import AckPolicy, ConsumerConfig, ConsumerInfo, PubAck
 
+from services.runtime import metrics, tracing
 from services.runtime.events import OutgoingEvent
 
 log = logging.getLogger(__name__)
@@ -67,8 +72,18 @@ class EventConsumer:
     js: JetStreamContext
     spec: ConsumerSpec
     handler: Handler
+    sample_seconds: float = 5.0
+    """How often the loop samples the consumer's lag from JetStream into the gauges."""
     processed: int = field(default=0, init=False)
     dead_lettered: int = field(default=0, init=False)
+    _next_sample: float = field(default=0.0, init=False)
+
+    def __post_init__(self) -> None:
+        durable = self.spec.durable
+        self._handled = metrics.CONSUMER_HANDLED.labels(durable)
+        self._retries = metrics.CONSUMER_RETRIES.labels(durable)
+        self._dead_lettered = metrics.CONSUMER_DEAD_LETTERED.labels(durable)
+        self._handling = metrics.CONSUMER_HANDLING.labels(durable)
 
     async def run(self, stop: asyncio.Event) -> None:
         subscription = await self.js.pull_subscribe_bind(
@@ -76,6 +91,9 @@ class EventConsumer:
         )
         try:
             while not stop.is_set():
+                if time.monotonic() >= self._next_sample:
+                    self._next_sample = time.monotonic() + self.sample_seconds
+                    await self._sample_quietly()
                 try:
                     messages = await subscription.fetch(self.spec.batch, timeout=1.0)
                 except (TimeoutError, NatsTimeoutError):
@@ -90,14 +108,41 @@ class EventConsumer:
             # A subscription left open would hold up the connection's drain on shutdown.
             await subscription.unsubscribe()
 
-    async def handle(self, message: Msg) -> None:
+    async def sample_lag(self) -> ConsumerInfo:
+        """Read the consumer's state from JetStream and set the lag gauges to it."""
+        info: ConsumerInfo = await self.js.consumer_info(self.spec.stream, self.spec.durable)
+        metrics.CONSUMER_PENDING.labels(self.spec.durable).set(info.num_pending or 0)
+        metrics.CONSUMER_ACK_PENDING.labels(self.spec.durable).set(info.num_ack_pending or 0)
+        return info
+
+    async def _sample_quietly(self) -> None:
         try:
-            await self.handler(message)
-        except Exception as error:  # a handler failure becomes a retry, never a lost event
-            await self._retry_or_dead_letter(message, error)
-        else:
-            await message.ack()
-            self.processed += 1
+            await self.sample_lag()
+        except Exception as error:  # a gauge left stale must not stop the consumer
+            log.debug("consumer lag not sampled: %r", error, extra={"consumer": self.spec.durable})
+
+    async def handle(self, message: Msg) -> None:
+        headers = message.headers
+        trace = tracing.continue_from(headers.get(tracing.HEADER) if headers else None)
+        token = tracing.current.set(trace)
+        try:
+            started = time.perf_counter()
+            try:
+                await self.handler(message)
+            except Exception as error:  # a handler failure becomes a retry, never a lost event
+                self._handling.observe(time.perf_counter() - started)
+                await self._retry_or_dead_letter(message, error)
+            else:
+                self._handling.observe(time.perf_counter() - started)
+                await message.ack()
+                self.processed += 1
+                self._handled.inc()
+                log.debug(
+                    "event handled",
+                    extra={"consumer": self.spec.durable, "subject": message.subject},
+                )
+        finally:
+            tracing.current.reset(token)
 
     async def _retry_or_dead_letter(self, message: Msg, error: Exception) -> None:
         attempt = message.metadata.num_delivered or 1
@@ -105,6 +150,7 @@ class EventConsumer:
         if attempt < self.spec.max_deliver:
             log.warning("handler failed, will retry: %r", error, extra=context)
             await message.nak(delay=self.spec.delay_after(attempt))
+            self._retries.inc()
             return
         log.error("handler failed for good, dead-lettering: %r", error, extra=context)
         headers = dict(message.headers or {})
@@ -120,6 +166,7 @@ class EventConsumer:
         await self.js.publish(self.spec.dead_letter_subject, message.data, headers=headers)
         await message.term()
         self.dead_lettered += 1
+        self._dead_lettered.inc()
 
 
 async def ensure_consumers(js: JetStreamContext, specs: Sequence[ConsumerSpec]) -> None:

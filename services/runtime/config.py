@@ -14,6 +14,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
+LOCAL_METRICS_PORTS = {"catalogue": 9101, "matching": 9102, "notify": 9103}
+"""Where each service serves its metrics when it runs on the local stack and no
+``SE_METRICS_LISTEN`` is set (127.0.0.1 only)."""
+
 
 class SettingsError(ValueError):
     """A variable is malformed; the message names it."""
@@ -46,15 +50,24 @@ class RuntimeSettings:
     """Replica name, unique per process (outbox and consumer bookkeeping)."""
     grace_seconds: float = 5.0
     """How long in-flight RPCs may finish on shutdown."""
+    metrics_listen: str | None = None
+    """HTTP ``host:port`` serving Prometheus metrics at /metrics; None serves none."""
+    metrics_best_effort: bool = False
+    """True for the local stack's default metrics port: if it is taken (say, by another
+    checkout's services), the service runs without metrics instead of failing."""
 
     def __post_init__(self) -> None:
         if self.log_level not in LEVELS:
             raise SettingsError(f"SE_LOG_LEVEL must be one of {', '.join(LEVELS)}")
         if not 1 <= self.stream_replicas <= 5:
             raise SettingsError("SE_STREAM_REPLICAS must be between 1 and 5")
-        host, _, port = self.listen.rpartition(":")
-        if not host or not port.isdigit():
+        if not _is_host_port(self.listen):
             raise SettingsError(f"SE_{self.service.upper()}_LISTEN must be host:port")
+        if self.metrics_listen is not None and not _is_host_port(self.metrics_listen):
+            raise SettingsError(
+                f"SE_{self.service.upper()}_METRICS_LISTEN or SE_METRICS_LISTEN must be"
+                " host:port or off"
+            )
 
     @property
     def uses_local_stack(self) -> bool:
@@ -74,6 +87,9 @@ class RuntimeSettings:
                 raise SettingsError(f"{name} must be a whole number, got {raw!r}")
             return int(raw)
 
+        metrics_listen, best_effort = metrics_listen_from_env(
+            service, env, local_stack=not (env.get("SE_NATS_URL") and env.get("SE_REDIS_URL"))
+        )
         return cls(
             service=service,
             listen=env.get(f"SE_{service.upper()}_LISTEN") or f"0.0.0.0:{default_port}",
@@ -85,6 +101,8 @@ class RuntimeSettings:
             stream_replicas=number("SE_STREAM_REPLICAS", "1"),
             instance=env.get("SE_INSTANCE") or f"{os.uname().nodename}-{os.getpid()}",
             grace_seconds=float(env.get("SE_GRACE_SECONDS") or 5),
+            metrics_listen=metrics_listen,
+            metrics_best_effort=best_effort,
         )
 
     def describe(self) -> dict[str, str]:
@@ -97,7 +115,35 @@ class RuntimeSettings:
             "tokens_file": str(self.tokens_file),
             "stream_replicas": str(self.stream_replicas),
             "instance": self.instance,
+            "metrics_listen": self.metrics_listen or "off",
         }
+
+
+def metrics_listen_from_env(
+    service: str, env: Mapping[str, str], *, local_stack: bool
+) -> tuple[str | None, bool]:
+    """Where to serve metrics, and whether that is the best-effort local default.
+
+    ``SE_<SERVICE>_METRICS_LISTEN`` (for several services sharing one environment, as
+    under ``make run``), else ``SE_METRICS_LISTEN``; ``off`` turns metrics off. Unset, a
+    service on the local stack serves on 127.0.0.1 at its port in LOCAL_METRICS_PORTS, and
+    one with external NATS and Redis serves none.
+    """
+    configured = (
+        env.get(f"SE_{service.upper()}_METRICS_LISTEN") or env.get("SE_METRICS_LISTEN") or ""
+    ).strip()
+    if configured.lower() == "off":
+        return None, False
+    if configured:
+        return configured, False
+    if local_stack and service in LOCAL_METRICS_PORTS:
+        return f"127.0.0.1:{LOCAL_METRICS_PORTS[service]}", True
+    return None, False
+
+
+def _is_host_port(address: str) -> bool:
+    host, _, port = address.rpartition(":")
+    return bool(host) and port.isdigit()
 
 
 def redact(url: str) -> str:

@@ -1,4 +1,4 @@
-"""What an event is on the wire: subject, time-ordered id, protobuf payload."""
+"""What an event is on the wire: subject, time-ordered id, protobuf payload, trace context."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from ulid import ULID
+
+from services.runtime import tracing
 
 CONTENT_TYPE = "application/protobuf"
 
@@ -25,26 +27,33 @@ def timestamp_now() -> Timestamp:
 
 @dataclass(frozen=True, slots=True)
 class OutgoingEvent:
-    """An event ready for the outbox: ``subject`` names the fact, ``payload`` is protobuf."""
+    """An event ready for the outbox: ``subject`` names the fact, ``payload`` is protobuf,
+    ``traceparent`` the trace it was raised in (empty outside of one)."""
 
     subject: str
     event_id: str
     payload: bytes
     message_type: str
+    traceparent: str = ""
 
     def headers(self) -> dict[str, str]:
-        return {
+        headers = {
             "Nats-Msg-Id": self.event_id,
             "Content-Type": CONTENT_TYPE,
             "Se-Event-Type": self.message_type,
         }
+        if self.traceparent:
+            headers[tracing.HEADER] = self.traceparent
+        return headers
 
 
 def event_of(subject: str, message: Message) -> OutgoingEvent:
-    """Wrap an event message (which carries ``event_id``) for the outbox."""
+    """Wrap an event message (which carries ``event_id``) for the outbox, in the current
+    trace: the RPC or event being handled when the event is raised."""
     return OutgoingEvent(
         subject=subject,
         event_id=getattr(message, "event_id"),  # noqa: B009  every event message has one
         payload=message.SerializeToString(),
         message_type=message.DESCRIPTOR.full_name,
+        traceparent=tracing.current_traceparent(),
     )

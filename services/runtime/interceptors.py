@@ -1,11 +1,13 @@
-"""Server interceptors: access log with request id, authentication, error mapping.
+"""Server interceptors: access log with request and trace ids and the RPC metrics,
+authentication, error mapping.
 
 Each wraps the method's behaviour; health and reflection need no token so that probes and
-``grpcurl list`` work without one.
+``grpcurl list`` work without one (and are neither logged nor measured).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import inspect
 import logging
@@ -17,7 +19,7 @@ from typing import Any
 import grpc
 from ulid import ULID
 
-from services.runtime import errors
+from services.runtime import errors, metrics, tracing
 from services.runtime.auth import ANONYMOUS, Principal, TokenRegistry
 from services.runtime.logs import request_id
 from services.runtime.status import to_grpc_status
@@ -97,31 +99,37 @@ def _guarded(behaviour: Behaviour, guard: Guard) -> Behaviour:
 
 
 class AccessLogInterceptor(_Interceptor):
-    """One log line per RPC: method, status, duration, request id (x-request-id or new)."""
+    """Per RPC: the request id (``x-request-id`` or new) and the trace (``traceparent``
+    continued with a span of this server, or a new trace) for every log line of the RPC;
+    then one access log line with method, status code and duration, and the RPC histogram."""
 
     def guard(self, details: grpc.HandlerCallDetails) -> Guard:
         method = details.method
         given_id = metadata_value(details, "x-request-id")
+        traceparent = metadata_value(details, tracing.HEADER)
 
         @asynccontextmanager
         async def logged(context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
             request_id.set(given_id or str(ULID()))
+            tracing.current.set(tracing.continue_from(traceparent))
             started = time.perf_counter()
             outcome = "OK"
             try:
                 yield
+            except asyncio.CancelledError:
+                outcome = "CANCELLED"  # the client went away or the server is stopping
+                raise
             except BaseException:
-                outcome = "ERROR"
+                outcome = "UNKNOWN"  # what gRPC answers for an exception it did not expect
                 raise
             finally:
+                seconds = time.perf_counter() - started
                 code = context.code()
+                name = code.name if code is not None else outcome
+                metrics.observe_rpc(method, name, seconds)
                 log.info(
                     "rpc",
-                    extra={
-                        "method": method,
-                        "code": code.name if code is not None else outcome,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                    },
+                    extra={"method": method, "code": name, "duration_ms": round(seconds * 1000, 3)},
                 )
 
         return logged

@@ -1,4 +1,4 @@
-"""JSON logs to stdout, one object per line, carrying the current request id."""
+"""JSON logs to stdout, one object per line, carrying the current request and trace ids."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import logging
 import sys
 from datetime import UTC, datetime
 from typing import Any
+
+from services.runtime import tracing
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
@@ -29,6 +31,9 @@ class JsonFormatter(logging.Formatter):
         }
         if rid := request_id.get():
             entry["request_id"] = rid
+        if trace := tracing.current.get():
+            entry["trace_id"] = trace.trace_id
+            entry["span_id"] = trace.span_id
         entry.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

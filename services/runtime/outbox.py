@@ -26,8 +26,10 @@ from nats.js import JetStreamContext
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
+from services.runtime import metrics
 from services.runtime.bus import publish
 from services.runtime.events import OutgoingEvent
+from services.runtime.redis_values import as_text
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +37,25 @@ GROUP = "relay"
 
 
 def entry_fields(event: OutgoingEvent) -> dict[str, str | bytes]:
-    """Fields of an outbox entry, for writers using MULTI/EXEC instead of Lua."""
+    """Fields of an outbox entry, for writers using MULTI/EXEC instead of Lua.
+
+    Lua writers pass the same five values (``event_args``) and XADD them under these names.
+    """
     return {
         "subject": event.subject,
         "event_id": event.event_id,
         "payload": event.payload,
         "type": event.message_type,
+        "traceparent": event.traceparent,
     }
+
+
+def event_args(event: OutgoingEvent | None) -> list[str | bytes]:
+    """The values of ``entry_fields`` in order, as arguments of a Lua script (empty strings
+    for no event)."""
+    if event is None:
+        return ["", "", b"", "", ""]
+    return [event.subject, event.event_id, event.payload, event.message_type, event.traceparent]
 
 
 def event_from_fields(fields: dict[bytes, bytes]) -> OutgoingEvent:
@@ -50,6 +64,7 @@ def event_from_fields(fields: dict[bytes, bytes]) -> OutgoingEvent:
         event_id=fields[b"event_id"].decode(),
         payload=fields[b"payload"],
         message_type=fields[b"type"].decode(),
+        traceparent=fields.get(b"traceparent", b"").decode(),  # absent in older entries
     )
 
 
@@ -64,9 +79,12 @@ class OutboxRelay:
     batch: int = 256
     claim_idle_ms: int = 30_000
     retry_delay: float = 0.5
+    sample_seconds: float = 1.0
+    """How often the loop samples the backlog into the outbox gauges."""
     published: int = field(default=0, init=False)
     _own_pending: bool = field(default=True, init=False)
     _next_reclaim: float = field(default=0.0, init=False)
+    _next_sample: float = field(default=0.0, init=False)
 
     async def ensure_group(self) -> None:
         try:
@@ -79,6 +97,9 @@ class OutboxRelay:
         await self.ensure_group()
         while not stop.is_set():
             try:
+                if time.monotonic() >= self._next_sample:  # also while NATS is away
+                    self._next_sample = time.monotonic() + self.sample_seconds
+                    await self.sample_backlog()
                 await self.relay_once(block_ms=500)
             except Exception as error:  # NATS or Redis away: entries stay, try again
                 log.warning("outbox relay paused: %r", error, extra={"outbox": self.key})
@@ -107,7 +128,9 @@ class OutboxRelay:
     async def publish_entries(self, entries: Sequence[tuple[bytes, OutgoingEvent]]) -> None:
         """Publish in order, pipelined; raises if any publish is not acknowledged."""
         acks = await asyncio.gather(*(publish(self.js, event) for _, event in entries))
-        self.published += sum(1 for ack in acks if not ack.duplicate)
+        published = sum(1 for ack in acks if not ack.duplicate)
+        self.published += published
+        metrics.OUTBOX_PUBLISHED.labels(self.key).inc(published)
 
     async def acknowledge(self, entry_ids: Sequence[bytes]) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -140,6 +163,34 @@ class OutboxRelay:
     async def depth(self) -> int:
         """Entries not yet published (new and in progress)."""
         return int(await self.redis.xlen(self.key))
+
+    async def sample_backlog(self) -> Backlog:
+        """Measure the backlog and set the outbox gauges to it, in one round trip.
+
+        The age comes from the first entry's id, which Redis makes from its clock in
+        milliseconds, measured against Redis's clock too: the service's clock may differ.
+        """
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.xlen(self.key)
+            pipe.xrange(self.key, count=1)
+            pipe.time()
+            depth, first, (seconds, micros) = await pipe.execute()
+        age = 0.0
+        if first:
+            created_ms = int(as_text(first[0][0]).partition("-")[0])
+            age = max(seconds + micros / 1e6 - created_ms / 1000, 0.0)
+        backlog = Backlog(int(depth), age)
+        metrics.OUTBOX_DEPTH.labels(self.key).set(backlog.depth)
+        metrics.OUTBOX_OLDEST_AGE.labels(self.key).set(backlog.oldest_age_seconds)
+        return backlog
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    depth: int
+    """Entries not yet published (new and in progress)."""
+    oldest_age_seconds: float
+    """How long the oldest of them has waited; 0 when there are none."""
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:

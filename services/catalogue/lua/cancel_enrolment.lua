@@ -4,7 +4,8 @@
 -- KEYS: 1 activity hash, 2 enrolment hash, 3 confirmed set, 4 waitlist zset,
 --       5 enrolment hash of the expected head (or the enrolment hash again), 6 outbox
 -- ARGV: 1 student id, 2 expected status, 3 expected head ('' = none), 4 now (ms),
---       5..8 cancelled event, 9..12 promoted event (ignored without a head)
+--       5..9 cancelled event, 10..14 promoted event (ignored without a head); each event is
+--       subject, id, payload, type, traceparent
 -- Returns {'cancelled', promoted_student or ''} | {'not_enrolled'} | {'retry'}
 local status = redis.call('HGET', KEYS[2], 'status')
 if (not status) or status == 'cancelled' then return {'not_enrolled'} end
@@ -26,9 +27,9 @@ else
 end
 redis.call('HSET', KEYS[2], 'status', 'cancelled', 'updated_ms', ARGV[4])
 redis.call('XADD', KEYS[6], '*', 'subject', ARGV[5], 'event_id', ARGV[6],
-           'payload', ARGV[7], 'type', ARGV[8])
+           'payload', ARGV[7], 'type', ARGV[8], 'traceparent', ARGV[9])
 if promoted ~= '' then
-  redis.call('XADD', KEYS[6], '*', 'subject', ARGV[9], 'event_id', ARGV[10],
-             'payload', ARGV[11], 'type', ARGV[12])
+  redis.call('XADD', KEYS[6], '*', 'subject', ARGV[10], 'event_id', ARGV[11],
+             'payload', ARGV[12], 'type', ARGV[13], 'traceparent', ARGV[14])
 end
 return {'cancelled', promoted}

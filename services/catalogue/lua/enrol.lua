@@ -3,7 +3,7 @@
 -- KEYS: 1 activity hash, 2 enrolment hash, 3 confirmed set, 4 waitlist zset,
 --       5 enrolments zset (order of enrolment), 6 outbox stream
 -- ARGV: 1 student id, 2 now (ms), 3 now (s), 4 published state value,
---       5..8 confirmed event (subject, id, payload, type), 9..12 waitlisted event
+--       5..9 confirmed event (subject, id, payload, type, traceparent), 10..14 waitlisted event
 -- Returns {'created'|'exists', status, created_ms, updated_ms, promoted, waitlist rank or -1}
 --       | {'not_found'} | {'not_open', state} | {'started'}
 local state = redis.call('HGET', KEYS[1], 'state')
@@ -25,12 +25,12 @@ if redis.call('SCARD', KEYS[3]) < capacity and redis.call('ZCARD', KEYS[4]) == 0
   status, e, rank = 'confirmed', 5, -1
 else
   redis.call('ZADD', KEYS[4], seq, ARGV[1])
-  status, e = 'waitlisted', 9
+  status, e = 'waitlisted', 10
   rank = redis.call('ZCARD', KEYS[4]) - 1
 end
 redis.call('HSET', KEYS[2], 'status', status, 'created_ms', ARGV[2], 'updated_ms', ARGV[2],
            'promoted', '0', 'seq', seq)
 redis.call('ZADD', KEYS[5], seq, ARGV[1])
 redis.call('XADD', KEYS[6], '*', 'subject', ARGV[e], 'event_id', ARGV[e + 1],
-           'payload', ARGV[e + 2], 'type', ARGV[e + 3])
+           'payload', ARGV[e + 2], 'type', ARGV[e + 3], 'traceparent', ARGV[e + 4])
 return {'created', status, ARGV[2], ARGV[2], '0', rank}

@@ -4,7 +4,7 @@
 --       8 outbox stream
 -- ARGV: 1 expected version ('0' = must not exist), 2 new version, 3 proto, 4 state,
 --       5 capacity, 6 section, 7 starts_at, 8 old order key, 9 new order key,
---       10 subject ('' = no event), 11 event id, 12 payload, 13 message type
+--       10 subject ('' = no event), 11 event id, 12 payload, 13 message type, 14 traceparent
 -- Returns {'ok'} | {'stale', current_version} | {'below_confirmed', confirmed}
 local current = redis.call('HGET', KEYS[1], 'version')
 if (current or '0') ~= ARGV[1] then
@@ -28,6 +28,6 @@ if ARGV[8] ~= ARGV[9] or KEYS[4] ~= KEYS[5] or KEYS[6] ~= KEYS[7] then
 end
 if ARGV[10] ~= '' then
   redis.call('XADD', KEYS[8], '*', 'subject', ARGV[10], 'event_id', ARGV[11],
-             'payload', ARGV[12], 'type', ARGV[13])
+             'payload', ARGV[12], 'type', ARGV[13], 'traceparent', ARGV[14])
 end
 return {'ok'}

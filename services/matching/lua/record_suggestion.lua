@@ -1,7 +1,8 @@
 -- Record one reverse-matching suggestion with its event, at most once per (student,
 -- activity) and at most ARGV[2] per student per ISO week.
 -- KEYS: 1 suggested set, 2 weekly budget counter, 3 outbox
--- ARGV: 1 activity id, 2 weekly budget, 3 counter ttl (s), 4..7 event
+-- ARGV: 1 activity id, 2 weekly budget, 3 counter ttl (s),
+--       4..8 event (subject, id, payload, type, traceparent)
 -- Returns 'created' | 'duplicate' | 'over_budget'
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 'duplicate' end
 local used = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -10,5 +11,5 @@ redis.call('SADD', KEYS[1], ARGV[1])
 redis.call('INCR', KEYS[2])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
 redis.call('XADD', KEYS[3], '*', 'subject', ARGV[4], 'event_id', ARGV[5],
-           'payload', ARGV[6], 'type', ARGV[7])
+           'payload', ARGV[6], 'type', ARGV[7], 'traceparent', ARGV[8])
 return 'created'
