@@ -60,6 +60,7 @@ async def notify_parts(connections: Connections, settings: RuntimeSettings) -> S
         email=email,
         webhook=webhook,
         report=events.report_to_bus(connections.js),
+        lease_seconds=config.lease_seconds,
     )
     intake = Intake(
         store, schedule, projection, activity_url=config.activity_url, wake=dispatcher.wake

@@ -55,7 +55,8 @@ __all__ = ["Dispatcher", "Links", "Report", "webhook_payload"]
 log = logging.getLogger(__name__)
 
 LEASE_SECONDS: Final = 120.0
-"""Longer than any single attempt may take (SMTP commands time out after 30 s)."""
+"""Default lease: longer than any single attempt may take (SMTP commands time out after
+30 s), or a slow attempt's job could be taken and sent again by another replica."""
 SKIP_CHANNEL_OFF: Final = "channel turned off since"
 SKIP_UNSUBSCRIBED: Final = "unsubscribed"
 SKIP_NOT_CONFIGURED: Final = "channel not configured on this server"
@@ -99,6 +100,7 @@ class Dispatcher:
         clock: Clock = utc_now,
         batch: int = 64,
         poll_seconds: float = 0.25,
+        lease_seconds: float = LEASE_SECONDS,
     ) -> None:
         self.store = store
         self.schedule = schedule
@@ -113,6 +115,8 @@ class Dispatcher:
         self.clock = clock
         self.batch = batch
         self.poll_seconds = poll_seconds
+        self.lease_seconds = lease_seconds
+        """How long a claimed job stays with this replica before another may take it."""
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -137,7 +141,7 @@ class Dispatcher:
 
     async def run_once(self) -> int:
         """Claims the jobs due now and handles them; returns how many there were."""
-        claimed = await self.schedule.claim_due(self.clock(), LEASE_SECONDS, self.batch)
+        claimed = await self.schedule.claim_due(self.clock(), self.lease_seconds, self.batch)
         if claimed:
             await asyncio.gather(*(self.handle(c) for c in claimed))
         return len(claimed)

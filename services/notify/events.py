@@ -39,13 +39,17 @@ CATALOGUE_FACTS = ConsumerSpec(
         catalogue.ENROLMENT_PROMOTED,
         catalogue.ENROLMENT_CANCELLED,
     ),
+    ack_wait_seconds=10.0,
 )
 MATCHING_FACTS = ConsumerSpec(
     durable="notify-matching",
     stream="MATCHING",
     subjects=(matching.SUGGESTION_CREATED, matching.PROFILE_ERASED),
+    ack_wait_seconds=10.0,
 )
 CONSUMERS: Final = (CATALOGUE_FACTS, MATCHING_FACTS)
+"""Handlers take milliseconds (they only write to Redis), so an event held by a replica that
+died is redelivered after 10 s rather than the default 30."""
 
 
 def delivery_recorded(delivery: Delivery) -> OutgoingEvent:

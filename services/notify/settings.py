@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.notify.dispatch import LEASE_SECONDS
 from services.notify.email_channel import SmtpSettings
 from services.notify.signing import InvalidSecret, generate_secret, secret_keys
 from services.runtime.config import RuntimeSettings, SettingsError
@@ -34,6 +35,8 @@ class NotifySettings:
     manage_url: str
     activity_url: str
     """``{activity_id}`` is replaced; empty leaves activity links out."""
+    lease_seconds: float = LEASE_SECONDS
+    """How long a replica holds a due job; a crashed replica's jobs wait this long."""
 
     @classmethod
     def from_env(
@@ -64,6 +67,7 @@ class NotifySettings:
             unsubscribe_url=values.get("SE_NOTIFY_UNSUBSCRIBE_URL") or DEFAULT_UNSUBSCRIBE_URL,
             manage_url=values.get("SE_NOTIFY_PREFERENCES_URL", ""),
             activity_url=values.get("SE_NOTIFY_ACTIVITY_URL", ""),
+            lease_seconds=_seconds(values, "SE_NOTIFY_LEASE_SECONDS", LEASE_SECONDS),
         )
 
 
@@ -87,6 +91,19 @@ def _smtp(values: Mapping[str, str], local: bool) -> SmtpSettings | None:
         starttls=starttls == "true",
         sender=values.get("SE_SMTP_SENDER") or DEFAULT_SENDER,
     )
+
+
+def _seconds(values: Mapping[str, str], name: str, default: float) -> float:
+    raw = values.get(name, "")
+    if not raw:
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if seconds <= 0:
+        raise SettingsError(f"{name} must be positive")
+    return seconds
 
 
 def _token() -> str:
