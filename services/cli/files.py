@@ -1,0 +1,34 @@
+"""Input files: JSON in the protobuf JSON mapping (field names as in the .proto files or
+in lowerCamelCase, enums by name)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TypeVar
+
+from google.protobuf import json_format
+from google.protobuf.message import Message
+
+from services.cli.errors import BAD_INPUT, CliError
+
+M = TypeVar("M", bound=Message)
+
+
+def read_message(path: str, message: M) -> M:
+    """Parses the JSON file at ``path`` (``-`` for standard input) into ``message``."""
+    name = message.DESCRIPTOR.name
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise CliError(f"cannot read {path}: {reason}", BAD_INPUT) from None
+    try:
+        json_format.Parse(text, message)
+    except json_format.ParseError as error:
+        raise CliError(
+            f"{path} is not a valid {name}:",
+            BAD_INPUT,
+            [" ".join(str(error).split())],
+        ) from None
+    return message

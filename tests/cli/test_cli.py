@@ -1,0 +1,290 @@
+"""The ``socialerasmus`` command against the real services, run in process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from google.protobuf import json_format
+from google.protobuf.message import Message
+
+from services.cli.main import main
+from services.client import ClientConfig, SocialErasmusClient
+from services.runtime.localstack import free_port
+from tests.catalogue.builders import valid_details
+from tests.cli.conftest import Cli, Outcome
+from tests.client.servers import Running, inbox_item
+from tests.matching.builders import valid_profile
+
+TITLE = "Beach clean-up with ESN Valencia UPV"
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def write_json(folder: Path, name: str, message: Message) -> str:
+    path = folder / name
+    path.write_text(json_format.MessageToJson(message, preserving_proto_field_name=True))
+    return str(path)
+
+
+def no_traceback(outcome: Outcome) -> bool:
+    return "Traceback" not in outcome.err and "Traceback" not in outcome.out
+
+
+async def published_activity(cli: Cli, folder: Path, title: str) -> str:
+    path = write_json(folder, "activity.json", valid_details(title=title))
+    created = await cli("--json", "activities", "create", path, "--publish")
+    assert created.code == 0, created.err
+    activity_id: str = created.json()["id"]
+    return activity_id
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for command in ("health", "activities", "enrol", "profile", "recommend", "inbox"):
+        assert command in out
+    for command in ("allocate", "seed", "evaluate"):
+        assert command in out
+    assert main([]) == 2
+    assert "required: COMMAND" in capsys.readouterr().err
+
+
+async def test_health_shows_every_service_serving(running: Running, cli: Cli) -> None:
+    table = await cli("health")
+    assert table.code == 0
+    assert table.out.count("SERVING") == 3
+    assert running.matching in table.out
+    listed = await cli("health", "--json")
+    assert [(s["service"], s["status"]) for s in listed.json()] == [
+        ("catalogue", "SERVING"),
+        ("matching", "SERVING"),
+        ("notify", "SERVING"),
+    ]
+    gone = f"127.0.0.1:{free_port()}"
+    partial = await cli("--json", "--notify", gone, "health")
+    assert partial.code == 1
+    notify = partial.json()[2]
+    assert (notify["service"], notify["address"], notify["status"]) == (
+        "notify",
+        gone,
+        "UNREACHABLE",
+    )
+    assert notify["detail"]  # gRPC's reason, e.g. "Connection refused"
+
+
+async def test_an_activity_is_created_from_a_file_published_listed_and_shown(
+    running: Running, cli: Cli, dev_tokens: None, tmp_path: Path
+) -> None:
+    """Runs with the dev coordinator token; --json prints nothing but JSON."""
+    path = write_json(tmp_path, "activity.json", valid_details(title=TITLE))
+    created = await cli("--json", "activities", "create", path, "--publish")
+    assert created.code == 0, created.err
+    activity = created.json()
+    assert activity["state"] == "ACTIVITY_STATE_PUBLISHED"
+    assert activity["details"]["title"] == TITLE
+    assert activity["details"]["section_id"] == "esn-valencia-upv"
+
+    listed = await cli("activities", "list", "--country", "es", "--json")
+    assert [a["id"] for a in listed.json()["activities"]] == [activity["id"]]
+    elsewhere = await cli("activities", "list", "--country", "it", "--json")
+    assert elsewhere.json()["activities"] == []
+    table = await cli("activities", "list", "--cause", "environmental-sustainability")
+    assert activity["id"] in table.out
+    shown = await cli("activities", "show", activity["id"])
+    assert shown.code == 0
+    assert TITLE in shown.out
+    assert "Environmental sustainability" in shown.out
+
+
+async def test_bad_input_exits_2_and_names_the_field(
+    running: Running, cli: Cli, dev_tokens: None, tmp_path: Path
+) -> None:
+    """A misspelt field, a broken file, a missing file and a field the catalogue refuses."""
+    misspelt = tmp_path / "misspelt.json"
+    misspelt.write_text(json.dumps({"titel": "Beach clean-up"}))
+    unknown = await cli("activities", "create", str(misspelt))
+    assert unknown.code == 2
+    assert "titel" in unknown.err
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"title": "Beach clean-up",')
+    assert (await cli("activities", "create", str(broken))).code == 2
+    missing = await cli("activities", "create", str(tmp_path / "nowhere.json"))
+    assert missing.code == 2
+    assert "cannot read" in missing.err
+
+    refused = await cli(
+        "activities", "create", write_json(tmp_path, "a.json", valid_details(capacity=0))
+    )
+    assert refused.code == 2
+    assert "catalogue rejected the request" in refused.err
+    assert "details.capacity" in refused.err
+    drafts = await cli("--json", "activities", "list", "--state", "draft", "--as", "coordinator")
+    assert drafts.json()["activities"] == []
+    usage = await cli("activities", "list", "--cause", "knitting")
+    assert usage.code == 2
+    assert "social-inclusion" in usage.err
+    assert all(no_traceback(o) for o in (unknown, missing, refused, usage))
+
+
+async def test_an_unreachable_service_is_named_without_a_traceback(cli: Cli) -> None:
+    address = f"127.0.0.1:{free_port()}"
+    outcome = await cli("--token", "t", "--catalogue", address, "activities", "list")
+    assert outcome.code == 3
+    assert f"cannot reach catalogue at {address} — is `make run` running?" in outcome.err
+    assert "tried 4 times" in outcome.err
+    assert outcome.out == ""
+    assert no_traceback(outcome)
+
+
+async def test_refusals_exit_1_with_what_to_do(
+    running: Running, cli: Cli, dev_tokens: None, tmp_path: Path
+) -> None:
+    path = write_json(tmp_path, "activity.json", valid_details())
+    denied = await cli("activities", "create", path, "--as", "student")
+    assert denied.code == 1
+    assert "permission denied by catalogue" in denied.err
+    assert "local dev student token" in denied.err
+    missing = await cli("activities", "show", "01J0000000000000000000000X")
+    assert missing.code == 1
+    assert "not found" in missing.err
+    stranger = await cli("--token", "not-a-token", "activities", "list")
+    assert stranger.code == 1
+    assert "does not accept the token (from --token)" in stranger.err
+    assert all(no_traceback(o) for o in (denied, missing, stranger))
+
+
+async def test_without_a_token_the_command_says_where_to_get_one(cli: Cli, tmp_path: Path) -> None:
+    outcome = await cli("activities", "create", write_json(tmp_path, "a.json", valid_details()))
+    assert outcome.code == 2
+    assert "dev-tokens.json does not exist" in outcome.err
+    assert "make run" in outcome.err
+    assert no_traceback(outcome)
+
+
+async def test_as_beats_se_token_which_beats_the_commands_own_role(
+    running: Running, cli: Cli, dev_tokens: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_json(tmp_path, "activity.json", valid_details())
+    as_coordinator = await cli("--json", "activities", "create", path)
+    assert as_coordinator.code == 0, as_coordinator.err
+    monkeypatch.setenv("SE_TOKEN", "token-of-student")
+    as_student = await cli("activities", "create", path)
+    assert as_student.code == 1
+    assert "SE_TOKEN" in as_student.err
+    asked = await cli("--json", "activities", "create", path, "--as", "coordinator")
+    assert asked.code == 0, asked.err
+    explicit = await cli("--json", "--token", "token-of-platform", "activities", "create", path)
+    assert explicit.code == 0, explicit.err
+
+
+async def test_a_student_gets_recommendations_with_reasons_and_enrols(
+    running: Running, cli: Cli, dev_tokens: None, tmp_path: Path
+) -> None:
+    profile = write_json(tmp_path, "ana.json", valid_profile(now()))
+    saved = await cli("--json", "profile", "upsert", profile, "--as", "platform")
+    assert saved.code == 0, saved.err
+    assert saved.json()["student_id"] == "ana"
+    activity_id = await published_activity(cli, tmp_path, title=TITLE)
+
+    deadline = asyncio.get_running_loop().time() + 10
+    while True:
+        listed = await cli("--json", "recommend", "ana", "-k", "5")
+        ids = [r["activity"]["id"] for r in listed.json()["recommendations"]]
+        if activity_id in ids or asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.1)
+    assert activity_id in ids
+    table = await cli("recommend", "ana")
+    assert table.code == 0
+    assert "Recommendations for ana (1)" in table.out
+    assert TITLE in table.out
+    assert "cause" in table.out
+
+    enrolled = await cli("--json", "enrol", activity_id, "--student", "ana")
+    assert enrolled.code == 0, enrolled.err
+    assert enrolled.json()["enrolment"]["status"] == "ENROLMENT_STATUS_CONFIRMED"
+    assert enrolled.json()["created"] is True
+    again = await cli("enrol", activity_id, "--student", "ana")
+    assert "ana: CONFIRMED" in again.out
+    assert "(already enrolled)" in again.out
+    other = await cli("enrol", activity_id, "--student", "ben")
+    assert other.code == 1  # the dev student token is ana's
+
+    await running.notify_store.add_inbox_item(inbox_item("welcome-1", "ana"))
+    inbox = await cli("--json", "inbox", "ana")
+    assert "welcome-1" in [i["id"] for i in inbox.json()["items"]]
+    shown = await cli("inbox", "ana")
+    assert "A beach clean-up near you" in shown.out
+
+
+async def test_week_allocation_prints_a_summary(
+    running: Running, cli: Cli, dev_tokens: None
+) -> None:
+    """Two students, two single-seat Week activities: each student gets one."""
+    config = ClientConfig(
+        catalogue_address=running.catalogue,
+        matching_address=running.matching,
+        token="token-of-platform",
+    )
+    start = now() + timedelta(days=40)
+    async with SocialErasmusClient(config) as client:
+        for n in range(2):
+            details = valid_details(
+                week_edition="2027-spring",
+                capacity=1,
+                starts_at=start + timedelta(hours=4 * n),
+                ends_at=start + timedelta(hours=4 * n + 2),
+            )
+            await client.publish_activity((await client.create_activity(details)).id)
+        for student in ("ana", "ben"):
+            await client.upsert_profile(
+                valid_profile(now(), student_id=student, week_editions=["2027-spring"])
+            )
+        deadline = asyncio.get_running_loop().time() + 10
+        while len(await client.recommend("ana")) < 2:
+            assert asyncio.get_running_loop().time() < deadline, "index never caught up"
+            await asyncio.sleep(0.05)
+
+    summary = await cli("allocate", "2027-spring", "--assignments")
+    assert summary.code == 0, summary.err
+    assert "2 of 2" in summary.out
+    assert "proven optimal" in summary.out
+    assert "ben" in summary.out
+    data = await cli("--json", "allocate", "2027-spring")
+    assert data.json()["students_placed"] == 2
+    refused = await cli("allocate", "2027-spring", "--as", "student")
+    assert refused.code == 1
+
+
+async def test_seed_fills_an_empty_catalogue_once(
+    running: Running, cli: Cli, dev_tokens: None
+) -> None:
+    first = await cli("--json", "seed", "--count", "4")
+    assert first.code == 0, first.err
+    assert first.json()["published"] == 4
+    assert first.json()["address"] == running.catalogue
+    again = await cli("seed", "--count", "4")
+    assert again.code == 0
+    assert "already has activities" in again.out
+    listed = await cli("--json", "activities", "list", "--limit", "0")
+    assert len(listed.json()["activities"]) == 4
+
+
+async def test_evaluate_runs_the_offline_evaluation(cli: Cli) -> None:
+    report = await cli(
+        "--json", "evaluate", "--students", "60", "--activities", "40", "--sections", "4"
+    )
+    assert report.code == 0, report.err
+    data = report.json()
+    assert data["source"] == "synthetic"
+    assert {"model", "popularity", "random"} <= set(data["methods"])
+    table = await cli("evaluate", "--students", "30", "--activities", "20", "--sections", "3")
+    assert table.code == 0, table.err
+    assert "Offline evaluation at k=10" in table.out
+    assert "popularity" in table.out
