@@ -46,6 +46,7 @@ from services.notify.schedule import Outcome as Applied
 from services.notify.store import NotifyStore
 from services.notify.unsubscribe import make_token
 from services.notify.webhook_channel import WebhookChannel
+from services.runtime import metrics
 from services.runtime.clock import Clock, utc_now
 from socialerasmus.catalogue.v1.catalogue_pb2 import ActivityState
 from socialerasmus.notify.v1.notify_pb2 import Delivery, DeliveryStatus, InboxItem, Preferences
@@ -289,6 +290,7 @@ class Dispatcher:
             job, DeliveryStatus.DELIVERY_STATUS_RETRYING, reason, now, attempts
         )
         await self.store.record_delivery(delivery)
+        _count(delivery)
         await self.report(delivery, again)
 
     def _skip_reason(self, job: Job, prefs: Preferences) -> str:
@@ -361,6 +363,7 @@ class Dispatcher:
         delivery = self._delivery(job, status, reason, now, job.attempts + attempted)
         await self.store.record_delivery(delivery)
         await self.schedule.done(claimed)
+        _count(delivery)
         await self.report(delivery, job)
 
     async def _fail(self, claimed: ClaimedJob, reason: str, now: datetime) -> None:
@@ -385,6 +388,19 @@ class Dispatcher:
         )
         delivery.updated_at.FromDatetime(now)
         return delivery
+
+
+_OUTCOMES: Final = {
+    DeliveryStatus.DELIVERY_STATUS_DELIVERED: "delivered",
+    DeliveryStatus.DELIVERY_STATUS_RETRYING: "retrying",
+    DeliveryStatus.DELIVERY_STATUS_FAILED: "failed",
+    DeliveryStatus.DELIVERY_STATUS_SKIPPED: "skipped",
+}
+
+
+def _count(delivery: Delivery) -> None:
+    outcome = _OUTCOMES.get(delivery.status, "other")
+    metrics.NOTIFICATIONS.labels(delivery.kind, delivery.channel, outcome).inc()
 
 
 def webhook_payload(job: Job, rendered: RenderedMessage, now: datetime) -> bytes:

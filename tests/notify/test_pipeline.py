@@ -19,6 +19,7 @@ from services.notify.messages import MessageKind
 from services.notify.retry import RetryPolicy
 from services.notify.schedule import Change, Outcome
 from services.notify.unsubscribe import read_token
+from services.runtime import metrics
 from socialerasmus.catalogue.v1.catalogue_pb2 import ActivityState, EnrolmentStatus
 from socialerasmus.common.v1.common_pb2 import Cause
 from socialerasmus.notify.v1.notify_pb2 import DeliveryStatus, Frequency
@@ -46,7 +47,13 @@ async def p(clean_stack: Stack) -> AsyncIterator[Pipeline]:
         yield running
 
 
+def sent(kind: str, channel: str) -> float:
+    labels = {"kind": kind, "channel": channel, "outcome": "delivered"}
+    return metrics.REGISTRY.get_sample_value("se_notifications_total", labels) or 0.0
+
+
 async def test_a_suggestion_reaches_inbox_mail_and_webhook_once(p: Pipeline) -> None:
+    mails_before = sent("suggestion", "email")
     await p.prefer("ana")
     beach = activity()
     await p.intake.activity_published(beach)
@@ -72,6 +79,7 @@ async def test_a_suggestion_reaches_inbox_mail_and_webhook_once(p: Pipeline) -> 
     statuses = {(d.channel, d.status) for d in await p.store.deliveries("ana")}
     assert statuses == {("email", DELIVERED), ("webhook", DELIVERED), ("in_app", DELIVERED)}
     assert await p.schedule.pending() == 0
+    assert sent("suggestion", "email") == mails_before + 1
 
 
 async def test_the_unsubscribe_link_of_a_mail_names_the_student(p: Pipeline) -> None:
