@@ -23,6 +23,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, ConsumerInfo, PubAck
 
 from services.runtime import metrics, tracing
 from services.runtime.events import OutgoingEvent
+from services.runtime.patience import until_jetstream_answers
 
 log = logging.getLogger(__name__)
 
@@ -172,4 +173,8 @@ class EventConsumer:
 async def ensure_consumers(js: JetStreamContext, specs: Sequence[ConsumerSpec]) -> None:
     """Create each durable consumer, or bring it to the declared configuration."""
     for spec in specs:
-        await js.add_consumer(spec.stream, spec.config())
+
+        async def create(spec: ConsumerSpec = spec) -> ConsumerInfo:
+            return await js.add_consumer(spec.stream, spec.config())
+
+        await until_jetstream_answers(create, f"creating consumer {spec.durable}")

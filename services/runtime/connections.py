@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 
 from services.runtime.config import RuntimeSettings
 from services.runtime.localstack import LocalStack
+from services.runtime.patience import until_jetstream_answers
 from services.runtime.streams import provision_streams
 
 log = logging.getLogger(__name__)
@@ -67,5 +68,7 @@ async def connected(settings: RuntimeSettings) -> AsyncIterator[Connections]:
         client = await connect_nats(nats_url, f"{settings.service}-{settings.instance}")
         stack.push_async_callback(client.drain)
         js = client.jetstream()
-        await provision_streams(js, settings.stream_replicas)
+        await until_jetstream_answers(
+            lambda: provision_streams(js, settings.stream_replicas), "provisioning streams"
+        )
         yield Connections(redis=redis, nats=client, js=js)
