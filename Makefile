@@ -20,7 +20,7 @@ lint: $(STAMP)  ## style, types, proto lint, generated-code freshness, deploy fi
 	$(BIN)/python scripts/gen_protos.py --check
 	$(MAKE) deploy-check
 
-deploy-check:  ## static checks of docker-compose.yml and deploy/Dockerfile (no Docker engine needed)
+deploy-check:  ## static checks of the compose files, deploy/Dockerfile, deploy/k8s, NATS and Redis configs (no Docker engine or cluster needed)
 	PYTHON=$(PYTHON) bash scripts/check_deploy.sh
 
 protos: $(STAMP)  ## regenerate socialerasmus/ from protos/
