@@ -26,7 +26,7 @@ from services.demo_journey import (
     wait_for_welcome,
 )
 from services.matching.demo_profile import DEMO_STUDENT, ensure_demo_profile
-from services.runtime.config import project_root
+from services.runtime.config import LOCAL_METRICS_PORTS, project_root
 from services.runtime.devtokens import dev_tokens_path, ensure_dev_tokens
 from services.runtime.localstack import LocalStack
 
@@ -145,15 +145,28 @@ def summary(
         f"Dev tokens (one per role) are in {dev_tokens_path(local_dir)}:",
         *(f"  {role:<12} {token}" for role, token in tokens.items()),
         "",
-        "Try:",
-        f"  .venv/bin/python -m services.runtime.healthcheck {services[0].address}",
-        f"  grpcurl -plaintext -H 'authorization: Bearer {tokens['student']}' \\",
-        '    -d \'{"filter": {"country_codes": ["es"]}, "page_size": 3}\' \\',
-        f"    {services[0].address} socialerasmus.catalogue.v1.CatalogueService/ListActivities",
-        f"  grpcurl -plaintext -H 'authorization: Bearer {tokens['student']}' \\",
-        f'    -d \'{{"student_id": "{DEMO_STUDENT}", "k": 5}}\' \\',
-        f"    {services[1].address} socialerasmus.matching.v1.MatchingService/Recommend",
+        "Try (the command-line tool; --json for scripts, --help for more):",
+        "  .venv/bin/socialerasmus health",
+        "  .venv/bin/socialerasmus activities list --country es --cause social-inclusion",
+        f"  .venv/bin/socialerasmus recommend {DEMO_STUDENT} -k 5",
+        f"  .venv/bin/socialerasmus inbox {DEMO_STUDENT}",
+        *(
+            [f"  .venv/bin/socialerasmus enrol {welcome.item.activity_id} --student {DEMO_STUDENT}"]
+            if welcome.item is not None
+            else []
+        ),
         "",
+        *(
+            [
+                "Metrics (Prometheus): "
+                + ", ".join(
+                    f"http://127.0.0.1:{LOCAL_METRICS_PORTS[s.name]}/metrics" for s in services
+                ),
+                "",
+            ]
+            if stack is not None
+            else []
+        ),
         "Ctrl-C stops everything; data stays in .local/ for the next run.",
     ]
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
@@ -26,6 +27,12 @@ ACCEPTED = 250
 """The reply to the end of DATA when a message is accepted (aiosmtplib raises on any other)."""
 CLOSING = 421
 """Service not available, closing the transmission channel."""
+MESSAGE_POLICY = policy.SMTP.clone(max_line_length=998)
+"""RFC 5322's line limit rather than the 78-character advice: a long unsubscribe URL has no
+space to fold at, and a 78-character policy turns ``List-Unsubscribe`` into encoded words,
+which mail clients do not read as a URL. Bodies still get quoted-printable or base64 whenever
+a line is longer. Messages are flattened with it here and sent as bytes, because aiosmtplib's
+``send_message`` would flatten them again with its own 78-character policy."""
 ENVELOPE_REFUSALS = (aiosmtplib.SMTPSenderRefused, aiosmtplib.SMTPDataError)
 """Refusals after which aiosmtplib has reset the transaction: the session stays usable."""
 
@@ -86,7 +93,7 @@ class EmailChannel:
     ) -> EmailMessage:
         """The MIME message: multipart/alternative, text first, then HTML (RFC 2046: the
         preferred, richest part last), with one-click unsubscribe headers (RFC 8058)."""
-        message = EmailMessage()
+        message = EmailMessage(policy=MESSAGE_POLICY)
         message["From"] = self._settings.sender
         message["To"] = to
         message["Subject"] = subject
@@ -125,7 +132,11 @@ class EmailChannel:
         async with self._lock:
             try:
                 client = await self._connection()
-                await client.send_message(message)
+                await client.sendmail(
+                    parseaddr(self._settings.sender)[1],
+                    [to],
+                    message.as_bytes(policy=MESSAGE_POLICY),
+                )
             except aiosmtplib.SMTPRecipientsRefused as error:
                 code = max(refused.code for refused in error.recipients)
                 return DeliveryAttempt(_reply_outcome(code), code, f"recipient refused: {code}")

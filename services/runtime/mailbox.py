@@ -186,7 +186,8 @@ def _describe(eml: Path, received_at: datetime, companions: dict[str, Path]) -> 
     sender = str(headers.get("Return-Path") or headers.get("From") or "").strip("<>")
     return StoredMessage(
         path=eml,
-        subject=str(headers.get("Subject") or ""),
+        # A header folded before its first word unfolds with a leading space.
+        subject=str(headers.get("Subject") or "").strip(),
         sender=sender,
         recipients=tuple(recipients),
         received_at=received_at,

@@ -26,6 +26,8 @@ class Mailbox:
     """An aiosmtpd handler that stores what it accepts and counts connections (EHLOs)."""
 
     messages: list[EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)
+    """Each accepted message as it came over the wire."""
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     ehlos: int = 0
     data_started: threading.Event = field(default_factory=threading.Event)
@@ -66,6 +68,7 @@ class Mailbox:
         parsed = message_from_bytes(content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         self.messages.append(parsed)
+        self.raw.append(content)
         self.envelopes.append((str(envelope.mail_from), list(envelope.rcpt_tos)))
         return "250 Message accepted for delivery"
 

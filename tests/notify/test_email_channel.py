@@ -84,6 +84,24 @@ async def test_the_message_arrives_with_text_and_html_and_unsubscribe_headers() 
     assert message["Date"]
 
 
+async def test_a_long_unsubscribe_url_stays_a_plain_url_on_the_wire() -> None:
+    url = "https://platform.test/unsubscribe?token=" + "x" * 120
+    with smtp_server() as (mailbox, port):
+        async with email_channel(port) as channel:
+            attempt = await channel.send(
+                "ana@students.test",
+                SUBJECT,
+                text=TEXT,
+                html=HTML,
+                message_id="n_02",
+                list_unsubscribe_url=url,
+            )
+    assert attempt.outcome is Outcome.DELIVERED
+    [raw] = mailbox.raw
+    assert raw.startswith(b"From: ")
+    assert f"List-Unsubscribe: <{url}>\r\n".encode() in raw
+
+
 async def test_two_sends_reuse_one_connection() -> None:
     with smtp_server() as (mailbox, port):
         async with email_channel(port) as channel:

@@ -293,3 +293,16 @@ async def test_when_the_mailbox_cannot_start_the_stack_stops_what_it_started(
     assert not port_answers(stack.nats_port)
     assert not port_answers(stack.redis_port)
     assert "mailbox not started" in (local_dir / "logs" / "mailbox.log").read_text()
+
+
+def test_a_subject_folded_before_its_first_word_is_listed_without_the_fold(
+    tmp_path: Path,
+) -> None:
+    raw = (
+        b"From: noreply@socialerasmus.test\r\nTo: ana@students.test\r\n"
+        b"Subject:\r\n A volunteering activity for you: Welcome clean-up at the beach\r\n"
+        b"\r\nHello\r\n"
+    )
+    MailboxHandler(tmp_path).store("noreply@socialerasmus.test", ["ana@students.test"], raw)
+    [stored] = stored_messages(tmp_path)
+    assert stored.subject == "A volunteering activity for you: Welcome clean-up at the beach"
