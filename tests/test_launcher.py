@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import grpc
@@ -20,19 +22,31 @@ from tests.conftest import Stack
 from tests.notify.receivers import smtp_server
 
 
-def run_until_ready(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
+@contextmanager
+def run_until_ready(
+    env: dict[str, str], log: Path
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """The run command, once it printed its summary; whatever happens in the test, it and
+    the services it started are gone afterwards (its own session, killed as a group)."""
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "services"], env=env, stdout=out, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "services"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        text = log.read_text()
-        if "Ctrl-C stops everything" in text or process.poll() is not None:
-            return process, text
-        time.sleep(0.2)
-    process.kill()
-    raise AssertionError(f"the run command did not get ready:\n{log.read_text()}")
+    try:
+        deadline = time.monotonic() + 90
+        while "Ctrl-C stops everything" not in log.read_text() and process.poll() is None:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the run command did not get ready:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield process, log.read_text()
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 async def recommend_for_demo_student(port: int, token: str) -> list[pb.Recommendation]:
@@ -68,23 +82,25 @@ def test_run_command_seeds_an_empty_catalogue_once_and_stops_cleanly(
             "SE_SMTP_PORT": str(smtp_port),
             "SE_SMTP_STARTTLS": "false",
         }
-        process, first = run_until_ready(env, tmp_path / "first.log")
-        assert "300 activities seeded now" in first, first
-        assert f"catalogue  grpc://127.0.0.1:{port}" in first
-        assert f"matching   grpc://127.0.0.1:{matching_port}" in first
-        assert f"notify     grpc://127.0.0.1:{notify_port}" in first
-        # The welcome activity was suggested to the demo student: in the inbox and by mail.
-        assert "inbox      A volunteering activity for you: Welcome clean-up" in first, first
-        [mail] = [m for m in mailbox.messages if "Welcome clean-up" in m["Subject"]]
-        assert mail["To"] == "demo-student@students.example"
-        tokens = json.loads((tmp_path / "dev-tokens.json").read_text())
-        recommendations = asyncio.run(recommend_for_demo_student(matching_port, tokens["student"]))
-        assert recommendations, "the demo student should get suggestions from the demo data"
-        assert all(r.explanation for r in recommendations)
-        assert stop(process) == 0
+        with run_until_ready(env, tmp_path / "first.log") as (process, first):
+            assert "300 activities seeded now" in first, first
+            assert f"catalogue  grpc://127.0.0.1:{port}" in first
+            assert f"matching   grpc://127.0.0.1:{matching_port}" in first
+            assert f"notify     grpc://127.0.0.1:{notify_port}" in first
+            # The welcome activity was suggested to the demo student: in the inbox and by mail.
+            assert "inbox      A volunteering activity for you: Welcome clean-up" in first, first
+            [mail] = [m for m in mailbox.messages if "Welcome clean-up" in m["Subject"]]
+            assert mail["To"] == "demo-student@students.example"
+            tokens = json.loads((tmp_path / "dev-tokens.json").read_text())
+            recommendations = asyncio.run(
+                recommend_for_demo_student(matching_port, tokens["student"])
+            )
+            assert recommendations, "the demo student should get suggestions from the demo data"
+            assert all(r.explanation for r in recommendations)
+            assert stop(process) == 0
 
-        process, second = run_until_ready(env, tmp_path / "second.log")
-        assert "kept from an earlier run" in second, second
-        welcomes = [m for m in mailbox.messages if "Welcome clean-up" in m["Subject"]]
-        assert len(welcomes) == 1  # nothing sent twice
-        assert stop(process) == 0
+        with run_until_ready(env, tmp_path / "second.log") as (process, second):
+            assert "kept from an earlier run" in second, second
+            welcomes = [m for m in mailbox.messages if "Welcome clean-up" in m["Subject"]]
+            assert len(welcomes) == 1  # nothing sent twice
+            assert stop(process) == 0
