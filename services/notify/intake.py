@@ -13,8 +13,8 @@ activity's version for changes and cancellations, the start time for reminders.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -46,7 +46,6 @@ from socialerasmus.notify.v1.notify_pb2 import Delivery, DeliveryStatus
 
 __all__ = ["NOTABLE_CHANGES", "STALE_AFTER", "Intake", "Scheduled", "delivery_jobs"]
 
-log = logging.getLogger(__name__)
 
 STALE_AFTER: Final = timedelta(hours=24)
 """Facts older than this (a replay after a long outage) update notify's view but send nothing."""
@@ -60,15 +59,13 @@ SKIP_STALE: Final = "event too old to announce"
 SKIP_BUDGET: Final = "weekly suggestion budget used"
 
 
+@dataclass(slots=True)
 class Scheduled:
     """What :class:`Intake` did with one fact, for logs and tests."""
 
-    __slots__ = ("duplicates", "messages", "skipped")
-
-    def __init__(self) -> None:
-        self.messages = 0
-        self.duplicates = 0
-        self.skipped: list[str] = []
+    messages: int = 0
+    duplicates: int = 0
+    skipped: list[str] = field(default_factory=list)
 
 
 def _ms(moment: datetime) -> int:

@@ -11,7 +11,7 @@ schedule uses to tell a claimed job from one rewritten meanwhile.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final
 
@@ -63,7 +63,6 @@ class Job:
     natural_key: str = ""
     attempts: int = 0
     created_ms: int = 0
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def student_id(self) -> str:
@@ -162,7 +161,6 @@ def encode_job(job: Job) -> str:
             "key": job.natural_key,
             "attempts": job.attempts,
             "created_ms": job.created_ms,
-            "extra": job.extra,
         },
         separators=(",", ":"),
         sort_keys=True,
@@ -181,7 +179,6 @@ def decode_job(text: str | bytes) -> Job:
         natural_key=raw["key"],
         attempts=raw["attempts"],
         created_ms=raw["created_ms"],
-        extra=dict(raw["extra"]),
     )
 
 
