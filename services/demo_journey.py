@@ -47,9 +47,14 @@ def _stamp(moment: datetime) -> Timestamp:
     return stamp
 
 
-def welcome_activity(now: datetime) -> catalogue.ActivityDetails:
-    """A beach clean-up of ESN Valencia UPV in nine days, in English and Spanish."""
-    starts = (now + timedelta(days=9)).replace(hour=9, minute=0, second=0, microsecond=0)
+def welcome_start(now: datetime) -> datetime:
+    """09:00 UTC nine days after ``now``: soon, and in the morning in Valencia."""
+    return (now + timedelta(days=9)).replace(hour=9, minute=0, second=0, microsecond=0)
+
+
+def welcome_activity(starts: datetime) -> catalogue.ActivityDetails:
+    """A three-hour beach clean-up of ESN Valencia UPV from ``starts``, in English and
+    Spanish."""
     return catalogue.ActivityDetails(
         title="Welcome clean-up at La Malvarrosa beach",
         description=(
@@ -110,7 +115,8 @@ async def publish_welcome_activity(channel: grpc.aio.Channel, token: str) -> str
     metadata = _bearer(token)
     created = await stub.CreateActivity(
         catalogue.CreateActivityRequest(
-            details=welcome_activity(datetime.now(UTC)), request_id=WELCOME_REQUEST_ID
+            details=welcome_activity(welcome_start(datetime.now(UTC))),
+            request_id=WELCOME_REQUEST_ID,
         ),
         metadata=metadata,
         timeout=CALL_TIMEOUT_SECONDS,

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from services.demo_journey import welcome_activity
 from services.launcher import wait_until_serving
 from services.runtime.localstack import free_port
 from socialerasmus.catalogue.v1 import catalogue_pb2 as catalogue
@@ -133,27 +134,11 @@ def ana_profile(now: datetime) -> matching.VolunteerProfile:
 
 
 def beach_clean_up(starts: datetime) -> catalogue.ActivityDetails:
-    return catalogue.ActivityDetails(
-        title="Sunset beach clean-up at La Malvarrosa",
-        description="Gloves and bags are provided; bring water.",
-        goal="Remove plastic from the beach.",
-        type=catalogue.ACTIVITY_TYPE_VOLUNTEERING,
-        causes=[common.CAUSE_ENVIRONMENTAL_SUSTAINABILITY],
-        sdgs=[14],
-        objectives=[catalogue.OBJECTIVE_FOSTER_ACTIVE_CITIZENSHIP_AND_VOLUNTEERING],
-        section_id="esn-valencia-upv",
-        starts_at=stamp(starts),
-        ends_at=stamp(starts + timedelta(hours=2)),
-        time_zone="Europe/Madrid",
-        location=common.Location(
-            city="Valencia",
-            country_code="es",
-            venue="Playa de la Malvarrosa",
-            coordinates=common.GeoPoint(latitude=39.4783, longitude=-0.3236),
-        ),
-        capacity=10,
-        languages=["en", "es"],
-    )
+    """The run command's welcome activity, at ``starts``, with ten places."""
+    details = welcome_activity(starts)
+    details.title = "Sunset beach clean-up at La Malvarrosa"
+    details.capacity = 10
+    return details
 
 
 def plain_text(mail: EmailMessage) -> str:
