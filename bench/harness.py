@@ -69,7 +69,9 @@ async def measure(
 def bench_stack() -> Iterator[tuple[LocalStack, Path]]:
     with tempfile.TemporaryDirectory(prefix="se-bench-") as tmp:
         data = Path(tmp)
-        stack = LocalStack(data, nats_port=free_port(), redis_port=free_port())
+        stack = LocalStack(
+            data, nats_port=free_port(), redis_port=free_port(), mail_port=free_port()
+        )
         stack.start()
         tokens = data / "tokens.json"
         tokens.write_text(
