@@ -19,6 +19,7 @@ from services.notify.service import NotifyService
 from services.notify.settings import NotifySettings
 from services.notify.store import NotifyStore
 from services.notify.subscriptions import catalogue_facts, matching_facts
+from services.notify.watchers import InboxWatchers
 from services.notify.webhook_channel import WebhookChannel
 from services.runtime.bus import EventConsumer, ensure_consumers
 from services.runtime.config import RuntimeSettings
@@ -79,7 +80,13 @@ async def notify_parts(connections: Connections, settings: RuntimeSettings) -> S
                 await email.close()
             await http.aclose()
 
-    api = NotifyApi(NotifyService(store, config.unsubscribe_secret))
+    watchers = InboxWatchers(redis)
+
+    async def watch(stop: asyncio.Event) -> None:
+        await stop.wait()
+        await watchers.close()
+
+    api = NotifyApi(NotifyService(store, watchers, config.unsubscribe_secret))
     return ServiceParts(
         registrations=[
             Registration(
@@ -87,6 +94,6 @@ async def notify_parts(connections: Connections, settings: RuntimeSettings) -> S
                 SERVICE_NAME,
             )
         ],
-        background=[dispatch, *(c.run for c in consumers)],
+        background=[dispatch, watch, *(c.run for c in consumers)],
         public_methods=frozenset({UNSUBSCRIBE_METHOD}),
     )

@@ -126,6 +126,8 @@ class Dispatcher:
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            # Cleared before claiming, so a wake-up during the claim is not lost.
+            self._wake.clear()
             try:
                 handled = await self.run_once()
             except Exception:
@@ -133,7 +135,6 @@ class Dispatcher:
                 handled = 0
             if handled:
                 continue
-            self._wake.clear()
             try:
                 async with asyncio.timeout(self.poll_seconds):
                     await self._wake.wait()

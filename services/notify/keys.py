@@ -39,6 +39,11 @@ def inbox_channel(student_id: str) -> str:
     return f"{PREFIX}:inbox:{student_id}:new"
 
 
+def student_of_inbox_channel(channel: str) -> str:
+    """The student whose :func:`inbox_channel` this is."""
+    return channel.removeprefix(f"{PREFIX}:inbox:").removesuffix(":new")
+
+
 def claim(natural_key: str, student_id: str = "") -> str:
     """Marks a message as produced once, e.g. ``natural_key`` = activity:kind:edition.
 

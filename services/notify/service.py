@@ -8,6 +8,7 @@ from services.catalogue.validation import validate_page_size, validate_student_i
 from services.notify.store import NotifyStore
 from services.notify.unsubscribe import read_token
 from services.notify.validation import validate_preferences
+from services.notify.watchers import InboxWatchers
 from services.runtime.auth import Principal
 from services.runtime.clock import Clock, utc_now
 from services.runtime.errors import InvalidArgument
@@ -18,9 +19,14 @@ MAX_MARKED = 100
 
 class NotifyService:
     def __init__(
-        self, store: NotifyStore, unsubscribe_secret: bytes, clock: Clock = utc_now
+        self,
+        store: NotifyStore,
+        watchers: InboxWatchers,
+        unsubscribe_secret: bytes,
+        clock: Clock = utc_now,
     ) -> None:
         self.store = store
+        self.watchers = watchers
         self.unsubscribe_secret = unsubscribe_secret
         self.clock = clock
 
@@ -67,7 +73,7 @@ class NotifyService:
     async def watch_inbox(self, principal: Principal, student_id: str) -> AsyncIterator[InboxItem]:
         validate_student_id(student_id, "student_id")
         principal.require_student(student_id)
-        async for item in self.store.watch_inbox(student_id):
+        async for item in self.watchers.watch(student_id):
             yield item
 
     async def deliveries(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from typing import Any, Final
 
 from redis.asyncio import Redis
@@ -257,19 +257,6 @@ class NotifyStore:
             args=ids,
         )
         return int(result)
-
-    async def watch_inbox(self, student_id: str) -> AsyncIterator[InboxItem]:
-        """Each item added after the subscription is made (on the first ``__anext__``), until
-        the consumer stops iterating. Pub/sub is at-most-once: a client that reconnects should
-        list the inbox to catch up."""
-        pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
-        try:
-            await pubsub.subscribe(keys.inbox_channel(student_id))
-            async for message in pubsub.listen():
-                if message.get("type") == "message":
-                    yield InboxItem.FromString(_bytes(message["data"]))
-        finally:
-            await pubsub.aclose()  # type: ignore[no-untyped-call]  # untyped in redis-py
 
     # Dedupe ----------------------------------------------------------------------------
 

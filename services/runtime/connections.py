@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import nats
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from services.runtime.config import RuntimeSettings
 from services.runtime.localstack import LocalStack
@@ -21,6 +21,12 @@ log = logging.getLogger(__name__)
 
 DRAIN_TIMEOUT_SECONDS = 5.0
 """Longest wait for in-flight messages on shutdown; keep below the orchestrator's grace."""
+
+
+REDIS_CONNECTIONS = 128
+"""Connections one process may open to Redis; a busy moment waits for a free one."""
+REDIS_WAIT_SECONDS = 10.0
+"""How long a command waits for a free connection before it fails."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +68,11 @@ async def connected(settings: RuntimeSettings) -> AsyncIterator[Connections]:
             nats_url, redis_url = nats_url or local.nats_url, redis_url or local.redis_url
             log.info("local stack", extra={"started": local.started_here})
         assert nats_url and redis_url
-        redis = Redis.from_url(redis_url)
+        redis = Redis.from_pool(  # owns the pool: closing the client closes it
+            BlockingConnectionPool.from_url(
+                redis_url, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT_SECONDS
+            )
+        )
         stack.push_async_callback(redis.aclose)
         await redis.ping()
         client = await connect_nats(nats_url, f"{settings.service}-{settings.instance}")

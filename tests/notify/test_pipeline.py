@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -17,7 +18,7 @@ from services.notify import keys
 from services.notify.jobs import reminder_timer_id
 from services.notify.messages import MessageKind
 from services.notify.retry import RetryPolicy
-from services.notify.schedule import Change, Outcome
+from services.notify.schedule import Change, ClaimedJob, Outcome
 from services.notify.unsubscribe import read_token
 from services.runtime import metrics
 from socialerasmus.catalogue.v1.catalogue_pb2 import ActivityState, EnrolmentStatus
@@ -496,3 +497,34 @@ async def test_an_unreadable_job_is_dropped_instead_of_blocking_the_schedule(
     await p.send_due()
     assert len(await p.inbox("ana")) == 1
     assert await p.schedule.pending() == 0
+
+
+async def test_a_wake_up_during_an_empty_claim_is_not_lost(
+    p: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await p.prefer("ana", email="", webhook_url="")
+    p.dispatcher.poll_seconds = 60.0  # only a wake-up can make it look again in time
+    claim_due = p.schedule.claim_due
+    claims = 0
+
+    async def suggestion_during_the_first_claim(*args: Any) -> list[ClaimedJob]:
+        nonlocal claims
+        claims += 1
+        claimed = await claim_due(*args)
+        if claims == 1:  # nothing was due; a suggestion arrives before this claim returns
+            await p.intake.suggestion_created(suggestion("ana", activity()))
+        return claimed
+
+    monkeypatch.setattr(p.schedule, "claim_due", suggestion_during_the_first_claim)
+    stop = asyncio.Event()
+    running = asyncio.create_task(p.dispatcher.run(stop))
+    try:
+        for _ in range(200):
+            if await p.inbox("ana"):
+                break
+            await asyncio.sleep(0.05)
+        assert len(await p.inbox("ana")) == 1
+    finally:
+        stop.set()
+        p.dispatcher.wake()
+        await running
