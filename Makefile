@@ -31,6 +31,8 @@ bench: $(STAMP)  ## run the benchmarks; results land in bench/results/
 	$(BIN)/python -m bench.ranking
 	$(BIN)/python -m bench.recommend
 	$(BIN)/python -m bench.allocation
+	$(BIN)/python -m bench.notify
+	$(BIN)/python -m bench.journey
 
 seed: $(STAMP)  ## fill an empty catalogue with demo activities
 	$(BIN)/python -m services.catalogue.seed

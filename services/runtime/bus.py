@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Msg], Awaitable[None]]
 
+BATCH_WAIT_SECONDS = 0.01
+"""How long a batch fetch may wait for messages to arrive (see EventConsumer)."""
+IDLE_WAIT_SECONDS = 1.0
+"""How long an idle consumer waits for one message before checking whether to stop."""
+
 
 async def publish(js: JetStreamContext, event: OutgoingEvent, timeout: float = 5.0) -> PubAck:
     """Publish and wait for the stream's acknowledgement (deduplicated by event id)."""
@@ -96,7 +101,7 @@ class EventConsumer:
                     self._next_sample = time.monotonic() + self.sample_seconds
                     await self._sample_quietly()
                 try:
-                    messages = await subscription.fetch(self.spec.batch, timeout=1.0)
+                    messages = await self._next_messages(subscription)
                 except (TimeoutError, NatsTimeoutError):
                     continue
                 except Exception:
@@ -108,6 +113,19 @@ class EventConsumer:
         finally:
             # A subscription left open would hold up the connection's drain on shutdown.
             await subscription.unsubscribe()
+
+    async def _next_messages(self, subscription: JetStreamContext.PullSubscription) -> list[Msg]:
+        """What is waiting, up to a batch; else the next message as soon as it comes.
+
+        A batch fetch that has to wait keeps waiting for the rest of its batch once the first
+        message arrived (until its timeout), which would hold a lone event back for up to
+        that long. So the batch fetch only waits briefly, and an idle consumer waits for one
+        message at a time.
+        """
+        try:
+            return await subscription.fetch(self.spec.batch, timeout=BATCH_WAIT_SECONDS)
+        except (TimeoutError, NatsTimeoutError):
+            return await subscription.fetch(1, timeout=IDLE_WAIT_SECONDS)
 
     async def sample_lag(self) -> ConsumerInfo:
         """Read the consumer's state from JetStream and set the lag gauges to it."""
