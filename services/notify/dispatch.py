@@ -46,7 +46,7 @@ from services.notify.schedule import Outcome as Applied
 from services.notify.store import NotifyStore
 from services.notify.unsubscribe import make_token
 from services.notify.webhook_channel import WebhookChannel
-from services.runtime import metrics
+from services.runtime import metrics, tracing
 from services.runtime.clock import Clock, utc_now
 from socialerasmus.catalogue.v1.catalogue_pb2 import ActivityState
 from socialerasmus.notify.v1.notify_pb2 import Delivery, DeliveryStatus, InboxItem, Preferences
@@ -149,6 +149,8 @@ class Dispatcher:
         return len(claimed)
 
     async def handle(self, claimed: ClaimedJob) -> None:
+        """Handles one claimed job in the trace of the fact that made it."""
+        token = tracing.current.set(tracing.continue_from(claimed.job.traceparent or None))
         try:
             if claimed.job.is_timer:
                 await self._expand(claimed)
@@ -157,6 +159,8 @@ class Dispatcher:
         except Exception:
             # Left leased: it comes due again when the lease ends, on any replica.
             log.exception("job failed", extra={"job": claimed.job.job_id})
+        finally:
+            tracing.current.reset(token)
 
     # Timers ---------------------------------------------------------------------------
 

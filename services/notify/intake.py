@@ -39,6 +39,7 @@ from services.notify.projection import ActivityProjection, Attendance, facts_of
 from services.notify.quiet_hours import week_key
 from services.notify.schedule import Added, Change, Outcome, Schedule
 from services.notify.store import NotifyStore
+from services.runtime import tracing
 from services.runtime.clock import Clock, utc_now
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, Enrolment
 from socialerasmus.matching.v1.events_pb2 import SuggestionCreated
@@ -84,6 +85,7 @@ def delivery_jobs(notice: Notice, plan: Plan, now: datetime) -> list[Added]:
                 message_id=message_id,
                 natural_key=plan.natural_key,
                 created_ms=_ms(now),
+                traceparent=tracing.current_traceparent(),
             ),
             plan.send_at,
         )
@@ -237,6 +239,7 @@ class Intake:
                 job_id=digest_timer_id(student),
                 notice=Notice(kind=MessageKind.DIGEST, student_id=student),
                 created_ms=_ms(now),
+                traceparent=tracing.current_traceparent(),
             )
             change.add.append(Added(timer, plan.send_at, keep_existing=True))
             change.digest_set[event.activity_id] = encode_item(
@@ -302,7 +305,12 @@ class Intake:
             activity_id=facts.activity_id,
             activity=facts,
         )
-        timer = Job(job_id=timer_id, notice=notice, created_ms=_ms(now))
+        timer = Job(
+            job_id=timer_id,
+            notice=notice,
+            created_ms=_ms(now),
+            traceparent=tracing.current_traceparent(),
+        )
         await self.schedule.apply(Change(student_id, add=[Added(timer, due)]))
         if due <= now:
             self.wake()

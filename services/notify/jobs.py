@@ -63,6 +63,8 @@ class Job:
     natural_key: str = ""
     attempts: int = 0
     created_ms: int = 0
+    traceparent: str = ""
+    """The trace of the fact that made the job, continued when it is handled."""
 
     @property
     def student_id(self) -> str:
@@ -161,6 +163,7 @@ def encode_job(job: Job) -> str:
             "key": job.natural_key,
             "attempts": job.attempts,
             "created_ms": job.created_ms,
+            "trace": job.traceparent,
         },
         separators=(",", ":"),
         sort_keys=True,
@@ -179,6 +182,7 @@ def decode_job(text: str | bytes) -> Job:
         natural_key=raw["key"],
         attempts=raw["attempts"],
         created_ms=raw["created_ms"],
+        traceparent=raw.get("trace", ""),
     )
 
 

@@ -20,6 +20,7 @@ from services.matching import events as matching_events
 from services.notify import events as notify_events
 from services.notify.app import notify_parts
 from services.notify.signing import generate_secret
+from services.runtime import tracing
 from services.runtime.auth import TokenRegistry
 from services.runtime.bus import publish
 from services.runtime.connections import connected
@@ -203,3 +204,26 @@ async def test_erasure_event_removes_the_inbox(one: Running) -> None:
     assert not (await stub.ListInbox(request, metadata=PLATFORM)).items
     prefs = await stub.GetPreferences(pb.GetPreferencesRequest(student_id="ana"), metadata=PLATFORM)
     assert prefs.preferences.time_zone == "UTC"  # the defaults again
+
+
+async def test_a_delivery_stays_in_the_trace_of_the_suggestion_it_delivers(
+    one: Running,
+) -> None:
+    await set_preferences(one.stubs[0], "ana", "")
+    beach = activity(starts_at=datetime.now(UTC) + timedelta(days=4))
+    await publish(one.js, catalogue_events.activity_published(beach))
+    trace = tracing.new_trace()
+    token = tracing.current.set(trace)
+    try:
+        suggested = matching_events.suggestion_created("ana", beach, 0.9, [])
+    finally:
+        tracing.current.reset(token)
+    await publish(one.js, suggested)
+
+    recorded = await one.js.pull_subscribe(notify_events.DELIVERED, durable="test-traced")
+    [message] = await recorded.fetch(1, timeout=10)
+    assert message.headers is not None
+    delivered = tracing.parse(message.headers[tracing.HEADER])
+    assert delivered is not None
+    assert delivered.trace_id == trace.trace_id
+    assert delivered.span_id != trace.span_id  # a span of notify's own
