@@ -215,6 +215,22 @@ def publish_activity(activity_id: str) -> Attempt:
     return attempt
 
 
+def get_activity(activity_id: str) -> Attempt:
+    def attempt(channel: grpc.aio.Channel) -> Any:
+        request = catalogue.GetActivityRequest(activity_id=activity_id)
+        return CatalogueServiceStub(channel).GetActivity(request, metadata=COORDINATOR, timeout=5)
+
+    return attempt
+
+
+def list_inbox(student_id: str) -> Attempt:
+    def attempt(channel: grpc.aio.Channel) -> Any:
+        request = notify.ListInboxRequest(student_id=student_id, page_size=100)
+        return NotifyServiceStub(channel).ListInbox(request, metadata=PLATFORM, timeout=5)
+
+    return attempt
+
+
 def list_enrolments(activity_id: str) -> Attempt:
     def attempt(channel: grpc.aio.Channel) -> Any:
         request = catalogue.ListEnrolmentsRequest(activity_id=activity_id, page_size=100)
@@ -237,29 +253,29 @@ async def prepare(product: Product) -> list[str]:
             weekly_suggestion_budget=3,
         )
         await product.call("notify", set_preferences(preferences))
-    activity_ids = []
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
-    for n in range(ACTIVITIES):
-        details = beach_clean_up(starts + timedelta(hours=n))
-        details.title = f"Clean-up number {n}"
-        details.capacity = CAPACITY
-        request = catalogue.CreateActivityRequest(details=details, request_id=f"scale-{n}")
-        created = await product.call("catalogue", create_activity(request))
-        activity_ids.append(created.activity.id)
-        await product.call("catalogue", publish_activity(created.activity.id))
-    return activity_ids
+    return [await publish_new_activity(product, n) for n in range(ACTIVITIES)]
 
 
-async def inbox(product: Product, student: str) -> list[notify.InboxItem]:
-    reply = await product.call(
-        "notify",
-        lambda ch: NotifyServiceStub(ch).ListInbox(
-            notify.ListInboxRequest(student_id=student, page_size=100),
-            metadata=PLATFORM,
-            timeout=5,
-        ),
-    )
-    return list(reply.items)
+async def publish_new_activity(product: Product, n: int) -> str:
+    """Creates (idempotently, by request id) and publishes activity number ``n``."""
+    starts = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
+    details = beach_clean_up(starts + timedelta(hours=n))
+    details.title = f"Clean-up number {n}"
+    details.capacity = CAPACITY
+    request = catalogue.CreateActivityRequest(details=details, request_id=f"scale-{n}")
+    created = await product.call("catalogue", create_activity(request))
+    await product.call("catalogue", publish_activity(created.activity.id))
+    return str(created.activity.id)
+
+
+async def inbox_counts(product: Product) -> Counter[tuple[str, str, str]]:
+    """How many items of each (student, activity, kind) the students' inboxes hold."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for student in STUDENTS:
+        reply = await product.call("notify", list_inbox(student))
+        for item in reply.items:
+            counts[student, item.activity_id, item.kind] += 1
+    return counts
 
 
 async def test_killing_a_nats_node_and_replicas_mid_burst_loses_and_repeats_nothing(
@@ -283,14 +299,26 @@ async def test_killing_a_nats_node_and_replicas_mid_burst_loses_and_repeats_noth
         )
         replies[student, activity_id] = reply.enrolment.status
 
-    for index in range(0, len(pairs), 8):
+    published_during: list[str] = []
+
+    async def publish_one_more(n: int) -> None:
+        published_during.append(await publish_new_activity(product, n))
+
+    for batch, index in enumerate(range(0, len(pairs), 8)):
         if index >= len(pairs) // 3 and not killed_at:
             killed_at = time.monotonic() - started
             product.cluster.nodes[0].kill()
             product.replicas["catalogue"][0].process.kill()
             product.replicas["notify"][0].process.kill()
-        await asyncio.gather(*(enrol(s, a) for s, a in pairs[index : index + 8]))
+        # Activity traffic too: one more activity published beside each batch of enrolments.
+        await asyncio.gather(
+            publish_one_more(ACTIVITIES + batch),
+            *(enrol(s, a) for s, a in pairs[index : index + 8]),
+        )
     burst_seconds = time.monotonic() - started
+    for activity_id in published_during:
+        fetched = await product.call("catalogue", get_activity(activity_id))
+        assert fetched.activity.state == catalogue.ACTIVITY_STATE_PUBLISHED
 
     # Every acknowledged enrolment is in the catalogue, with the status it was given.
     for activity_id in activity_ids:
@@ -313,21 +341,13 @@ async def test_killing_a_nats_node_and_replicas_mid_burst_loses_and_repeats_noth
         for (s, a), st in replies.items()
     )
     deadline = time.monotonic() + 90
-    while True:
-        got: Counter[tuple[str, str, str]] = Counter()
-        for student in STUDENTS:
-            for item in await inbox(product, student):
-                got[student, item.activity_id, item.kind] += 1
-        if got == wanted or time.monotonic() > deadline:
+    while time.monotonic() < deadline:
+        if await inbox_counts(product) == wanted:
             break
         await asyncio.sleep(0.5)
     settled_seconds = time.monotonic() - started
     await asyncio.sleep(2)  # a duplicate would show up now
-    again: Counter[tuple[str, str, str]] = Counter()
-    for student in STUDENTS:
-        for item in await inbox(product, student):
-            again[student, item.activity_id, item.kind] += 1
-    assert again == wanted
+    assert await inbox_counts(product) == wanted
 
     # One event per fact in the three-replica stream: nothing lost, nothing repeated.
     client = await nats.connect(servers=product.nats_urls.split(","))
@@ -336,13 +356,15 @@ async def test_killing_a_nats_node_and_replicas_mid_burst_loses_and_repeats_noth
     finally:
         await client.close()
     assert info.config.num_replicas == 3
-    assert info.state.messages == ACTIVITIES + len(pairs)  # published + one per enrolment
+    # One published event per activity, one per enrolment.
+    assert info.state.messages == ACTIVITIES + len(published_during) + len(pairs)
 
     for service in ("catalogue", "matching", "notify"):
         for replica in product.alive(service):
             assert await wait_until_serving(replica.address, 5), replica.name
     print(
-        f"\nscale-out: {len(pairs)} enrolments over 2 catalogue replicas in "
+        f"\nscale-out: {len(pairs)} enrolments and {len(published_during)} publications "
+        f"over 2 catalogue replicas in "
         f"{burst_seconds:.1f} s; killed nats-0, catalogue-0 and notify-0 at "
         f"{killed_at:.1f} s; calls moved to another replica: {dict(product.retried)}; "
         f"all {sum(wanted.values())} messages in inboxes exactly once after "
