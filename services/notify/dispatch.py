@@ -271,7 +271,9 @@ class Dispatcher:
             await self._finish(claimed, DeliveryStatus.DELIVERY_STATUS_SKIPPED, reason, now, 0)
             return
         try:
-            rendered = self.renderer.render(self._context(job.notice, prefs, now))
+            rendered = self.renderer.render(
+                self._context(job.notice, prefs, now), html=job.channel != CHANNEL_IN_APP
+            )
         except ValueError as error:
             await self._fail(claimed, f"cannot render: {error}", now)
             return

@@ -105,8 +105,9 @@ class Renderer:
             self._html[kind] = environment.get_template(f"{kind.value}.html.j2")
             self._text[kind] = environment.get_template(f"{kind.value}.txt.j2")
 
-    def render(self, context: MessageContext) -> RenderedMessage:
-        """Subject, plain text and HTML of one message.
+    def render(self, context: MessageContext, *, html: bool = True) -> RenderedMessage:
+        """Subject, plain text and HTML of one message; ``html=False`` leaves the HTML part
+        empty, for channels that show only the text (the in-app inbox).
 
         Raises :class:`ValueError` when the context lacks what its kind needs (an
         activity, or the items of a digest).
@@ -155,7 +156,7 @@ class Renderer:
         return RenderedMessage(
             subject=_one_line(subject),
             text=_tidy_text(self._text[kind].render(values)),
-            html=self._html[kind].render(values).strip() + "\n",
+            html=self._html[kind].render(values).strip() + "\n" if html else "",
         )
 
 

@@ -526,3 +526,12 @@ def test_catalogue_checks_its_calendar() -> None:
             plural=english.plural,
             date_format="{day}",
         )
+
+
+def test_the_html_part_can_be_left_out_for_text_only_channels(renderer: Renderer) -> None:
+    reminder = context(MessageKind.REMINDER, locale="es")
+    full = renderer.render(reminder)
+    text_only = renderer.render(reminder, html=False)
+    assert (text_only.subject, text_only.text) == (full.subject, full.text)
+    assert text_only.html == ""
+    assert "<html" in full.html
