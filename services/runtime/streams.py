@@ -13,18 +13,27 @@ DUPLICATE_WINDOW_SECONDS = 15 * 60
 this window after a relay crash is dropped as a duplicate."""
 
 
+DAY_SECONDS = 24 * 3600
+
+
 @dataclass(frozen=True, slots=True)
 class StreamSpec:
     name: str
     subjects: tuple[str, ...]
     description: str
+    max_age_seconds: float = 0
+    """Messages older than this are removed; 0 keeps them (matching replays CATALOGUE)."""
 
 
 STREAMS = (
     StreamSpec("CATALOGUE", ("se.catalogue.>",), "Activities and enrolments"),
     StreamSpec("MATCHING", ("se.matching.>",), "Suggestions, allocations, profile erasures"),
-    StreamSpec("NOTIFY", ("se.notify.>",), "Deliveries to students"),
-    StreamSpec("DLQ", ("se.dlq.>",), "Events a consumer gave up on, with the reason"),
+    # One event per message and channel: kept a month, for consumers to catch up.
+    StreamSpec("NOTIFY", ("se.notify.>",), "Deliveries to students", 30 * DAY_SECONDS),
+    # Long enough for an operator to inspect and replay what failed.
+    StreamSpec(
+        "DLQ", ("se.dlq.>",), "Events a consumer gave up on, with the reason", 90 * DAY_SECONDS
+    ),
 )
 
 
@@ -36,6 +45,7 @@ def stream_config(spec: StreamSpec, replicas: int) -> StreamConfig:
         storage=StorageType.FILE,
         num_replicas=replicas,
         duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        max_age=spec.max_age_seconds,
     )
 
 
