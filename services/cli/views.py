@@ -203,6 +203,24 @@ def inbox_table(student_id: str, items: Sequence[notify.InboxItem]) -> Table:
     return table
 
 
+def deliveries_table(student_id: str, deliveries: Sequence[notify.Delivery]) -> Table:
+    table = Table(title=f"Deliveries to {student_id} ({len(deliveries)})", title_justify="left")
+    for column in ("Updated", "Kind", "Channel", "Status", "Attempts", "Reason", "Message"):
+        table.add_column(column, overflow="fold")
+    for delivery in deliveries:
+        status = notify.DeliveryStatus.Name(delivery.status).removeprefix("DELIVERY_STATUS_")
+        table.add_row(
+            when(delivery.updated_at),
+            delivery.kind,
+            delivery.channel or "-",
+            status.lower(),
+            str(delivery.attempts),
+            delivery.reason,
+            delivery.message_id,
+        )
+    return table
+
+
 def allocation_view(reply: match.AllocateWeekResponse, week_edition: str) -> Table:
     optimal = "proven optimal" if reply.proven_optimal else "not proven optimal"
     rows = [

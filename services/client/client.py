@@ -303,6 +303,19 @@ class SocialErasmusClient:
             Service.NOTIFY, "ListInbox", request, notify.ListInboxResponse, read=True
         )
 
+    async def list_deliveries(
+        self, student_id: str, *, message_id: str = "", page_size: int = 0
+    ) -> list[notify.Delivery]:
+        """Where each of the student's recent messages stands on each channel (or one
+        message's, with ``message_id``), most recently updated first."""
+        request = notify.ListDeliveriesRequest(
+            student_id=student_id, message_id=message_id, page_size=page_size
+        )
+        reply = await self._unary(
+            Service.NOTIFY, "ListDeliveries", request, notify.ListDeliveriesResponse, read=True
+        )
+        return list(reply.deliveries)
+
     async def mark_read(self, student_id: str, item_ids: Iterable[str]) -> None:
         request = notify.MarkReadRequest(student_id=student_id, item_ids=item_ids)
         await self._unary(Service.NOTIFY, "MarkRead", request, notify.MarkReadResponse)

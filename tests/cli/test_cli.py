@@ -47,7 +47,15 @@ async def published_activity(cli: Cli, folder: Path, title: str) -> str:
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for command in ("health", "activities", "enrol", "profile", "recommend", "inbox"):
+    for command in (
+        "health",
+        "activities",
+        "enrol",
+        "profile",
+        "recommend",
+        "inbox",
+        "deliveries",
+    ):
         assert command in out
     for command in ("allocate", "seed", "evaluate"):
         assert command in out
@@ -221,6 +229,18 @@ async def test_a_student_gets_recommendations_with_reasons_and_enrols(
     assert "welcome-1" in [i["id"] for i in inbox.json()["items"]]
     shown = await cli("inbox", "ana")
     assert "A beach clean-up near you" in shown.out
+
+    # Notify heard of the enrolment and confirmed it in the app: the delivery shows.
+    for _ in range(100):
+        deliveries = await cli("--json", "deliveries", "ana")
+        found = {(d["kind"], d["channel"], d["status"]) for d in deliveries.json()["deliveries"]}
+        if ("enrolment_confirmed", "in_app", "DELIVERY_STATUS_DELIVERED") in found:
+            break
+        await asyncio.sleep(0.1)
+    assert ("enrolment_confirmed", "in_app", "DELIVERY_STATUS_DELIVERED") in found
+    table = await cli("deliveries", "ana")
+    assert "Deliveries to ana" in table.out
+    assert "delivered" in table.out
 
 
 async def test_week_allocation_prints_a_summary(

@@ -11,6 +11,7 @@ from services.cli.errors import OK
 from services.cli.files import read_message
 from services.matching.demo_profile import DEMO_STUDENT
 from socialerasmus.matching.v1 import matching_pb2 as match
+from socialerasmus.notify.v1 import notify_pb2 as notify
 
 STUDENT = "student"
 STUDENT_HELP = f"student id (default {DEMO_STUDENT}, the demo student of `make run`)"
@@ -54,6 +55,24 @@ def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
     inbox.add_argument("student", nargs="?", default=DEMO_STUDENT, help=STUDENT_HELP)
     inbox.add_argument("--unread", action="store_true", help="only unread messages")
     inbox.add_argument(
+        "--limit",
+        type=arguments.positive_int,
+        default=20,
+        metavar="N",
+        help="at most this many (default %(default)s)",
+    )
+    deliveries = add_command(
+        subparsers,
+        "deliveries",
+        show_deliveries,
+        common=common,
+        summary="where a student's messages stand on each channel, with the reasons",
+        role=STUDENT,
+        examples="socialerasmus deliveries demo-student",
+    )
+    deliveries.add_argument("student", nargs="?", default=DEMO_STUDENT, help=STUDENT_HELP)
+    deliveries.add_argument("--message", default="", help="only this message id")
+    deliveries.add_argument(
         "--limit",
         type=arguments.positive_int,
         default=20,
@@ -186,6 +205,19 @@ async def recommend(ctx: Context) -> int:
         )
     else:
         ctx.out.show(views.recommendations_table(args.student, found))
+    return OK
+
+
+async def show_deliveries(ctx: Context) -> int:
+    args = ctx.args
+    async with ctx.client() as client:
+        found = await client.list_deliveries(
+            args.student, message_id=args.message, page_size=args.limit
+        )
+    if ctx.out.json_mode:
+        ctx.out.data(notify.ListDeliveriesResponse(deliveries=found))
+    else:
+        ctx.out.show(views.deliveries_table(args.student, found))
     return OK
 
 
