@@ -6,8 +6,8 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
-import nats
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -36,24 +36,31 @@ class Connections:
     js: JetStreamContext
 
 
-async def _log_disconnect() -> None:
-    log.warning("NATS disconnected; reconnecting")
-
-
-async def _log_reconnect() -> None:
-    log.info("NATS reconnected")
-
-
 async def connect_nats(url: str, name: str) -> NatsClient:
-    return await nats.connect(
+    client = NatsClient()
+
+    async def disconnected() -> None:
+        if client.is_closed or client.is_draining:
+            log.info("NATS connection closed")  # our own shutdown, not a fault
+        else:
+            log.warning("NATS disconnected; reconnecting")
+
+    async def reconnected() -> None:
+        log.info("NATS reconnected")
+
+    options: dict[str, Any] = {  # nats-py types the two waits as int; seconds may be fractions
+        "reconnect_time_wait": 0.5,
+        "drain_timeout": DRAIN_TIMEOUT_SECONDS,
+    }
+    await client.connect(
         servers=url.split(","),
         name=name,
         max_reconnect_attempts=-1,
-        reconnect_time_wait=0.5,
-        drain_timeout=DRAIN_TIMEOUT_SECONDS,
-        disconnected_cb=_log_disconnect,
-        reconnected_cb=_log_reconnect,
+        disconnected_cb=disconnected,
+        reconnected_cb=reconnected,
+        **options,
     )
+    return client
 
 
 @contextlib.asynccontextmanager
