@@ -44,15 +44,9 @@ def student_of_inbox_channel(channel: str) -> str:
     return channel.removeprefix(f"{PREFIX}:inbox:").removesuffix(":new")
 
 
-def claim(natural_key: str, student_id: str = "") -> str:
-    """Marks a message as produced once, e.g. ``natural_key`` = activity:kind:edition.
-
-    With ``student_id`` the claim is one of the student's keys (erased with them); the same
-    message must then always be claimed with the same ``student_id``.
-    """
-    if student_id:
-        return f"{PREFIX}:claim:{_student(student_id)}:{natural_key}"
-    return f"{PREFIX}:claim:{natural_key}"
+def claim(student_id: str, natural_key: str) -> str:
+    """Marks a message as scheduled once (``services.notify.schedule``)."""
+    return f"{PREFIX}:claim:{_student(student_id)}:{natural_key}"
 
 
 def delivery(student_id: str, message_id: str) -> str:

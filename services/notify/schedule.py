@@ -196,7 +196,7 @@ class Schedule:
         for name, value in change.digest_set.items():
             args += [name, value]
         args += change.digest_delete
-        claim = keys.claim(change.natural_key or "-", student)
+        claim = keys.claim(student, change.natural_key or "-")
         budget = keys.weekly_budget(student, change.budget_week or "-")
         result = await self._apply(
             keys=[

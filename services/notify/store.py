@@ -1,4 +1,4 @@
-"""Preferences, inbox, dedupe claims, delivery log and weekly budgets in Redis.
+"""Preferences, inbox, delivery log and erasure of a student's keys in Redis.
 
 Keys are in ``services.notify.keys``. Every key holding a student's data is added to the
 student's index set in the same atomic step that creates it, so :meth:`NotifyStore.erase`
@@ -27,7 +27,6 @@ DEFAULT_WEEKLY_BUDGET: Final = 3
 
 RECENT_DELIVERIES_MAX: Final = 200
 DELIVERY_TTL_SECONDS: Final = 90 * 24 * 3600
-BUDGET_TTL_SECONDS: Final = 8 * 24 * 3600
 PAGE_TOKEN_FIELD: Final = "page_token"
 
 # KEYS: item hash, inbox zset, unread zset, student index.
@@ -59,18 +58,6 @@ end
 return marked
 """
 
-# KEYS: claim key, student index (or the claim key again when there is no student).
-# ARGV: ttl seconds, "1" to index the claim.
-_CLAIM = """
-if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
-  return 0
-end
-if ARGV[2] == '1' then
-  redis.call('SADD', KEYS[2], KEYS[1])
-end
-return 1
-"""
-
 # KEYS: delivery hash, recent list, student index.
 # ARGV: channel, serialised delivery, updated_at ms, message id, list cap, ttl seconds.
 # An update older than the stored one (a redelivered event) is ignored.
@@ -85,18 +72,6 @@ redis.call('LREM', KEYS[2], 0, ARGV[4])
 redis.call('LPUSH', KEYS[2], ARGV[4])
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[5]) - 1)
 redis.call('SADD', KEYS[3], KEYS[1], KEYS[2])
-return 1
-"""
-
-# KEYS: budget counter, student index. ARGV: budget, ttl seconds.
-_TAKE_BUDGET = """
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-if used >= tonumber(ARGV[1]) then
-  return 0
-end
-redis.call('INCR', KEYS[1])
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-redis.call('SADD', KEYS[2], KEYS[1])
 return 1
 """
 
@@ -150,9 +125,7 @@ class NotifyStore:
         self.redis = redis
         self._add_inbox_item = redis.register_script(_ADD_INBOX_ITEM)
         self._mark_read = redis.register_script(_MARK_READ)
-        self._claim = redis.register_script(_CLAIM)
         self._record_delivery = redis.register_script(_RECORD_DELIVERY)
-        self._take_budget = redis.register_script(_TAKE_BUDGET)
         self._erase = redis.register_script(_ERASE)
 
     # Preferences -----------------------------------------------------------------------
@@ -258,20 +231,6 @@ class NotifyStore:
         )
         return int(result)
 
-    # Dedupe ----------------------------------------------------------------------------
-
-    async def claim_message(
-        self, natural_key: str, ttl_seconds: int, *, student_id: str = ""
-    ) -> bool:
-        """True exactly once per ``natural_key`` within ``ttl_seconds``, across replicas and
-        redeliveries. Pass ``student_id`` (always the same for a key) so erasure removes it."""
-        key = keys.claim(natural_key, student_id)
-        index = keys.student_index(student_id) if student_id else key
-        result = await self._claim(
-            keys=[key, index], args=[ttl_seconds, "1" if student_id else "0"]
-        )
-        return int(result) == 1
-
     # Delivery log ----------------------------------------------------------------------
 
     async def record_delivery(self, delivery: Delivery) -> bool:
@@ -324,20 +283,10 @@ class NotifyStore:
                     return result
         return result
 
-    # Weekly budget ---------------------------------------------------------------------
-
-    async def take_budget(self, student_id: str, week_key: str, budget: int) -> bool:
-        """Atomically uses one of the week's ``budget`` suggestions; False when none is left."""
-        result = await self._take_budget(
-            keys=[keys.weekly_budget(student_id, week_key), keys.student_index(student_id)],
-            args=[budget, BUDGET_TTL_SECONDS],
-        )
-        return int(result) == 1
-
     # Erasure ---------------------------------------------------------------------------
 
     async def erase(self, student_id: str) -> int:
         """Deletes every key of the student (the index itself included); returns how many
-        existed. Claims made without ``student_id`` are not the student's and stay."""
+        existed."""
         result = await self._erase(keys=[keys.student_index(student_id)], args=[])
         return int(result)

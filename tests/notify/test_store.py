@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,6 +9,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from redis.asyncio import Redis
 
 from services.notify import keys
+from services.notify.schedule import Change, Outcome, Schedule
 from services.notify.store import NotifyStore, default_preferences
 from services.runtime.errors import InvalidArgument
 from socialerasmus.notify.v1.notify_pb2 import (
@@ -203,23 +203,6 @@ async def test_item_added_as_read_is_not_unread(store: NotifyStore) -> None:
     assert [i.read for i in (await store.list_inbox("ana"))[0]] == [True]
 
 
-# Dedupe --------------------------------------------------------------------------------
-
-
-async def test_claim_message_once(store: NotifyStore) -> None:
-    key = "act1:suggestion:2027-spring"
-    results = await asyncio.gather(
-        *(store.claim_message(key, 60, student_id="ana") for _ in range(20))
-    )
-    assert results.count(True) == 1
-    assert not await store.claim_message(key, 60, student_id="ana")
-    assert await store.claim_message(key, 60, student_id="ben")
-    assert await store.claim_message("ana:act1:reminder", 60)
-    assert not await store.claim_message("ana:act1:reminder", 60)
-    ttl = await store.redis.ttl(keys.claim(key, "ana"))
-    assert 0 < ttl <= 60
-
-
 # Delivery log --------------------------------------------------------------------------
 
 
@@ -258,37 +241,6 @@ async def test_recent_deliveries_are_capped(store: NotifyStore) -> None:
     assert recent[-1].message_id == "m5"
 
 
-# Weekly budget -------------------------------------------------------------------------
-
-
-async def test_budget_is_atomic_under_concurrency(store: NotifyStore) -> None:
-    results = await asyncio.gather(*(store.take_budget("ana", "2027-W09", 3) for _ in range(50)))
-    assert results.count(True) == 3
-    assert not await store.take_budget("ana", "2027-W09", 3)
-    assert await store.take_budget("ana", "2027-W10", 3)  # a new week
-    assert await store.take_budget("ben", "2027-W09", 3)
-    assert not await store.take_budget("cleo", "2027-W09", 0)
-    # A raised budget allows more within the same week.
-    assert await store.take_budget("ana", "2027-W09", 4)
-    ttl = await store.redis.ttl(keys.weekly_budget("ana", "2027-W09"))
-    assert 0 < ttl <= 8 * 24 * 3600
-
-
-async def test_budget_atomic_across_connections(redis_client: Redis) -> None:
-    # Separate clients stand in for replicas.
-    url = redis_client.connection_pool.connection_kwargs
-    clients = [Redis(host=url["host"], port=url["port"]) for _ in range(5)]
-    try:
-        stores = [NotifyStore(c) for c in clients]
-        results = await asyncio.gather(
-            *(stores[n % 5].take_budget("ana", "2027-W09", 3) for n in range(50))
-        )
-        assert results.count(True) == 3
-    finally:
-        for c in clients:
-            await c.aclose()
-
-
 # Erasure -------------------------------------------------------------------------------
 
 
@@ -307,9 +259,9 @@ async def test_erase_removes_every_key_of_the_student(store: NotifyStore) -> Non
         for n in range(3):
             await store.add_inbox_item(item(f"{student}-{n}", n, student))
         await store.mark_read(student, [f"{student}-0"])
-        await store.claim_message(f"act1:suggestion:{student}", 600, student_id=student)
         await store.record_delivery(delivery("m1", "email", DELIVERY_STATUS_DELIVERED, 0, student))
-        await store.take_budget(student, "2027-W09", 3)
+        claimed = Change(student, f"act1:suggestion:{student}", "2027-W09", budget=3)
+        assert await Schedule(store.redis).apply(claimed) is Outcome.APPLIED
     assert await keys_mentioning(store.redis, "ana")
 
     removed = await store.erase("ana")
@@ -325,4 +277,5 @@ async def test_erase_removes_every_key_of_the_student(store: NotifyStore) -> Non
     assert len((await store.list_inbox("anabel"))[0]) == 3
     assert len(await store.deliveries("anabel")) == 1
     # The erased student's message may be claimed again (nothing of them is remembered).
-    assert await store.claim_message("act1:suggestion:ana", 600, student_id="ana")
+    again = Change("ana", "act1:suggestion:ana", "2027-W09", budget=3)
+    assert await Schedule(store.redis).apply(again) is Outcome.APPLIED
