@@ -102,7 +102,7 @@ end
 return 1
 """
 
-# KEYS: schedule, jobs. ARGV: now ms, lease end ms, most jobs.
+# KEYS: schedule, jobs. ARGV: now ms, lease end ms, most jobs. Returns id, job, id, job...
 _CLAIM_DUE = """
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
 local claimed = {}
@@ -110,6 +110,7 @@ for _, id in ipairs(ids) do
   local payload = redis.call('HGET', KEYS[2], id)
   if payload then
     redis.call('ZADD', KEYS[1], ARGV[2], id)
+    claimed[#claimed + 1] = id
     claimed[#claimed + 1] = payload
   else
     redis.call('ZREM', KEYS[1], id)
@@ -220,26 +221,20 @@ class Schedule:
             args=[now_ms, now_ms + int(lease_seconds * 1000), limit],
         )
         claimed, unreadable = [], []
-        for payload in raw:
+        for job_id, payload in zip(raw[::2], raw[1::2], strict=True):
             encoded = as_text(payload)
             try:
                 claimed.append(ClaimedJob(decode_job(encoded), encoded))
             except (ValueError, KeyError, TypeError):
-                unreadable.append(encoded)
+                unreadable.append(as_text(job_id))
         if unreadable:
-            await self._drop_unreadable(unreadable)
-        return claimed
-
-    async def _drop_unreadable(self, payloads: list[str]) -> None:
-        """Jobs no version of this code can read would come due forever: log and drop them."""
-        stored: Any = await self.redis.hgetall(keys.jobs())
-        ids = [as_text(k) for k, v in stored.items() if as_text(v) in payloads]
-        log.error("dropping unreadable jobs", extra={"jobs": ids})
-        if ids:
+            # No version of this code can read them; they would come due after every lease.
+            log.error("dropping unreadable jobs", extra={"jobs": unreadable})
             async with self.redis.pipeline(transaction=True) as pipe:
-                pipe.hdel(keys.jobs(), *ids)
-                pipe.zrem(keys.schedule(), *ids)
+                pipe.hdel(keys.jobs(), *unreadable)
+                pipe.zrem(keys.schedule(), *unreadable)
                 await pipe.execute()
+        return claimed
 
     async def done(self, claimed: ClaimedJob) -> None:
         """Removes a handled job, unless it was rewritten after it was claimed."""
