@@ -270,14 +270,13 @@ class Dispatcher:
         if reason:
             await self._finish(claimed, DeliveryStatus.DELIVERY_STATUS_SKIPPED, reason, now, 0)
             return
+        context = self._context(job.notice, prefs, now)
         try:
-            rendered = self.renderer.render(
-                self._context(job.notice, prefs, now), html=job.channel != CHANNEL_IN_APP
-            )
+            rendered = self.renderer.render(context, html=job.channel != CHANNEL_IN_APP)
         except ValueError as error:
             await self._fail(claimed, f"cannot render: {error}", now)
             return
-        attempt = await self._attempt(job, prefs, rendered, now)
+        attempt = await self._attempt(job, prefs, rendered, context.unsubscribe_url, now)
         attempts = job.attempts + 1
         if attempt.outcome is Outcome.DELIVERED:
             await self._finish(claimed, DeliveryStatus.DELIVERY_STATUS_DELIVERED, "", now, 1)
@@ -297,8 +296,7 @@ class Dispatcher:
             job, DeliveryStatus.DELIVERY_STATUS_RETRYING, reason, now, attempts
         )
         await self.store.record_delivery(delivery)
-        _count(delivery)
-        await self.report(delivery, again)
+        await self._announce(delivery, again)
 
     def _skip_reason(self, job: Job, prefs: Preferences) -> str:
         if job.notice.kind in {MessageKind.SUGGESTION, MessageKind.DIGEST} and prefs.unsubscribed:
@@ -328,7 +326,12 @@ class Dispatcher:
         )
 
     async def _attempt(
-        self, job: Job, prefs: Preferences, rendered: RenderedMessage, now: datetime
+        self,
+        job: Job,
+        prefs: Preferences,
+        rendered: RenderedMessage,
+        unsubscribe_url: str,
+        now: datetime,
     ) -> DeliveryAttempt:
         if job.channel == CHANNEL_IN_APP:
             item = InboxItem(
@@ -349,7 +352,7 @@ class Dispatcher:
                 text=rendered.text,
                 html=rendered.html,
                 message_id=job.message_id,
-                list_unsubscribe_url=self.links.unsubscribe(job.student_id, now),
+                list_unsubscribe_url=unsubscribe_url,
             )
         if job.channel == CHANNEL_WEBHOOK and self.webhook is not None:
             payload = webhook_payload(job, rendered, now)
@@ -370,7 +373,13 @@ class Dispatcher:
         delivery = self._delivery(job, status, reason, now, job.attempts + attempted)
         await self.store.record_delivery(delivery)
         await self.schedule.done(claimed)
-        _count(delivery)
+        await self._announce(delivery, job)
+
+    async def _announce(self, delivery: Delivery, job: Job) -> None:
+        """Counts the outcome and reports it (after it is recorded: a crash before the
+        report loses an event, never repeats a message)."""
+        outcome = DeliveryStatus.Name(delivery.status).removeprefix("DELIVERY_STATUS_").lower()
+        metrics.NOTIFICATIONS.labels(delivery.kind, delivery.channel, outcome).inc()
         await self.report(delivery, job)
 
     async def _fail(self, claimed: ClaimedJob, reason: str, now: datetime) -> None:
@@ -395,19 +404,6 @@ class Dispatcher:
         )
         delivery.updated_at.FromDatetime(now)
         return delivery
-
-
-_OUTCOMES: Final = {
-    DeliveryStatus.DELIVERY_STATUS_DELIVERED: "delivered",
-    DeliveryStatus.DELIVERY_STATUS_RETRYING: "retrying",
-    DeliveryStatus.DELIVERY_STATUS_FAILED: "failed",
-    DeliveryStatus.DELIVERY_STATUS_SKIPPED: "skipped",
-}
-
-
-def _count(delivery: Delivery) -> None:
-    outcome = _OUTCOMES.get(delivery.status, "other")
-    metrics.NOTIFICATIONS.labels(delivery.kind, delivery.channel, outcome).inc()
 
 
 def webhook_payload(job: Job, rendered: RenderedMessage, now: datetime) -> bytes:
