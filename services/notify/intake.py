@@ -35,7 +35,7 @@ from services.notify.planner import (
     reminder_time,
     student_zone,
 )
-from services.notify.projection import ActivityProjection, Attendance, facts_of
+from services.notify.projection import ActivityProjection, Attendance, activity_link, facts_of
 from services.notify.quiet_hours import week_key
 from services.notify.schedule import Added, Change, Outcome, Schedule
 from services.notify.store import NotifyStore
@@ -332,9 +332,7 @@ class Intake:
             online=False,
             causes=tuple(event.activity_causes),
             venue="",
-            url=self.activity_url.format(activity_id=event.activity_id)
-            if self.activity_url
-            else "",
+            url=activity_link(self.activity_url, event.activity_id),
         )
 
     def _facts(self, activity: Activity) -> ActivityFacts:

@@ -20,7 +20,7 @@ from services.notify.messages import ActivityFacts
 from services.runtime.redis_values import as_text
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity
 
-__all__ = ["ActivityProjection", "Attendance", "facts_of"]
+__all__ = ["ActivityProjection", "Attendance", "activity_link", "facts_of"]
 
 # KEYS: activity hash. ARGV: version, serialised activity. Returns 1 when stored.
 _SAVE = """
@@ -36,6 +36,11 @@ return 1
 class Attendance(StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
+
+
+def activity_link(url_template: str, activity_id: str) -> str:
+    """The activity's page: ``url_template`` with ``{activity_id}`` filled in, or ""."""
+    return url_template.format(activity_id=activity_id) if url_template else ""
 
 
 def facts_of(activity: Activity, url_template: str = "") -> ActivityFacts:
@@ -54,7 +59,7 @@ def facts_of(activity: Activity, url_template: str = "") -> ActivityFacts:
         online=details.location.online,
         causes=tuple(int(c) for c in details.causes),
         venue=details.location.venue,
-        url=url_template.format(activity_id=activity.id) if url_template else "",
+        url=activity_link(url_template, activity.id),
     )
 
 
