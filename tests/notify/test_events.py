@@ -6,7 +6,7 @@ Real NATS and Redis from the suite, a real SMTP server, two replicas where it ma
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -32,6 +32,7 @@ from socialerasmus.notify.v1.notify_pb2_grpc import NotifyServiceStub
 from tests.conftest import Stack, bearer, channel_to
 from tests.notify.pipeline import activity, stamp
 from tests.notify.receivers import Mailbox, smtp_server
+from tests.waiting import eventually
 
 PLATFORM = bearer("platform")
 
@@ -41,14 +42,6 @@ class Running:
     stubs: list[NotifyServiceStub]
     js: JetStreamContext
     mailbox: Mailbox
-
-
-async def eventually(check: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
 
 
 async def start_notify(
@@ -120,7 +113,7 @@ async def test_a_published_suggestion_arrives_in_the_watched_inbox_and_by_mail(
     assert isinstance(pushed, pb.WatchInboxResponse)
     assert pushed.item.kind == "suggestion"
     assert beach.details.title in pushed.item.subject
-    await eventually(lambda: len(one.mailbox.messages) == 1)
+    await eventually(lambda: len(one.mailbox.messages) == 1, "the mail", timeout=15)
     assert one.mailbox.messages[0]["To"] == "ana@students.test"
 
     deliveries = await stub.ListDeliveries(
@@ -155,7 +148,9 @@ async def test_two_replicas_and_repeated_events_deliver_exactly_once(two: Runnin
         for _ in range(2):
             await publish(two.js, catalogue_events.enrolment_confirmed(confirmed))
 
-    await eventually(lambda: len(two.mailbox.messages) >= 2 * len(students), timeout=30)
+    await eventually(
+        lambda: len(two.mailbox.messages) >= 2 * len(students), "every mail", timeout=30
+    )
     await asyncio.sleep(1.0)  # anything extra would arrive now
     received = sorted((m["To"], "confirmed" in m["Subject"]) for m in two.mailbox.messages)
     expected = sorted(

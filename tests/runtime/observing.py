@@ -3,11 +3,10 @@ values in the process registry, and scrapes of the HTTP endpoint."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -83,12 +82,3 @@ def series(text: str, name: str) -> list[dict[str, str]]:
         for sample in family.samples
         if sample.name == name
     ]
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], what: str, timeout: float = 10) -> None:
-    """Wait until ``check`` holds, failing with ``what`` after ``timeout`` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not await check():
-        assert loop.time() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.02)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from services.runtime.bus import ConsumerSpec, EventConsumer, ensure_consumers, 
 from services.runtime.events import OutgoingEvent, new_event_id
 from services.runtime.streams import STREAMS, StreamSpec, provision_streams
 from tests.conftest import Stack
+from tests.waiting import eventually
 
 SUBJECT = "se.catalogue.activity.published"
 OTHER_SUBJECT = "se.catalogue.enrolment.confirmed"
@@ -49,15 +50,6 @@ async def js(nats_client: NatsClient) -> JetStreamContext:
     context = nats_client.jetstream()
     await provision_streams(context)
     return context
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], what: str, timeout: float = 10) -> None:
-    """Wait until ``check`` holds, failing with ``what`` after ``timeout`` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not await check():
-        assert loop.time() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.02)
 
 
 @contextlib.asynccontextmanager

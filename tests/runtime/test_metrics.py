@@ -34,7 +34,8 @@ from socialerasmus.catalogue.v1 import catalogue_pb2 as cat
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
 from tests.catalogue.builders import activity_id
 from tests.conftest import Stack, bearer, channel_to
-from tests.runtime.observing import eventually, exposed, json_logs, scrape, series, value
+from tests.runtime.observing import exposed, json_logs, scrape, series, value
+from tests.waiting import eventually
 
 CATALOGUE = "socialerasmus.catalogue.v1.CatalogueService"
 PROBE = "socialerasmus.test.v1.Probe"

@@ -28,7 +28,8 @@ from tests.catalogue.builders import valid_details
 from tests.conftest import Stack, bearer, channel_to
 from tests.matching.builders import valid_profile
 from tests.matching.conftest import running_matching
-from tests.runtime.observing import eventually, json_logs, value
+from tests.runtime.observing import json_logs, value
+from tests.waiting import eventually
 
 PLATFORM = bearer("platform")
 TRACE = "0af7651916cd43dd8448eb211c80319c"
