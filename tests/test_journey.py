@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, contextmanager
 from dataclasses import dataclass
@@ -20,10 +18,15 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.demo_journey import welcome_activity
-from services.launcher import wait_until_serving
+from services.launcher import (
+    SERVICES,
+    ServiceProcess,
+    start_service,
+    stop_processes,
+    wait_until_serving,
+)
 from services.runtime.localstack import free_port
 from socialerasmus.catalogue.v1 import catalogue_pb2 as catalogue
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
@@ -37,7 +40,6 @@ from tests.notify.receivers import Mailbox, smtp_server
 
 STUDENT = bearer("student")  # ana
 COORDINATOR = bearer("coordinator")  # ESN Valencia UPV
-SERVICES = ("catalogue", "matching", "notify")
 
 
 @dataclass
@@ -48,35 +50,17 @@ class Product:
     mailbox: Mailbox
 
 
-def stamp(moment: datetime) -> Timestamp:
-    result = Timestamp()
-    result.FromDatetime(moment)
-    return result
-
-
 @contextmanager
 def processes(env: dict[str, str], logs: Path) -> Iterator[dict[str, str]]:
-    """The three services as child processes; yields their addresses."""
-    addresses = {name: f"127.0.0.1:{free_port()}" for name in SERVICES}
+    """The three services as child processes, as the run command starts them; yields their
+    addresses."""
+    services = [ServiceProcess(s.name, s.module, free_port()) for s in SERVICES]
     children = []
     try:
-        for name in SERVICES:
-            child_env = {**env, f"SE_{name.upper()}_LISTEN": addresses[name]}
-            with (logs / f"{name}.log").open("wb") as log:
-                children.append(
-                    subprocess.Popen(
-                        [sys.executable, "-m", f"services.{name}"],
-                        env=child_env,
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                    )
-                )
-        yield addresses
+        children += [start_service(service, env, logs) for service in services]
+        yield {service.name: service.address for service in services}
     finally:
-        for child in children:
-            child.terminate()
-        for child in children:
-            child.wait(20)
+        stop_processes(children)
 
 
 @pytest.fixture

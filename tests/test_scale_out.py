@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -27,7 +26,7 @@ import nats
 import pytest
 from nats.js.api import StreamConfig
 
-from services.launcher import wait_until_serving
+from services.launcher import ServiceProcess, start_service, wait_until_serving
 from services.runtime.localstack import LocalServer, free_port, nats_server
 from socialerasmus.catalogue.v1 import catalogue_pb2 as catalogue
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
@@ -130,16 +129,6 @@ class Product:
                 await asyncio.sleep(0.1)
 
 
-def spawn(service: str, env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
-    with log_path.open("wb") as log:
-        return subprocess.Popen(
-            [sys.executable, "-m", f"services.{service}"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-
-
 @pytest.fixture
 async def product(clean_stack: Stack, tmp_path: Path) -> AsyncIterator[Product]:
     with nats_cluster(tmp_path) as cluster:
@@ -161,14 +150,10 @@ async def product(clean_stack: Stack, tmp_path: Path) -> AsyncIterator[Product]:
             for service in ("catalogue", "matching", "notify"):
                 replicas[service] = []
                 for n in range(2):
-                    address = f"127.0.0.1:{free_port()}"
-                    child = {
-                        **env,
-                        f"SE_{service.upper()}_LISTEN": address,
-                        "SE_INSTANCE": f"{service}-{n}",
-                    }
-                    process = spawn(service, child, tmp_path / f"{service}-{n}.log")
-                    replicas[service].append(Replica(f"{service}-{n}", address, process))
+                    at = ServiceProcess(service, f"services.{service}", free_port())
+                    child_env = {**env, "SE_INSTANCE": f"{service}-{n}"}
+                    process = start_service(at, child_env, tmp_path / f"replica-{n}")
+                    replicas[service].append(Replica(f"{service}-{n}", at.address, process))
             for group in replicas.values():
                 for replica in group:
                     assert await wait_until_serving(replica.address, 90), replica.name
