@@ -1,13 +1,18 @@
-"""The multilingual text encoder: hashed character n-grams, sublinear TF, smoothed IDF."""
+"""Text relevance: tokens, BM25 document weights, live term statistics, queries."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pytest
 
-from services.matching.text import TextEncoder, activity_text
+from services.matching.text import (
+    K1,
+    TermStatistics,
+    TextEncoder,
+    activity_text,
+    query_term_weights,
+    tokens,
+)
 from tests.catalogue.builders import valid_details
 
 CORPUS = [
@@ -18,81 +23,101 @@ CORPUS = [
 ]
 
 
-def cosine(encoder: TextEncoder, a: str, b: str) -> float:
-    vectors = encoder.encode([a, b])
-    return float((vectors[0] @ vectors[1].T).toarray()[0, 0])
+def statistics_of(encoder: TextEncoder, documents: list[str]) -> TermStatistics:
+    statistics = TermStatistics(encoder.n_features)
+    for row in encoder.document_weights(documents):
+        statistics.add(row.indices)
+    return statistics
 
 
-def test_encoded_rows_are_unit_length_and_empty_text_is_zero() -> None:
+def relevance(encoder: TextEncoder, statistics: TermStatistics, query: str, document: str) -> float:
+    prepared = encoder.query(query)
+    weights = np.zeros(encoder.n_features)
+    weights[prepared.indices] = query_term_weights(prepared, statistics)
+    (score,) = encoder.document_weights([document]) @ weights
+    return float(score)
+
+
+def test_tokens_are_folded_words_without_function_words() -> None:
+    assert tokens("La PLAGE de València, à Noël!") == ["plage", "valencia", "noel"]
+    assert tokens("I want to help the children") == ["want", "help", "children"]
+    assert tokens("a b") == []
+
+
+def test_document_weights_saturate_and_discount_long_documents() -> None:
     encoder = TextEncoder()
-    encoder.fit_idf(CORPUS)
+    once, twice = encoder.document_weights(["sea", "sea sea"])
+    short, long = encoder.document_weights(["sea " + "x" * 8, "sea " + " ".join(["word"] * 60)])
 
-    vectors = encoder.encode(["Beach clean-up in Valencia", ""])
+    assert twice.data.max() < 2 * once.data.max()
+    assert twice.data.max() > once.data.max()
+    assert long[0, once.indices[0]] < short[0, once.indices[0]]
+    assert encoder.document_weights(["sea " * 1000]).data.max() < K1 + 1
 
-    norms = np.sqrt(vectors.multiply(vectors).sum(axis=1)).A1
-    assert norms == pytest.approx([1.0, 0.0])
 
-
-def test_term_frequency_is_sublinear() -> None:
+def test_rare_words_weigh_more_and_unseen_ones_the_most() -> None:
     encoder = TextEncoder()
+    statistics = statistics_of(encoder, ["beach museum", "Beach", "park"])
+    (common,) = encoder.query("beach").indices  # in two of three documents
+    (rare,) = encoder.query("museum").indices  # in one
+    (unseen,) = encoder.query("zzzqx").indices  # in none
 
-    once = encoder.term_frequencies(["sea"])
-    twice = encoder.term_frequencies(["sea sea"])
+    idf = statistics.idf(np.array([common, rare, unseen], np.int32))
 
-    # " sea " yields the same n-grams twice: 1 + ln 2 instead of 2.
-    assert once.data.max() == pytest.approx(1.0)
-    assert twice.data.max() == pytest.approx(1 + math.log(2))
+    assert statistics.documents == 3
+    assert 0 < idf[0] < idf[1] < idf[2]
 
 
-def test_idf_weighs_rare_terms_more_and_gives_unseen_terms_the_most() -> None:
+def test_statistics_forget_removed_documents_exactly() -> None:
     encoder = TextEncoder()
-    encoder.fit_idf(CORPUS)
-    common = encoder.term_frequencies(["local"]).indices  # in two of four documents
-    rare = encoder.term_frequencies(["museo"]).indices  # in one
-    unseen = encoder.term_frequencies(["zzzqx"]).indices
+    statistics = statistics_of(encoder, CORPUS)
+    extra = encoder.document_weights(["Museo nocturno"])[0]
+    ids = encoder.query("museo nocturno").indices
+    before = statistics.frequency(ids).copy()
 
-    idf = encoder.idf
-    assert encoder.fitted_on == len(CORPUS)
-    assert idf[rare].min() > idf[common].min()
-    assert idf[unseen] == pytest.approx(math.log(1 + len(CORPUS)) + 1)
-    assert idf.max() == pytest.approx(math.log(1 + len(CORPUS)) + 1)
+    statistics.add(extra.indices)
+    assert (statistics.frequency(ids) == before + 1).all()
+    statistics.remove(extra.indices)
 
-
-def test_encoding_new_documents_keeps_the_idf() -> None:
-    encoder = TextEncoder()
-    encoder.fit_idf(CORPUS)
-    before = encoder.idf.copy()
-
-    encoder.encode(["Something entirely new: a tree-planting morning in Tirana"])
-
-    assert np.array_equal(encoder.idf, before)
-    assert encoder.fitted_on == len(CORPUS)
-
-
-def test_before_any_fit_every_term_weighs_the_same() -> None:
-    encoder = TextEncoder()
-
-    assert encoder.fitted_on == 0
-    assert np.all(encoder.idf == 1.0)
-    assert cosine(encoder, "beach", "beach") == pytest.approx(1.0)
+    assert (statistics.frequency(ids) == before).all()
+    assert statistics.documents == len(CORPUS)
 
 
 def test_similar_texts_in_one_language_are_closer_than_unrelated_ones() -> None:
     encoder = TextEncoder()
-    encoder.fit_idf(CORPUS)
+    statistics = statistics_of(encoder, CORPUS)
     motivation = "Quiero ayudar con la limpieza de playas"
 
-    beach = cosine(encoder, motivation, CORPUS[0])
-    museum = cosine(encoder, motivation, CORPUS[1])
+    beach = relevance(encoder, statistics, motivation, CORPUS[0])
+    museum = relevance(encoder, statistics, motivation, CORPUS[1])
 
-    assert beach > museum
+    assert beach > museum == 0.0
 
 
 def test_accents_and_case_do_not_matter() -> None:
     encoder = TextEncoder()
-    encoder.fit_idf(CORPUS)
+    statistics = statistics_of(encoder, ["València", "Tirana"])
 
-    assert cosine(encoder, "VALÈNCIA", "valencia") == pytest.approx(1.0)
+    assert relevance(encoder, statistics, "VALÈNCIA", "valencia") == pytest.approx(
+        relevance(encoder, statistics, "valencia", "valencia")
+    )
+    assert relevance(encoder, statistics, "VALÈNCIA", "valencia") > 0
+
+
+def test_a_query_without_words_scores_nothing() -> None:
+    encoder = TextEncoder()
+
+    assert not encoder.query("   ")
+    assert not encoder.query("the and of")
+    assert encoder.query("beach")
+
+
+def test_queries_are_remembered() -> None:
+    encoder = TextEncoder()
+    text = "I want to clean the beach"
+
+    assert encoder.query(text) is encoder.query(text)
+    assert encoder.query(text) is not encoder.query(text + " again")
 
 
 def test_activity_text_has_title_description_goal_and_skills() -> None:
@@ -104,16 +129,3 @@ def test_activity_text_has_title_description_goal_and_skills() -> None:
     assert details.description in text
     assert "Cleaner sand" in text
     assert "first aid" in text
-
-
-def test_cached_encoding_equals_encoding_and_follows_a_new_idf() -> None:
-    """A remembered motivation vector is the fresh one, and is forgotten when the IDF moves."""
-    encoder = TextEncoder()
-    encoder.fit_idf(["beach clean-up", "museum night", "food bank"])
-    text = "I want to clean the beach"
-    assert (encoder.encode_cached(text) != encoder.encode([text])).nnz == 0
-    before = encoder.encode_cached(text)
-    encoder.fit_idf(["beach", "beach", "beach", "clean"])
-    after = encoder.encode_cached(text)
-    assert (after != encoder.encode([text])).nnz == 0
-    assert (after != before).nnz > 0
