@@ -325,11 +325,10 @@ def evaluate(
         raise ValueError("k must be at least 1")
     split = time_split(feedback, train_share)
     now = split.split_at
-    index = ActivityIndex(idf_fit_size=None)
+    index = ActivityIndex()
     for item in activities:
         if not item.HasField("published_at") or item.published_at.seconds <= now.timestamp():
             index.apply(item)
-    index.refit_text()
     model = fit_model(split.train, index, profiles, now, sections=sections, seed=seed)
 
     held = [index.activity_at(int(row)) for row in np.flatnonzero(index.columns.published)]

@@ -8,9 +8,9 @@ Finding candidates does not scan the index: physical activities sit in the cells
 grid, online ones in a bucket of their own, and each cell or bucket keeps its rows in a numpy
 array with O(1) add and remove.
 
-Text is stored as hashed term frequencies (see :class:`~services.matching.text.TextEncoder`),
-each row's segment appended to one growing arena, with the row's norm under the current IDF. A
-new IDF (:meth:`ActivityIndex.refit_text`) only recomputes those norms; nothing is re-encoded.
+Text is stored as BM25 document weights (see :mod:`~services.matching.text`), each row's segment
+appended to one growing arena, with document frequencies kept as rows come and go: the IDF a
+query is weighed by always matches the published activities, and nothing is ever re-encoded.
 """
 
 from __future__ import annotations
@@ -26,7 +26,13 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from services.catalogue.filters import EARTH_RADIUS_KM, fold_text
-from services.matching.text import TextEncoder, activity_text
+from services.matching.text import (
+    Query,
+    TermStatistics,
+    TextEncoder,
+    activity_text,
+    query_term_weights,
+)
 from socialerasmus.catalogue.v1 import catalogue_pb2
 from socialerasmus.common.v1 import common_pb2
 
@@ -43,6 +49,7 @@ __all__ = [
 
 Rows = NDArray[np.int64]
 """Row numbers of an :class:`ActivityIndex`."""
+Values = NDArray[np.float64]
 
 CELL_DEGREES = 0.5
 """Side of a grid cell: about 55 km north-south, 40 km east-west at 45 degrees of latitude."""
@@ -50,13 +57,12 @@ UNKNOWN = -1
 """Id of a language, Week edition or skill the index has never seen; also column padding."""
 NO_WEEK_EDITION = 0
 """Week edition id of an activity outside every SocialErasmus Week."""
-DEFAULT_IDF_FIT_SIZE = 1000
-"""The IDF is fitted once this many activities are in the index, unless it was fitted before."""
 
 _INITIAL_ROWS = 64
 _INITIAL_WIDTH = 2
 _INITIAL_TEXT_ENTRIES = 1 << 14
 _MIN_GARBAGE_TO_COMPACT = 1 << 16
+_MIN_TAIL_SEGMENTS = 256
 _LATITUDE_CELLS = round(180 / CELL_DEGREES)
 _LONGITUDE_CELLS = round(360 / CELL_DEGREES)
 _WORD = re.compile(r"\w+")
@@ -274,10 +280,16 @@ def _cells_around(latitude: float, longitude: float, radius_km: float) -> tuple[
 
 
 class _TextRows:
-    """Term-frequency rows stored back to back as segments of one CSR arena.
+    """BM25 document rows stored back to back as segments of one CSR arena, with the live
+    :class:`TermStatistics` of the rows held and an inverted copy for fast scoring.
 
     Writing a row appends a segment and leaves its old one as garbage; once garbage outweighs
     live entries the arena is compacted, so each write costs O(its entries) amortised.
+
+    Scoring reads only the postings of the query's tokens: segments up to ``_inverted_upto`` are
+    also held column by column (CSC), and the few written since are scanned row by row. The
+    inverted copy is rebuilt once that tail outgrows an eighth of it, again O(1) per write
+    amortised, so a query never scans the whole arena.
     """
 
     def __init__(self, n_features: int, rows: int) -> None:
@@ -288,82 +300,118 @@ class _TextRows:
         self._segments = 0
         self._garbage = 0
         self._segment_of_row: Rows = np.full(rows, UNKNOWN, np.int64)
-        self._norms: NDArray[np.float32] = np.zeros(rows, np.float32)
-        self._matrix: sp.csr_matrix | None = None
+        self._live: NDArray[np.bool_] = np.zeros(_INITIAL_ROWS, np.bool_)
+        """Per segment: whether a row holds it (garbage otherwise)."""
+        self._statistics = TermStatistics(n_features)
+        self._inverted: sp.csc_matrix = sp.csc_matrix((0, n_features), dtype=np.float32)
+        self._inverted_upto = 0
         self._query_weights: NDArray[np.float32] = np.zeros(n_features, np.float32)
-        """Dense query under the IDF, zero between calls: cheaper than a fresh one each time."""
+        """Dense query weights for the tail, zero between calls: cheaper than a fresh one."""
+
+    @property
+    def statistics(self) -> TermStatistics:
+        return self._statistics
 
     def grow_rows(self, rows: int) -> None:
         segment_of_row = np.full(rows, UNKNOWN, np.int64)
         segment_of_row[: self._segment_of_row.shape[0]] = self._segment_of_row
         self._segment_of_row = segment_of_row
-        norms = np.zeros(rows, np.float32)
-        norms[: self._norms.shape[0]] = self._norms
-        self._norms = norms
 
-    def put(self, row: int, frequencies: sp.csr_matrix, idf: NDArray[np.float32]) -> None:
-        """Stores one row of :meth:`TextEncoder.term_frequencies` output for ``row``."""
+    def put(self, row: int, weights: sp.csr_matrix) -> None:
+        """Stores one row of :meth:`TextEncoder.document_weights` output for ``row``."""
         self.drop(row)
         used = int(self._indptr[self._segments])
-        entries = frequencies.nnz
+        entries = weights.nnz
         if used + entries > self._data.shape[0]:
             capacity = max(2 * self._data.shape[0], used + entries)
             self._data = _resized(self._data, capacity)
             self._indices = _resized(self._indices, capacity)
         if self._segments + 1 == self._indptr.shape[0]:
             self._indptr = _resized(self._indptr, 2 * self._indptr.shape[0])
-        self._data[used : used + entries] = frequencies.data
-        self._indices[used : used + entries] = frequencies.indices
+            self._live = _resized(self._live, self._indptr.shape[0])
+        self._live[self._segments] = True
+        self._data[used : used + entries] = weights.data
+        self._indices[used : used + entries] = weights.indices
         self._segments += 1
         self._indptr[self._segments] = used + entries
         self._segment_of_row[row] = self._segments - 1
-        weighted = frequencies.data * idf[frequencies.indices]
-        self._norms[row] = math.sqrt(float(weighted @ weighted))
-        self._matrix = None
+        self._statistics.add(self._indices[used : used + entries])
+        if self._segments - self._inverted_upto > max(_MIN_TAIL_SEGMENTS, self._inverted_upto // 8):
+            self._invert()
 
     def drop(self, row: int) -> None:
         segment = int(self._segment_of_row[row])
         if segment == UNKNOWN:
             return
-        self._garbage += int(self._indptr[segment + 1] - self._indptr[segment])
+        start, end = int(self._indptr[segment]), int(self._indptr[segment + 1])
+        self._statistics.remove(self._indices[start:end])
+        self._garbage += end - start
         self._segment_of_row[row] = UNKNOWN
+        self._live[segment] = False
         live = int(self._indptr[self._segments]) - self._garbage
         if self._garbage > max(live, _MIN_GARBAGE_TO_COMPACT):
             self._compact()
 
     def frequencies(self, rows: Rows) -> sp.csr_matrix:
         """The stored rows, in order, as one matrix."""
-        selected: sp.csr_matrix = self._arena()[self._segment_of_row[rows]]
+        selected: sp.csr_matrix = self._arena(0, self._segments)[self._segment_of_row[rows]]
         return selected
 
-    def reweigh(self, idf: NDArray[np.float32]) -> None:
-        """Recomputes every row's norm under a new IDF."""
-        live = np.flatnonzero(self._segment_of_row != UNKNOWN)
-        squared = self.frequencies(live).power(2)
-        self._norms[live] = np.sqrt(squared @ (idf.astype(np.float64) ** 2))
+    def scores(self, rows: Rows, query: Query, reference: _TextRows | None = None) -> Values:
+        """BM25 score of each row for ``query`` divided by the best score of any row held: 1
+        for the activity that best matches what the student wrote, 0 for no shared word.
 
-    def similarity(
-        self, rows: Rows, query: sp.csr_matrix, idf: NDArray[np.float32]
-    ) -> NDArray[np.float64]:
-        """Cosine of each row's TF-IDF vector with ``query``, a row of ``TextEncoder.encode``."""
-        weights = self._query_weights
-        weights[query.indices] = query.data * idf[query.indices]
-        try:
-            dots = np.asarray(self.frequencies(rows) @ weights, np.float64)
-        finally:
-            weights[query.indices] = 0
-        norms = self._norms[rows].astype(np.float64)
-        cosines = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
-        return np.clip(cosines, 0.0, 1.0)
+        ``reference``: other rows whose term statistics weigh the words, and whose best score
+        counts too (to score a lone activity against a whole catalogue)."""
+        if not query or rows.size == 0:
+            return np.zeros(rows.size)
+        statistics = (reference or self)._statistics
+        term_weights = query_term_weights(query, statistics)
+        by_segment = self._segment_scores(query, term_weights)
+        best = self._best_live(by_segment)
+        if reference is not None:
+            best = max(best, reference._best_live(reference._segment_scores(query, term_weights)))
+        segments = self._segment_of_row[rows]
+        found = np.where(segments == UNKNOWN, 0.0, by_segment[segments])
+        if best <= 0:
+            return np.zeros(rows.size)
+        return np.clip(found / best, 0.0, 1.0)
 
-    def _arena(self) -> sp.csr_matrix:
-        if self._matrix is None:
-            end = int(self._indptr[self._segments])
-            self._matrix = sp.csr_matrix(
-                (self._data[:end], self._indices[:end], self._indptr[: self._segments + 1]),
-                shape=(self._segments, self._n_features),
-            )
-        return self._matrix
+    def _segment_scores(self, query: Query, term_weights: Values) -> Values:
+        """BM25 score of every segment, garbage included, read from the postings."""
+        by_segment = np.zeros(self._segments)
+        if self._inverted_upto:
+            postings = self._inverted[:, query.indices]
+            by_segment[: self._inverted_upto] = postings @ term_weights
+        if self._segments > self._inverted_upto:
+            dense = self._query_weights
+            dense[query.indices] = term_weights
+            try:
+                tail = self._arena(self._inverted_upto, self._segments)
+                by_segment[self._inverted_upto :] = tail @ dense
+            finally:
+                dense[query.indices] = 0
+        return by_segment
+
+    def _best_live(self, by_segment: Values) -> float:
+        live = by_segment[self._live[: self._segments]]
+        return float(live.max()) if live.size else 0.0
+
+    def _arena(self, first: int, end: int) -> sp.csr_matrix:
+        """Segments ``first`` to ``end`` (excluded), garbage included, as CSR rows."""
+        start, stop = int(self._indptr[first]), int(self._indptr[end])
+        return sp.csr_matrix(
+            (
+                self._data[start:stop],
+                self._indices[start:stop],
+                self._indptr[first : end + 1] - start,
+            ),
+            shape=(end - first, self._n_features),
+        )
+
+    def _invert(self) -> None:
+        self._inverted = self._arena(0, self._segments).tocsc()
+        self._inverted_upto = self._segments
 
     def _compact(self) -> None:
         live = np.flatnonzero(self._segment_of_row != UNKNOWN)
@@ -375,8 +423,10 @@ class _TextRows:
         self._indptr = _resized(kept.indptr.astype(np.int32), max(2 * live.size, _INITIAL_ROWS) + 1)
         self._segments = int(live.size)
         self._segment_of_row[live] = np.arange(live.size)
+        self._live = np.zeros(self._indptr.shape[0], np.bool_)
+        self._live[: live.size] = True
         self._garbage = 0
-        self._matrix = None
+        self._invert()
 
 
 def _resized(array: NDArray[Any], size: int) -> NDArray[Any]:
@@ -439,20 +489,10 @@ class _Skills:
 
 
 class ActivityIndex:
-    """Published activities as columns, with a spatial grid and their text vectors.
+    """Published activities as columns, with a spatial grid and their text as BM25 rows."""
 
-    ``idf_fit_size``: fit the encoder's IDF once that many activities are indexed, unless it
-    is already fitted; ``None`` leaves fitting to :meth:`refit_text`.
-    """
-
-    def __init__(
-        self,
-        encoder: TextEncoder | None = None,
-        *,
-        idf_fit_size: int | None = DEFAULT_IDF_FIT_SIZE,
-    ) -> None:
+    def __init__(self, encoder: TextEncoder | None = None) -> None:
         self._encoder = encoder or TextEncoder()
-        self._idf_fit_size = idf_fit_size
         self._columns = ActivityColumns.empty(_INITIAL_ROWS)
         self._text = _TextRows(self._encoder.n_features, _INITIAL_ROWS)
         self._grid = _SpatialGrid()
@@ -503,9 +543,7 @@ class ActivityIndex:
         self._place(row, stored.details.location)
         text = activity_text(stored.details)
         if previous is None or activity_text(previous.details) != text:
-            self._text.put(row, self._encoder.term_frequencies([text]), self._encoder.idf)
-        if self._idf_fit_is_due():
-            self.refit_text()
+            self._text.put(row, self._encoder.document_weights([text]))
 
     def set_seats(self, activity_id: str, seats_left: int, waitlist_length: int) -> None:
         """Live seat counts of a published activity; unknown ids are ignored."""
@@ -516,12 +554,6 @@ class ActivityIndex:
         activity = self.activity_at(row)
         activity.seats_left = seats_left
         activity.waitlist_length = waitlist_length
-
-    def refit_text(self) -> None:
-        """Fits the encoder's IDF on the text of every published activity."""
-        live = np.fromiter(self._row_of.values(), np.int64, len(self._row_of))
-        self._encoder.fit_idf_from_frequencies(self._text.frequencies(live))
-        self._text.reweigh(self._encoder.idf)
 
     # Reading -------------------------------------------------------------------------------
 
@@ -591,18 +623,20 @@ class ActivityIndex:
         """Ids of the wanted skills a student with ``skills`` has (see :func:`skill_key`)."""
         return self._skills.covered_by(skills)
 
-    def text_similarity(self, rows: Rows, query: sp.csr_matrix) -> NDArray[np.float64]:
-        """Cosine of each row's text with ``query``, one row of ``encoder.encode``."""
-        return self._text.similarity(rows, query, self._encoder.idf)
+    @property
+    def term_statistics(self) -> TermStatistics:
+        """Document frequencies over the text of every published activity, kept live."""
+        return self._text.statistics
+
+    def text_relevance(
+        self, rows: Rows, query: Query, reference: ActivityIndex | None = None
+    ) -> NDArray[np.float64]:
+        """BM25 relevance of each row's text to ``query``, as a share of the best relevance of
+        any activity held: in [0, 1]. ``reference``: another index whose term statistics
+        weigh the words and whose best activity counts too."""
+        return self._text.scores(rows, query, None if reference is None else reference._text)
 
     # Writing -------------------------------------------------------------------------------
-
-    def _idf_fit_is_due(self) -> bool:
-        return (
-            self._idf_fit_size is not None
-            and self._encoder.fitted_on == 0
-            and len(self) >= self._idf_fit_size
-        )
 
     def _allocate_row(self) -> int:
         if self._free_rows:

@@ -7,8 +7,8 @@ A recommendation goes through five steps:
 2. hard filters, each a small function over index columns returning a mask; the rows narrow
    after each;
 3. signals in [0, 1], one column per name of :data:`SIGNALS`, and the score, their weighted
-   sum. The motivation signal (a sparse dot product per row) is computed only for the
-   :data:`SHORTLIST` best candidates by the other signals;
+   sum, for every candidate left: the motivation's BM25 relevance too, read from the postings
+   of its words, so no activity is out of reach of what a student writes;
 4. diversity: maximal marginal relevance across ESN causes;
 5. reasons in ESN terms, for the signals that made up the score.
 """
@@ -25,13 +25,13 @@ from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from services.catalogue.filters import EARTH_RADIUS_KM
 from services.catalogue.sections import Section, load_sections
 from services.matching.index import UNKNOWN, ActivityColumns, ActivityIndex, Rows, cause_bits
 from services.matching.signals import SIGNALS, Weights
+from services.matching.text import Query
 from services.matching.vocabulary import (
     CAUSE_LABELS,
     REASON_SIGNALS,
@@ -45,7 +45,6 @@ from socialerasmus.matching.v1 import matching_pb2
 __all__ = [
     "MIN_LANGUAGE_LEVEL",
     "MMR_LAMBDA",
-    "SHORTLIST",
     "Ranker",
     "SectionDirectory",
     "cause_signal",
@@ -78,8 +77,6 @@ MIN_LANGUAGE_LEVEL = matching_pb2.LANGUAGE_LEVEL_A2
 """A language the student speaks at this level or better counts as a shared language."""
 MMR_LAMBDA = 0.7
 """Weight of relevance against novelty of causes when diversifying."""
-SHORTLIST = 128
-"""Candidates, best by the other signals, whose text is compared with the motivation."""
 ONLINE_PROXIMITY = 0.5
 """Proximity of an online activity: neither near nor far."""
 DEPARTURE_HORIZON_DAYS = 60
@@ -98,7 +95,6 @@ _THURSDAY_TO_MONDAY = 3 * _DAY
 _BYTES_WITH_BIT = (np.arange(256)[None, :] >> np.arange(8)[:, None]) & 1
 """Row ``c``: 1 for every byte (cause mask) with bit ``c`` set, else 0."""
 _UTC = "UTC"
-_MOTIVATION = SIGNALS.index("motivation")
 
 Check = Callable[[Rows], Mask]
 
@@ -189,7 +185,7 @@ class _Student:
     skill_ids: NDArray[np.int32]
     skill_sets_share: Values
     """For each skill set of the index: the share of its skills the student has."""
-    motivation: sp.csr_matrix | None
+    motivation: Query
     arrival: int | None
     departure: int | None
     time_zone: str
@@ -212,9 +208,7 @@ def _student(
         ),
         skill_ids=skill_ids,
         skill_sets_share=_sets_share(index.skill_sets, skill_ids),
-        motivation=index.encoder.encode_cached(profile.motivation)
-        if profile.motivation.strip()
-        else None,
+        motivation=index.encoder.query(profile.motivation),
         arrival=profile.arrival.seconds if profile.HasField("arrival") else None,
         departure=profile.departure.seconds if profile.HasField("departure") else None,
         time_zone=profile.time_zone or _UTC,
@@ -400,11 +394,16 @@ def cause_signal(columns: ActivityColumns, rows: Rows, cause_table: Values) -> V
     return cause_table[columns.causes[rows]]
 
 
-def motivation_signal(index: ActivityIndex, rows: Rows, motivation: sp.csr_matrix | None) -> Values:
-    """Cosine of the motivation's text vector with the activity's; 0 without a motivation."""
-    if motivation is None:
-        return np.zeros(rows.size)
-    return index.text_similarity(rows, motivation)
+def motivation_signal(
+    index: ActivityIndex,
+    rows: Rows,
+    motivation: Query,
+    reference: ActivityIndex | None = None,
+) -> Values:
+    """BM25 relevance of the activity's text to the motivation, relative to the activity that
+    matches it best (1); 0 without a motivation. ``reference``: the catalogue to weigh words
+    by and to find that best activity in, when ``index`` is not the catalogue."""
+    return index.text_relevance(rows, motivation, reference)
 
 
 def skills_signal(columns: ActivityColumns, rows: Rows, skill_sets_share: Values) -> Values:
@@ -659,9 +658,6 @@ class Ranker:
             self._index.rows_of(excluded),
         )
         signals = self._signals(student, rows, collaborative)
-        shortlist = _best(signals @ self._weights.values, max(SHORTLIST, k))
-        rows, signals = rows[shortlist], signals[shortlist]
-        signals[:, _MOTIVATION] = motivation_signal(self._index, rows, student.motivation)
         scores = np.clip(signals @ self._weights.values, 0.0, 1.0)
         order = np.lexsort((rows, -scores))
         rows, signals, scores = rows[order], signals[order], scores[order]
@@ -690,7 +686,7 @@ class Ranker:
         """
         if activity.state != catalogue_pb2.ACTIVITY_STATE_PUBLISHED:
             return []
-        alone = ActivityIndex(self._index.encoder, idf_fit_size=None)
+        alone = ActivityIndex(self._index.encoder)
         alone.apply(activity)
         ranker = Ranker(alone, self._weights, self._sections)
         request = matching_pb2.RecommendFilter(week_edition=week_edition)
@@ -704,8 +700,7 @@ class Ranker:
             student = _student(profile, alone, self._sections)
             if ranker._eligible(student, rows, epoch, request, no_rows).size == 0:
                 continue
-            signals = ranker._signals(student, rows, None)
-            signals[:, _MOTIVATION] = motivation_signal(alone, rows, student.motivation)
+            signals = ranker._signals(student, rows, None, self._index)
             score = float(np.clip(signals[0] @ self._weights.values, 0.0, 1.0))
             (pair,) = _pairs(student, alone, rows)
             reasons = _reason_messages(_reasons(pair, signals[0], self._weights))
@@ -734,7 +729,6 @@ class Ranker:
             return [], np.zeros((0, len(SIGNALS)))
         rows = np.array([row for _, row in found], np.int64)
         signals = self._signals(student, rows, None)
-        signals[:, _MOTIVATION] = motivation_signal(self._index, rows, student.motivation)
         return [activity_id for activity_id, _ in found], signals
 
     def _candidates(self, student: _Student, request: matching_pb2.RecommendFilter) -> Rows:
@@ -792,14 +786,19 @@ class Ranker:
         return checks
 
     def _signals(
-        self, student: _Student, rows: Rows, collaborative: Mapping[str, float] | None
+        self,
+        student: _Student,
+        rows: Rows,
+        collaborative: Mapping[str, float] | None,
+        reference: ActivityIndex | None = None,
     ) -> NDArray[np.float64]:
-        """One row per candidate, one column per signal of SIGNALS; motivation left at 0."""
+        """One row per candidate, one column per signal of SIGNALS. ``reference``: the catalogue
+        the motivation's relevance is measured in, when the index is not it."""
         columns = self._index.columns
         reach = student.profile.max_distance_km
         values = {
             "cause": cause_signal(columns, rows, student.cause_table),
-            "motivation": np.zeros(rows.size),
+            "motivation": motivation_signal(self._index, rows, student.motivation, reference),
             "skills": skills_signal(columns, rows, student.skill_sets_share),
             "proximity": proximity_signal(columns, rows, student.origin, reach),
             "urgency": urgency_signal(columns, rows, student.departure),
@@ -819,10 +818,3 @@ class Ranker:
         for signal, text, contribution in reasons:
             recommendation.reasons.add(signal=signal, text=text, contribution=contribution)
         return recommendation
-
-
-def _best(scores: Values, count: int) -> NDArray[np.intp]:
-    """Positions of the ``count`` highest scores, in no particular order."""
-    if scores.size <= count:
-        return np.arange(scores.size)
-    return np.argpartition(-scores, count - 1)[:count]

@@ -70,9 +70,8 @@ def activity(n: int, *, version: int = 1, **detail_overrides: Any) -> Activity:
 
 
 def index_of(*activities: Activity) -> ActivityIndex:
-    """An index holding ``activities``, with the IDF fitted on their texts."""
+    """An index holding ``activities``."""
     index = ActivityIndex()
     for item in activities:
         index.apply(item)
-    index.refit_text()
     return index

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from services.matching.index import UNKNOWN, ActivityIndex, cause_bits, skill_key
-from services.matching.text import TextEncoder
 from socialerasmus.catalogue.v1.catalogue_pb2 import (
     ACTIVITY_STATE_CANCELLED,
     ACTIVITY_STATE_COMPLETED,
@@ -256,35 +255,61 @@ def test_skills_are_matched_by_folded_words() -> None:
     assert index.skill_id("juggling") == UNKNOWN
 
 
-def test_idf_is_fitted_once_enough_activities_arrived() -> None:
-    encoder = TextEncoder()
-    index = ActivityIndex(encoder, idf_fit_size=3)
-    index.apply(activity(1))
-    index.apply(activity(2))
-    assert encoder.fitted_on == 0
+def test_term_statistics_follow_publish_update_and_cancel() -> None:
+    index = ActivityIndex()
+    museum = index.encoder.query("museum").indices
 
-    index.apply(activity(3))
-    assert encoder.fitted_on == 3
+    assert index.term_statistics.documents == 0
+    index.apply(activity(1, title="Museum night", description="Guide visitors"))
+    assert index.term_statistics.documents == 1
+    assert index.term_statistics.frequency(museum).tolist() == [1]
 
-    index.apply(activity(4))
-    assert encoder.fitted_on == 3
-    index.refit_text()
-    assert encoder.fitted_on == 4
+    index.apply(activity(2, title="Museum morning", description="Guide families"))
+    assert index.term_statistics.frequency(museum).tolist() == [2]
+
+    index.apply(activity(1, version=2, title="Choir", description="Sing with the city choir"))
+    assert index.term_statistics.documents == 2
+    assert index.term_statistics.frequency(museum).tolist() == [1]
+
+    index.apply(with_state(activity(2), ACTIVITY_STATE_CANCELLED, version=3))
+    assert index.term_statistics.documents == 1
+    assert index.term_statistics.frequency(museum).tolist() == [0]
 
 
-def test_text_similarity_follows_the_latest_text() -> None:
+def test_text_relevance_is_that_of_a_fresh_index_of_the_same_activities() -> None:
+    """Statistics kept as activities come and go are those of the catalogue as it is now."""
+    index = ActivityIndex()
+    for n in range(1, 30):
+        index.apply(activity(n, title=f"Museum night {n}", description="Guide the visitors"))
+    for n in range(1, 30, 3):
+        index.apply(with_state(activity(n), ACTIVITY_STATE_CANCELLED, version=2))
+    index.apply(activity(2, version=3, title="Beach clean-up", description="Plastic on sand"))
+    kept = [n for n in range(1, 30) if n % 3 != 1]
+    fresh = ActivityIndex()
+    for n in kept:
+        fresh.apply(index.get(activity_id(n)) or activity(n))
+    query = index.encoder.query("plastic on the sand by the museum")
+
+    relevance = index.text_relevance(index.rows_of(map(activity_id, kept)), query)
+    expected = fresh.text_relevance(fresh.rows_of(map(activity_id, kept)), query)
+
+    assert relevance == pytest.approx(expected)
+    assert relevance[0] == relevance.max() > 0  # activity 2, the beach clean-up
+
+
+def test_text_relevance_follows_the_latest_text() -> None:
     index = index_of(
         activity(1, title="Beach clean-up", description="Pick up plastic on the beach"),
         activity(2, title="Museum night", description="Guide visitors through the museum"),
     )
-    query = index.encoder.encode(["plastic on the beach"])
+    query = index.encoder.query("plastic on the beach")
     rows = index.rows_of([activity_id(1), activity_id(2)])
-    beach_first = index.text_similarity(rows, query)
+    beach_first = index.text_relevance(rows, query)
 
     index.apply(
         activity(1, version=2, title="Choir", description="Sing with the city choir", goal="")
     )
-    after = index.text_similarity(rows, query)
+    after = index.text_relevance(rows, query)
 
     assert beach_first[0] > beach_first[1]
     assert after[0] < beach_first[0]
@@ -295,14 +320,14 @@ def test_text_survives_many_rewrites() -> None:
     index = index_of(activity(1), activity(2, title="Museum night"))
     for version in range(2, 400):  # enough garbage to compact the text store several times
         index.apply(activity(1, version=version, title=f"Beach clean-up number {version}"))
-    query = index.encoder.encode(["Museum night"])
+    query = index.encoder.query("Museum night")
 
-    similarity = index.text_similarity(index.rows_of([activity_id(2), activity_id(1)]), query)
+    similarity = index.text_relevance(index.rows_of([activity_id(2), activity_id(1)]), query)
 
-    fresh = ActivityIndex(index.encoder, idf_fit_size=None)  # same IDF, never rewritten
+    fresh = ActivityIndex(index.encoder)  # the same activities, never rewritten
     fresh.apply(activity(1, version=399, title="Beach clean-up number 399"))
     fresh.apply(activity(2, title="Museum night"))
-    expected = fresh.text_similarity(fresh.rows_of([activity_id(2), activity_id(1)]), query)
+    expected = fresh.text_relevance(fresh.rows_of([activity_id(2), activity_id(1)]), query)
     assert similarity[0] > similarity[1]
     assert similarity == pytest.approx(expected, rel=1e-4)
 

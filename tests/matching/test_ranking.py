@@ -459,6 +459,25 @@ def test_a_spanish_motivation_prefers_the_spanish_beach_clean_up() -> None:
     assert "motivation" in reason_signals(found[0])
 
 
+def test_the_motivation_reaches_the_least_popular_of_many_tied_activities() -> None:
+    """Every candidate is scored on the motivation, not only those the other signals favour."""
+    shared: dict[str, Any] = {"causes": [CAUSE_CULTURE], "skills_wanted": [], "goal": ""}
+    museums = [
+        activity(n, title="Museum night", description="Guide visitors through the halls", **shared)
+        for n in range(1, 400)
+    ]
+    beach = activity(
+        400, title="Beach clean-up", description="Pick up plastic on the sand", **shared
+    )
+    popularity = {museum.id: 0.5 for museum in museums}
+    profile = valid_profile(motivation="I want to pick up plastic on a beach")
+
+    found = recommend(index_of(*museums, beach), profile, collaborative=popularity, k=3)
+
+    assert ids(found)[0] == beach.id
+    assert "motivation" in reason_signals(found[0])
+
+
 def test_collaborative_signal_lifts_an_activity() -> None:
     index = index_of(*spread_around_valencia(1, 3, causes=[CAUSE_ENVIRONMENTAL_SUSTAINABILITY]))
     last = activity_id(3)
@@ -479,8 +498,8 @@ def test_explanation_of_the_base_recommendation() -> None:
 
     assert [(r.signal, r.text) for r in found.reasons] == [
         ("cause", "Environmental Sustainability, like you asked"),
-        ("distance", "3.2 km away"),
         ("motivation", "close to your motivation"),
+        ("distance", "3.2 km away"),
         ("language", "in English and Spanish"),
         ("time", "Wednesday 10:30"),
     ]
