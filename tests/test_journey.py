@@ -37,6 +37,7 @@ from socialerasmus.notify.v1 import notify_pb2 as notify
 from socialerasmus.notify.v1.notify_pb2_grpc import NotifyServiceStub
 from tests.conftest import Stack, bearer, channel_to
 from tests.notify.receivers import Mailbox, smtp_server
+from tests.waiting import eventually
 
 STUDENT = bearer("student")  # ana
 COORDINATOR = bearer("coordinator")  # ESN Valencia UPV
@@ -191,6 +192,8 @@ async def test_a_student_s_journey_from_publication_to_cancellation(product: Pro
     kinds = await inbox_kinds(product, {"activity_cancelled"})
     assert kinds.count("activity_cancelled") == 1
 
+    # The inbox item and the mail of one notification are delivered independently.
+    await eventually(lambda: len(product.mailbox.messages) >= 4, "the four mails")
     mails = {m["Subject"]: m for m in product.mailbox.messages}
     assert len(mails) == 4, list(mails)
     assert all(m["To"] == "ana@students.test" for m in mails.values())
