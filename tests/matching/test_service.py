@@ -253,6 +253,34 @@ async def test_week_allocation_respects_capacity_and_places_everyone_it_can(
     assert reply.proven_optimal
 
 
+async def test_recommend_filters_by_sdgs_and_excluded_ids(services: Services) -> None:
+    """The filter's SDGs and excluded ids narrow what the student's profile lets through."""
+    await upsert(services)
+    climate = await publish(services, sdgs=[13])
+    shown = await publish(services, sdgs=[4, 13])
+    poverty = await publish(services, sdgs=[1])
+
+    async def all_indexed() -> bool:
+        return {climate.id, shown.id, poverty.id} <= set(await recommended_ids(services))
+
+    assert await eventually(all_indexed)
+    wanted = pb.RecommendFilter(
+        sdgs=[13, 17], exclude_activity_ids=[shown.id, "01J9Z8Y7X6W5V4T3S2R1Q0P9N8"]
+    )
+    reply = await services.matching.Recommend(
+        pb.RecommendRequest(student_id="ana", filter=wanted), metadata=STUDENT
+    )
+    assert [r.activity.id for r in reply.recommendations] == [climate.id]
+
+    with pytest.raises(grpc.aio.AioRpcError) as error:
+        await services.matching.Recommend(
+            pb.RecommendRequest(student_id="ana", filter=pb.RecommendFilter(sdgs=[4, 13, 18])),
+            metadata=STUDENT,
+        )
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert list(field_violations(error.value)) == ["filter.sdgs[2]"]
+
+
 @pytest.mark.parametrize(
     ("call", "request_message", "token", "code"),
     [
