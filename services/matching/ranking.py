@@ -276,7 +276,9 @@ def has_not_started(columns: ActivityColumns, rows: Rows, now: int) -> Mask:
 
 
 def has_seats(columns: ActivityColumns, rows: Rows, accept_waitlist: bool) -> Mask:
-    """Seats left, or any activity when the student accepts a waitlist."""
+    """Seats left, or any activity when the student accepts a waitlist: the catalogue waitlists
+    every enrolment beyond capacity until the activity starts, so every full activity that has
+    passed :func:`is_published` and :func:`has_not_started` has an open waitlist."""
     if accept_waitlist:
         return np.ones(rows.size, np.bool_)
     return columns.seats_left[rows] > 0

@@ -201,6 +201,10 @@ def excluded_by_the_request(s: Scenario) -> None:
     s.request.exclude_activity_ids.append(s.activity.id)
 
 
+def full_with_people_waiting(s: Scenario) -> None:
+    s.seats_left = 0  # Scenario puts one student on the waitlist
+
+
 VIOLATIONS: list[Variant] = [
     not_published,
     already_started,
@@ -218,6 +222,7 @@ VIOLATIONS: list[Variant] = [
     filter_other_week_edition,
     filter_other_sdgs,
     excluded_by_the_request,
+    full_with_people_waiting,
 ]
 
 
@@ -289,6 +294,10 @@ def only_other_and_unknown_ids_excluded(s: Scenario) -> None:
     s.request.exclude_activity_ids.extend([activity_id(2), activity_id(99)])
 
 
+def one_seat_left_without_accepting_a_waitlist(s: Scenario) -> None:
+    s.seats_left = 1
+
+
 ALSO_RECOMMENDED: list[Variant] = [
     full_but_waitlist_accepted,
     availability_slot_that_just_fits,
@@ -301,6 +310,7 @@ ALSO_RECOMMENDED: list[Variant] = [
     one_of_two_requested_causes,
     one_of_the_requested_sdgs,
     only_other_and_unknown_ids_excluded,
+    one_seat_left_without_accepting_a_waitlist,
 ]
 
 
@@ -384,6 +394,32 @@ def test_filters_combine() -> None:
     assert ids(recommend(index, request=request)) == [wanted.id]
     request.accept_waitlist = True
     assert sorted(ids(recommend(index, request=request))) == [wanted.id, full.id]
+
+
+def test_full_activities_are_hidden_unless_the_student_accepts_a_waitlist() -> None:
+    index = index_of(*spread_around_valencia(1, 3))
+    index.set_seats(activity_id(2), 0, 4)
+    index.set_seats(activity_id(3), -1, 0)  # capacity lowered below the confirmed count
+
+    hidden = recommend(index)
+    shown = {
+        r.activity.id: r for r in recommend(index, request=RecommendFilter(accept_waitlist=True))
+    }
+
+    assert ids(hidden) == [activity_id(1)]
+    assert sorted(shown) == [activity_id(n) for n in (1, 2, 3)]
+    assert reason_text(shown[activity_id(2)], "urgency") == "full, waitlist open"
+    assert shown[activity_id(2)].activity.waitlist_length == 4
+
+
+def test_an_activity_that_fills_up_disappears_and_comes_back_when_a_seat_frees() -> None:
+    index = index_of(activity(1, capacity=1))
+
+    index.set_seats(activity_id(1), 0, 0)
+    assert recommend(index) == []
+
+    index.set_seats(activity_id(1), 1, 0)
+    assert ids(recommend(index)) == [activity_id(1)]
 
 
 def test_availability_is_read_on_the_students_clock() -> None:
@@ -671,6 +707,16 @@ def test_score_students_ignores_an_unpublished_activity() -> None:
     assert (
         Ranker(ActivityIndex(), Weights()).score_students(draft, [valid_profile()], NOW, set())
         == []
+    )
+
+
+def test_score_students_never_suggests_a_full_activity() -> None:
+    full = activity(1)
+    full.seats_left = 0
+    full.waitlist_length = 2
+
+    assert (
+        Ranker(ActivityIndex(), Weights()).score_students(full, [valid_profile()], NOW, set()) == []
     )
 
 

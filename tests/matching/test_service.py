@@ -281,6 +281,32 @@ async def test_recommend_filters_by_sdgs_and_excluded_ids(services: Services) ->
     assert list(field_violations(error.value)) == ["filter.sdgs[2]"]
 
 
+async def test_an_activity_that_fills_up_is_suggested_only_to_who_accepts_a_waitlist(
+    services: Services,
+) -> None:
+    """The last seat taken, the activity leaves the default suggestions but stays available,
+    with its waitlist, to a request that accepts one."""
+    await upsert(services)
+    activity = await publish(services, capacity=1)
+    assert activity.id in await eventually(lambda: recommended_ids(services))
+    await services.catalogue.EnrolStudent(
+        cat.EnrolStudentRequest(activity_id=activity.id, student_id="ben"), metadata=PLATFORM
+    )
+
+    async def gone() -> bool:
+        return activity.id not in await recommended_ids(services)
+
+    assert await eventually(gone)
+    reply = await services.matching.Recommend(
+        pb.RecommendRequest(student_id="ana", filter=pb.RecommendFilter(accept_waitlist=True)),
+        metadata=STUDENT,
+    )
+    (found,) = reply.recommendations
+    assert found.activity.id == activity.id
+    assert found.activity.seats_left == 0
+    assert "full, waitlist open" in found.explanation
+
+
 @pytest.mark.parametrize(
     ("call", "request_message", "token", "code"),
     [
