@@ -380,9 +380,9 @@ class RecommendFilter(_message.Message):
     """Only online activities."""
     accept_waitlist: _builtins.bool
     """Full activities (no seat left) are never suggested unless this is set; with it, they are
-    suggested too, as "full, waitlist open". The catalogue waitlists every enrolment beyond
-    capacity until the activity starts, so every full activity that can be suggested (published,
-    not started) has an open waitlist.
+    suggested too. The catalogue waitlists every enrolment beyond capacity until the activity
+    starts, so every full activity that can be suggested (published, not started) has an open
+    waitlist.
     """
     week_edition: _builtins.str
     """Only activities of this SocialErasmus Week edition ("2027-spring")."""
