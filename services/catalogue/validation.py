@@ -51,6 +51,7 @@ __all__ = [
     "is_time_zone",
     "known_numbers",
     "pattern_item",
+    "sdg_item",
     "skill_item",
     "total_nanos",
     "validate_activity_details",
@@ -272,7 +273,7 @@ def skill_item(value: str) -> str | None:
     return None
 
 
-def _sdg_item(value: int) -> str | None:
+def sdg_item(value: int) -> str | None:
     if limits.SDG_MIN <= value <= limits.SDG_MAX:
         return None
     return f"must be between {limits.SDG_MIN} and {limits.SDG_MAX}"
@@ -321,7 +322,7 @@ def validate_activity_details(details: ActivityDetails, field_prefix: str = "det
         min_count=limits.CAUSES_MIN,
         max_count=limits.CAUSES_MAX,
     )
-    check_repeated(v, f"{p}.sdgs", details.sdgs, _sdg_item, max_count=limits.SDGS_MAX)
+    check_repeated(v, f"{p}.sdgs", details.sdgs, sdg_item, max_count=limits.SDGS_MAX)
     check_repeated(
         v,
         f"{p}.objectives",
@@ -506,7 +507,7 @@ def validate_activity_filter(f: ActivityFilter, field_prefix: str = "filter") ->
     check_repeated(
         v, f"{p}.causes", f.causes, enum_item(_CAUSES), max_count=max_values, distinct=False
     )
-    check_repeated(v, f"{p}.sdgs", f.sdgs, _sdg_item, max_count=max_values, distinct=False)
+    check_repeated(v, f"{p}.sdgs", f.sdgs, sdg_item, max_count=max_values, distinct=False)
     check_repeated(
         v, f"{p}.languages", f.languages, _language_item, max_count=max_values, distinct=False
     )

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from google.protobuf.descriptor import EnumDescriptor
 
+from services.catalogue import limits
 from socialerasmus.catalogue.v1 import catalogue_pb2
 from socialerasmus.common.v1 import common_pb2
 
@@ -27,6 +28,14 @@ def positive_float(raw: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {raw!r}") from None
     if value <= 0:
         raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def sdg(raw: str) -> int:
+    """A UN Sustainable Development Goal, 1 to 17."""
+    value = _at_least(raw, limits.SDG_MIN)
+    if value > limits.SDG_MAX:
+        raise argparse.ArgumentTypeError(f"must be at most {limits.SDG_MAX}")
     return value
 
 

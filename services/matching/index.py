@@ -26,6 +26,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from services.catalogue.filters import EARTH_RADIUS_KM, fold_text
+from services.catalogue.limits import SDG_MAX, SDG_MIN
 from services.matching.text import (
     Query,
     TermStatistics,
@@ -44,6 +45,7 @@ __all__ = [
     "ActivityIndex",
     "Rows",
     "cause_bits",
+    "sdg_bits",
     "skill_key",
 ]
 
@@ -76,6 +78,17 @@ def cause_bits(causes: Iterable[int]) -> int:
     return bits
 
 
+def sdg_bits(sdgs: Iterable[int]) -> int:
+    """Bitmask with bit ``n`` set for every UN Sustainable Development Goal ``n`` (1 to 17, so
+    it fits a uint32); numbers outside that range, which the catalogue never accepts, are left
+    out rather than overflow the column."""
+    bits = 0
+    for sdg in sdgs:
+        if SDG_MIN <= sdg <= SDG_MAX:
+            bits |= 1 << sdg
+    return bits
+
+
 def skill_key(skill: str) -> str:
     """How skills are compared: folded words, so "First-Aid" and "first aid" are one skill."""
     return " ".join(_WORD.findall(fold_text(skill)))
@@ -101,6 +114,8 @@ class ActivityColumns:
     online: NDArray[np.bool_]
     causes: NDArray[np.uint8]
     """:func:`cause_bits` of the activity's causes."""
+    sdgs: NDArray[np.uint32]
+    """:func:`sdg_bits` of the activity's UN Sustainable Development Goals."""
     language_sets: NDArray[np.int32]
     """Id of the set of working languages, a row of :attr:`ActivityIndex.language_sets`."""
     skill_sets: NDArray[np.int32]
@@ -120,6 +135,7 @@ class ActivityColumns:
             longitudes=np.full(rows, np.nan),
             online=np.zeros(rows, np.bool_),
             causes=np.zeros(rows, np.uint8),
+            sdgs=np.zeros(rows, np.uint32),
             language_sets=np.zeros(rows, np.int32),
             skill_sets=np.zeros(rows, np.int32),
             seats_left=np.zeros(rows, np.int32),
@@ -655,6 +671,7 @@ class ActivityIndex:
         columns.starts[row] = details.starts_at.seconds
         columns.ends[row] = details.ends_at.seconds
         columns.causes[row] = cause_bits(details.causes)
+        columns.sdgs[row] = sdg_bits(details.sdgs)
         columns.seats_left[row] = activity.seats_left
         columns.capacities[row] = details.capacity
         columns.week_editions[row] = (

@@ -55,6 +55,14 @@ RECOMMEND_K_MAX: Final = 50
 # Values in RecommendFilter.causes; duplicates are harmless, as in a catalogue listing filter.
 FILTER_CAUSES_MAX: Final = catalogue.FILTER_MAX_VALUES
 
+# RecommendFilter.sdgs: distinct goals, as on an activity, so at most all seventeen.
+FILTER_SDGS_MAX: Final = catalogue.SDGS_MAX  # 17
+
+# RecommendFilter.exclude_activity_ids: what a platform already shows or a student hid. A few
+# pages of results and a long hidden list fit; more is not a filter but a copy of the catalogue,
+# and each id costs a lookup on every request.
+FILTER_EXCLUDED_ACTIVITIES_MAX: Final = 500
+
 # AllocateWeek: "1 to 5; 0 means 1".
 MAX_PLACES_DEFAULT: Final = 1
 MAX_PLACES_MAX: Final = 5

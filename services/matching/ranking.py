@@ -29,7 +29,14 @@ from numpy.typing import NDArray
 
 from services.catalogue.filters import EARTH_RADIUS_KM
 from services.catalogue.sections import Section, load_sections
-from services.matching.index import UNKNOWN, ActivityColumns, ActivityIndex, Rows, cause_bits
+from services.matching.index import (
+    UNKNOWN,
+    ActivityColumns,
+    ActivityIndex,
+    Rows,
+    cause_bits,
+    sdg_bits,
+)
 from services.matching.signals import SIGNALS, Weights
 from services.matching.text import Query
 from services.matching.vocabulary import (
@@ -51,6 +58,7 @@ __all__ = [
     "distances_km",
     "diversify",
     "has_any_cause",
+    "has_any_sdg",
     "has_not_started",
     "has_seats",
     "in_week_edition",
@@ -262,7 +270,9 @@ def has_not_started(columns: ActivityColumns, rows: Rows, now: int) -> Mask:
 
 
 def has_seats(columns: ActivityColumns, rows: Rows, accept_waitlist: bool) -> Mask:
-    """Seats left, or any activity when the student accepts a waitlist."""
+    """Seats left, or any activity when the student accepts a waitlist: the catalogue waitlists
+    every enrolment beyond capacity until the activity starts, so every full activity that has
+    passed :func:`is_published` and :func:`has_not_started` has an open waitlist."""
     if accept_waitlist:
         return np.ones(rows.size, np.bool_)
     return columns.seats_left[rows] > 0
@@ -354,7 +364,8 @@ def shares_language(columns: ActivityColumns, rows: Rows, language_sets_shared: 
 
 
 def not_excluded(rows: Rows, excluded_rows: Rows) -> Mask:
-    """Not among the rows of activities the student enrolled in or dismissed."""
+    """Not among ``excluded_rows``: activities the student enrolled in or dismissed, or that
+    the request excludes."""
     return ~np.isin(rows, excluded_rows)
 
 
@@ -362,6 +373,12 @@ def has_any_cause(
     columns: ActivityColumns, rows: Rows, causes: Sequence[common_pb2.Cause.ValueType]
 ) -> Mask:
     mask: Mask = (columns.causes[rows] & cause_bits(causes)) != 0
+    return mask
+
+
+def has_any_sdg(columns: ActivityColumns, rows: Rows, sdgs: Sequence[int]) -> Mask:
+    """Has at least one of the UN Sustainable Development Goals ``sdgs``."""
+    mask: Mask = (columns.sdgs[rows] & np.uint32(sdg_bits(sdgs))) != 0
     return mask
 
 
@@ -774,6 +791,8 @@ class Ranker:
         checks: list[Check] = []
         if request.causes:
             checks.append(lambda r: has_any_cause(columns, r, request.causes))
+        if request.sdgs:
+            checks.append(lambda r: has_any_sdg(columns, r, request.sdgs))
         if request.online_only:
             checks.append(lambda r: is_online(columns, r))
         if request.HasField("starts_after") or request.HasField("starts_before"):
@@ -783,6 +802,10 @@ class Ranker:
         if request.week_edition:
             edition = self._index.week_edition_id(request.week_edition)
             checks.append(lambda r: in_week_edition(columns, r, edition))
+        if request.exclude_activity_ids:
+            # Unknown and unpublished ids have no row: they exclude nothing.
+            excluded = self._index.rows_of(request.exclude_activity_ids)
+            checks.append(lambda r: not_excluded(r, excluded))
         return checks
 
     def _signals(

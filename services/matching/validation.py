@@ -29,6 +29,7 @@ from services.catalogue.validation import (
     is_time_zone,
     known_numbers,
     pattern_item,
+    sdg_item,
     skill_item,
     total_nanos,
 )
@@ -67,6 +68,8 @@ _STUDENT_ID_DESCRIPTION = "1 to 128 characters of letters, digits and _ . : @ -"
 _ACTIVITY_ID_DESCRIPTION = f"an activity id: a {catalogue_limits.ACTIVITY_ID_LENGTH}-character ULID"
 
 _NANOS_PER_DAY = 86_400 * 1_000_000_000
+
+_activity_id_item = pattern_item(catalogue_limits.ACTIVITY_ID_PATTERN, _ACTIVITY_ID_DESCRIPTION)
 
 
 # --- Volunteer profile ------------------------------------------------------------------------
@@ -342,6 +345,17 @@ def _check_filter(v: Violations, f: RecommendFilter, p: str) -> None:
         WEEK_DESCRIPTION,
         required=False,
     )
+    # A platform may send what it shows and what the student hid in one list, overlapping.
+    check_repeated(
+        v,
+        f"{p}.exclude_activity_ids",
+        f.exclude_activity_ids,
+        _activity_id_item,
+        max_count=limits.FILTER_EXCLUDED_ACTIVITIES_MAX,
+        distinct=False,
+    )
+    # Distinct, as on an activity: with 17 goals, a duplicate is a client mistake.
+    check_repeated(v, f"{p}.sdgs", f.sdgs, sdg_item, max_count=limits.FILTER_SDGS_MAX)
 
 
 def validate_allocate(request: AllocateWeekRequest) -> int:

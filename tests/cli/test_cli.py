@@ -137,7 +137,10 @@ async def test_bad_input_exits_2_and_names_the_field(
     usage = await cli("activities", "list", "--cause", "knitting")
     assert usage.code == 2
     assert "social-inclusion" in usage.err
-    assert all(no_traceback(o) for o in (unknown, missing, refused, usage))
+    no_such_goal = await cli("recommend", "ana", "--sdg", "18")
+    assert no_such_goal.code == 2
+    assert "at most 17" in no_such_goal.err
+    assert all(no_traceback(o) for o in (unknown, missing, refused, usage, no_such_goal))
 
 
 async def test_an_unreachable_service_is_named_without_a_traceback(cli: Cli) -> None:
@@ -208,6 +211,16 @@ async def test_a_student_gets_recommendations_with_reasons_and_enrols(
             break
         await asyncio.sleep(0.1)
     assert activity_id in ids
+
+    async def recommended(*flags: str) -> list[str]:
+        listed = await cli("--json", "recommend", "ana", *flags)
+        assert listed.code == 0, listed.err
+        return [r["activity"]["id"] for r in listed.json()["recommendations"]]
+
+    # The activity's SDGs are 14 and 13; a repeated --sdg is sent once.
+    assert activity_id in await recommended("--sdg", "14", "--sdg", "1", "--sdg", "14")
+    assert activity_id not in await recommended("--sdg", "1")
+    assert activity_id not in await recommended("--exclude", activity_id)
     table = await cli("recommend", "ana")
     assert table.code == 0
     assert "Recommendations for ana (1)" in table.out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from services.matching.index import UNKNOWN, ActivityIndex, cause_bits, skill_key
+from services.matching.index import UNKNOWN, ActivityIndex, cause_bits, sdg_bits, skill_key
 from socialerasmus.catalogue.v1.catalogue_pb2 import (
     ACTIVITY_STATE_CANCELLED,
     ACTIVITY_STATE_COMPLETED,
@@ -52,6 +52,7 @@ def test_applied_activity_is_held_with_its_columns() -> None:
     assert columns.causes[row] == cause_bits(
         [CAUSE_ENVIRONMENTAL_SUSTAINABILITY, CAUSE_SOCIAL_INCLUSION]
     )
+    assert columns.sdgs[row] == (1 << 14) | (1 << 13)
     languages = index.language_sets[columns.language_sets[row]]
     assert sorted(languages[languages != UNKNOWN]) == sorted(
         [index.language_id("en"), index.language_id("es")]
@@ -345,3 +346,9 @@ def test_rows_of_skips_unknown_and_unpublished_ids() -> None:
 def test_causes_bits() -> None:
     assert cause_bits([CAUSE_CULTURE]) == 1 << CAUSE_CULTURE
     assert cause_bits([]) == 0
+
+
+def test_sdg_bits() -> None:
+    assert sdg_bits([1, 17]) == (1 << 1) | (1 << 17)
+    assert sdg_bits([]) == 0
+    assert sdg_bits([0, 18, -3, 40]) == 0  # never accepted by the catalogue: no bit, no overflow

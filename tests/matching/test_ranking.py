@@ -27,7 +27,9 @@ from socialerasmus.catalogue.v1.catalogue_pb2 import (
 )
 from socialerasmus.common.v1.common_pb2 import (
     CAUSE_CULTURE,
+    CAUSE_EDUCATION_AND_YOUTH,
     CAUSE_ENVIRONMENTAL_SUSTAINABILITY,
+    CAUSE_SOCIAL_INCLUSION,
 )
 from socialerasmus.matching.v1.matching_pb2 import (
     LANGUAGE_LEVEL_A1,
@@ -191,6 +193,18 @@ def filter_other_week_edition(s: Scenario) -> None:
     s.request.week_edition = "2027-spring"
 
 
+def filter_other_sdgs(s: Scenario) -> None:
+    s.request.sdgs.extend([1, 17])  # the activity has 14 and 13
+
+
+def excluded_by_the_request(s: Scenario) -> None:
+    s.request.exclude_activity_ids.append(s.activity.id)
+
+
+def full_with_people_waiting(s: Scenario) -> None:
+    s.seats_left = 0  # Scenario puts one student on the waitlist
+
+
 VIOLATIONS: list[Variant] = [
     not_published,
     already_started,
@@ -206,6 +220,9 @@ VIOLATIONS: list[Variant] = [
     filter_starts_after_it,
     filter_starts_before_it,
     filter_other_week_edition,
+    filter_other_sdgs,
+    excluded_by_the_request,
+    full_with_people_waiting,
 ]
 
 
@@ -265,6 +282,22 @@ def home_near_and_host_section_unknown(s: Scenario) -> None:
     s.profile.home_location.CopyFrom(geo_point(39.47, -0.38))
 
 
+def one_of_two_requested_causes(s: Scenario) -> None:
+    s.request.causes.extend([CAUSE_CULTURE, CAUSE_SOCIAL_INCLUSION])
+
+
+def one_of_the_requested_sdgs(s: Scenario) -> None:
+    s.request.sdgs.extend([1, 13])
+
+
+def only_other_and_unknown_ids_excluded(s: Scenario) -> None:
+    s.request.exclude_activity_ids.extend([activity_id(2), activity_id(99)])
+
+
+def one_seat_left_without_accepting_a_waitlist(s: Scenario) -> None:
+    s.seats_left = 1
+
+
 ALSO_RECOMMENDED: list[Variant] = [
     full_but_waitlist_accepted,
     availability_slot_that_just_fits,
@@ -274,6 +307,10 @@ ALSO_RECOMMENDED: list[Variant] = [
     starts_exactly_at_starts_after,
     in_the_requested_week_edition,
     home_near_and_host_section_unknown,
+    one_of_two_requested_causes,
+    one_of_the_requested_sdgs,
+    only_other_and_unknown_ids_excluded,
+    one_seat_left_without_accepting_a_waitlist,
 ]
 
 
@@ -284,6 +321,105 @@ def test_variants_that_pass_every_filter(variant: Variant) -> None:
     variant(scenario)
 
     assert scenario.recommended()
+
+
+def test_several_causes_keep_the_activities_of_any_of_them() -> None:
+    culture = activity(1, causes=[CAUSE_CULTURE])
+    education = activity(2, causes=[CAUSE_EDUCATION_AND_YOUTH])
+    both = activity(3, causes=[CAUSE_CULTURE, CAUSE_SOCIAL_INCLUSION])
+    neither = activity(4, causes=[CAUSE_ENVIRONMENTAL_SUSTAINABILITY])
+    index = index_of(culture, education, both, neither)
+    request = RecommendFilter(causes=[CAUSE_CULTURE, CAUSE_EDUCATION_AND_YOUTH])
+
+    found = recommend(index, request=request)
+
+    assert sorted(ids(found)) == [culture.id, education.id, both.id]
+
+
+def test_several_sdgs_keep_the_activities_of_any_of_them() -> None:
+    no_poverty = activity(1, sdgs=[1])
+    partnerships = activity(2, sdgs=[4, 17])  # 17: the highest bit of the column
+    climate = activity(3, sdgs=[13])
+    none = activity(4, sdgs=[])
+    index = index_of(no_poverty, partnerships, climate, none)
+
+    found = recommend(index, request=RecommendFilter(sdgs=[17, 1]))
+
+    assert sorted(ids(found)) == [no_poverty.id, partnerships.id]
+    assert ids(recommend(index, request=RecommendFilter(sdgs=[16]))) == []
+
+
+def test_changed_sdgs_are_filtered_by_their_latest_values() -> None:
+    index = index_of(activity(1, sdgs=[14]))
+    index.apply(activity(1, version=2, sdgs=[5]))
+
+    assert ids(recommend(index, request=RecommendFilter(sdgs=[14]))) == []
+    assert ids(recommend(index, request=RecommendFilter(sdgs=[5]))) == [activity_id(1)]
+
+
+def test_excluded_ids_add_to_the_students_own_exclusions() -> None:
+    index = index_of(*spread_around_valencia(1, 5))
+    request = RecommendFilter(
+        exclude_activity_ids=[activity_id(2), activity_id(3), activity_id(3), activity_id(99)]
+    )
+
+    found = recommend(index, request=request, excluded={activity_id(1)})
+
+    assert sorted(ids(found)) == [activity_id(4), activity_id(5)]
+
+
+def test_excluding_every_candidate_leaves_nothing() -> None:
+    index = index_of(*spread_around_valencia(1, 3))
+    every = [activity_id(n) for n in (1, 2, 3)]
+
+    assert recommend(index, request=RecommendFilter(exclude_activity_ids=every)) == []
+
+
+def test_filters_combine() -> None:
+    wanted = activity(1, causes=[CAUSE_CULTURE], sdgs=[4], location=online_location())
+    excluded = activity(2, causes=[CAUSE_CULTURE], sdgs=[4], location=online_location())
+    other_sdg = activity(3, causes=[CAUSE_CULTURE], sdgs=[5], location=online_location())
+    other_cause = activity(4, causes=[CAUSE_SOCIAL_INCLUSION], sdgs=[4], location=online_location())
+    in_person = activity(5, causes=[CAUSE_CULTURE], sdgs=[4])
+    full = activity(6, causes=[CAUSE_CULTURE], sdgs=[4], location=online_location())
+    index = index_of(wanted, excluded, other_sdg, other_cause, in_person, full)
+    index.set_seats(full.id, 0, 3)
+    request = RecommendFilter(
+        causes=[CAUSE_CULTURE, CAUSE_EDUCATION_AND_YOUTH],
+        sdgs=[4, 10],
+        online_only=True,
+        exclude_activity_ids=[excluded.id],
+    )
+
+    assert ids(recommend(index, request=request)) == [wanted.id]
+    request.accept_waitlist = True
+    assert sorted(ids(recommend(index, request=request))) == [wanted.id, full.id]
+
+
+def test_full_activities_are_hidden_unless_the_student_accepts_a_waitlist() -> None:
+    index = index_of(*spread_around_valencia(1, 3))
+    index.set_seats(activity_id(2), 0, 4)
+    index.set_seats(activity_id(3), -1, 0)  # capacity lowered below the confirmed count
+
+    hidden = recommend(index)
+    shown = {
+        r.activity.id: r for r in recommend(index, request=RecommendFilter(accept_waitlist=True))
+    }
+
+    assert ids(hidden) == [activity_id(1)]
+    assert sorted(shown) == [activity_id(n) for n in (1, 2, 3)]
+    assert reason_text(shown[activity_id(2)], "urgency") == "full, waitlist open"
+    assert shown[activity_id(2)].activity.waitlist_length == 4
+
+
+def test_an_activity_that_fills_up_disappears_and_comes_back_when_a_seat_frees() -> None:
+    index = index_of(activity(1, capacity=1))
+
+    index.set_seats(activity_id(1), 0, 0)
+    assert recommend(index) == []
+
+    index.set_seats(activity_id(1), 1, 0)
+    assert ids(recommend(index)) == [activity_id(1)]
 
 
 def test_availability_is_read_on_the_students_clock() -> None:
@@ -590,6 +726,16 @@ def test_score_students_ignores_an_unpublished_activity() -> None:
     assert (
         Ranker(ActivityIndex(), Weights()).score_students(draft, [valid_profile()], NOW, set())
         == []
+    )
+
+
+def test_score_students_never_suggests_a_full_activity() -> None:
+    full = activity(1)
+    full.seats_left = 0
+    full.waitlist_length = 2
+
+    assert (
+        Ranker(ActivityIndex(), Weights()).score_students(full, [valid_profile()], NOW, set()) == []
     )
 
 

@@ -253,6 +253,60 @@ async def test_week_allocation_respects_capacity_and_places_everyone_it_can(
     assert reply.proven_optimal
 
 
+async def test_recommend_filters_by_sdgs_and_excluded_ids(services: Services) -> None:
+    """The filter's SDGs and excluded ids narrow what the student's profile lets through."""
+    await upsert(services)
+    climate = await publish(services, sdgs=[13])
+    shown = await publish(services, sdgs=[4, 13])
+    poverty = await publish(services, sdgs=[1])
+
+    async def all_indexed() -> bool:
+        return {climate.id, shown.id, poverty.id} <= set(await recommended_ids(services))
+
+    assert await eventually(all_indexed)
+    wanted = pb.RecommendFilter(
+        sdgs=[13, 17], exclude_activity_ids=[shown.id, "01J9Z8Y7X6W5V4T3S2R1Q0P9N8"]
+    )
+    reply = await services.matching.Recommend(
+        pb.RecommendRequest(student_id="ana", filter=wanted), metadata=STUDENT
+    )
+    assert [r.activity.id for r in reply.recommendations] == [climate.id]
+
+    with pytest.raises(grpc.aio.AioRpcError) as error:
+        await services.matching.Recommend(
+            pb.RecommendRequest(student_id="ana", filter=pb.RecommendFilter(sdgs=[4, 13, 18])),
+            metadata=STUDENT,
+        )
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert list(field_violations(error.value)) == ["filter.sdgs[2]"]
+
+
+async def test_an_activity_that_fills_up_is_suggested_only_to_who_accepts_a_waitlist(
+    services: Services,
+) -> None:
+    """The last seat taken, the activity leaves the default suggestions but stays available,
+    with its waitlist, to a request that accepts one."""
+    await upsert(services)
+    activity = await publish(services, capacity=1)
+    assert activity.id in await eventually(lambda: recommended_ids(services))
+    await services.catalogue.EnrolStudent(
+        cat.EnrolStudentRequest(activity_id=activity.id, student_id="ben"), metadata=PLATFORM
+    )
+
+    async def gone() -> bool:
+        return activity.id not in await recommended_ids(services)
+
+    assert await eventually(gone)
+    reply = await services.matching.Recommend(
+        pb.RecommendRequest(student_id="ana", filter=pb.RecommendFilter(accept_waitlist=True)),
+        metadata=STUDENT,
+    )
+    (found,) = reply.recommendations
+    assert found.activity.id == activity.id
+    assert found.activity.seats_left == 0
+    assert "full, waitlist open" in found.explanation
+
+
 @pytest.mark.parametrize(
     ("call", "request_message", "token", "code"),
     [

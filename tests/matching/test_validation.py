@@ -691,8 +691,18 @@ def test_recommend_full_filter_passes() -> None:
         starts_before=ts(ARRIVAL + timedelta(seconds=1)),
         accept_waitlist=True,
         week_edition="2027-spring",
+        exclude_activity_ids=[ACTIVITY_ID, ACTIVITY_ID],
+        sdgs=[17, 1, 13],
     )
     assert validate_recommend(request) == 5
+
+
+def test_recommend_filter_lists_at_their_limits_pass() -> None:
+    request = recommend(
+        exclude_activity_ids=[ACTIVITY_ID] * limits.FILTER_EXCLUDED_ACTIVITIES_MAX,
+        sdgs=list(range(1, 18)),
+    )
+    assert validate_recommend(request) == 10
 
 
 def test_recommend_open_ended_time_window_passes() -> None:
@@ -745,6 +755,54 @@ RECOMMEND_VIOLATIONS: list[Any] = [
         "must be a SocialErasmus Week edition such as 2027-spring",
         id="week-edition",
     ),
+    pytest.param(
+        recommend(exclude_activity_ids=[ACTIVITY_ID, ACTIVITY_ID.lower()]),
+        "filter.exclude_activity_ids[1]",
+        "must be an activity id: a 26-character ULID",
+        id="excluded-id-lower-case",
+    ),
+    pytest.param(
+        recommend(exclude_activity_ids=[""]),
+        "filter.exclude_activity_ids[0]",
+        None,
+        id="excluded-id-empty",
+    ),
+    pytest.param(
+        recommend(exclude_activity_ids=[ACTIVITY_ID] * (limits.FILTER_EXCLUDED_ACTIVITIES_MAX + 1)),
+        "filter.exclude_activity_ids",
+        "must have at most 500 values",
+        id="too-many-excluded-ids",
+    ),
+    pytest.param(
+        recommend(sdgs=[3, 10, 0]),
+        "filter.sdgs[2]",
+        "must be between 1 and 17",
+        id="sdg-zero",
+    ),
+    pytest.param(
+        recommend(sdgs=[18]),
+        "filter.sdgs[0]",
+        "must be between 1 and 17",
+        id="sdg-too-big",
+    ),
+    pytest.param(
+        recommend(sdgs=[-4]),
+        "filter.sdgs[0]",
+        "must be between 1 and 17",
+        id="sdg-negative",
+    ),
+    pytest.param(
+        recommend(sdgs=[4, 13, 4]),
+        "filter.sdgs[2]",
+        "duplicate of filter.sdgs[0]",
+        id="sdg-duplicate",
+    ),
+    pytest.param(
+        recommend(sdgs=[*range(1, 18), 1]),
+        "filter.sdgs",
+        "must have at most 17 values",
+        id="too-many-sdgs",
+    ),
 ]
 
 
@@ -767,6 +825,8 @@ def test_every_recommend_violation_is_reported_at_once() -> None:
             starts_after=ts(DEPARTURE),
             starts_before=ts(ARRIVAL),
             week_edition="2027-Spring",
+            exclude_activity_ids=["not-an-id"],
+            sdgs=[99],
         ),
     )
     found = violations_of(lambda: validate_recommend(request))
@@ -776,6 +836,8 @@ def test_every_recommend_violation_is_reported_at_once() -> None:
         "filter.causes[0]",
         "filter.starts_before",
         "filter.week_edition",
+        "filter.exclude_activity_ids[0]",
+        "filter.sdgs[0]",
     ]
 
 

@@ -135,10 +135,25 @@ def _register_recommend(subparsers: Subparsers, common: argparse.ArgumentParser)
         type=arguments.cause,
         help=f"only these causes: {', '.join(arguments.enum_names(arguments.CAUSE))}",
     )
+    parser.add_argument(
+        "--sdg",
+        action="append",
+        default=[],
+        type=arguments.sdg,
+        metavar="N",
+        help="only these UN Sustainable Development Goals, 1 to 17",
+    )
     parser.add_argument("--online", action="store_true", help="only online activities")
     parser.add_argument("--week", metavar="EDITION", help="only this SocialErasmus Week edition")
     parser.add_argument(
-        "--waitlist", action="store_true", help="also full activities with a waitlist"
+        "--waitlist", action="store_true", help="also full activities (they have a waitlist)"
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="ACTIVITY_ID",
+        help="never suggest this activity",
     )
 
 
@@ -193,6 +208,8 @@ async def recommend(ctx: Context) -> int:
         online_only=args.online,
         week_edition=args.week or "",
         accept_waitlist=args.waitlist,
+        exclude_activity_ids=args.exclude,
+        sdgs=sorted(set(args.sdg)),
     )
     async with ctx.client() as client:
         found = await client.recommend(args.student, args.k, wanted)

@@ -361,6 +361,11 @@ Global___Recommendation: _TypeAlias = Recommendation  # noqa: Y015
 
 @_typing.final
 class RecommendFilter(_message.Message):
+    """Narrows a recommendation beyond the student's profile (mobility period, weekly availability,
+    distance, languages), which always applies. Every set field narrows the result; unset fields
+    do not filter.
+    """
+
     DESCRIPTOR: _descriptor.Descriptor
 
     CAUSES_FIELD_NUMBER: _builtins.int
@@ -369,16 +374,38 @@ class RecommendFilter(_message.Message):
     STARTS_BEFORE_FIELD_NUMBER: _builtins.int
     ACCEPT_WAITLIST_FIELD_NUMBER: _builtins.int
     WEEK_EDITION_FIELD_NUMBER: _builtins.int
+    EXCLUDE_ACTIVITY_IDS_FIELD_NUMBER: _builtins.int
+    SDGS_FIELD_NUMBER: _builtins.int
     online_only: _builtins.bool
+    """Only online activities."""
     accept_waitlist: _builtins.bool
-    """Also suggest full activities with a waitlist."""
+    """Full activities (no seat left) are never suggested unless this is set; with it, they are
+    suggested too. The catalogue waitlists every enrolment beyond capacity until the activity
+    starts, so every full activity that can be suggested (published, not started) has an open
+    waitlist.
+    """
     week_edition: _builtins.str
+    """Only activities of this SocialErasmus Week edition ("2027-spring")."""
     @_builtins.property
-    def causes(self) -> _containers.RepeatedScalarFieldContainer[_common_pb2.Cause.ValueType]: ...
+    def causes(self) -> _containers.RepeatedScalarFieldContainer[_common_pb2.Cause.ValueType]:
+        """Activity has at least one of these causes."""
+
     @_builtins.property
-    def starts_after(self) -> _timestamp_pb2.Timestamp: ...
+    def starts_after(self) -> _timestamp_pb2.Timestamp:
+        """Activity starts at or after starts_after and before starts_before."""
+
     @_builtins.property
     def starts_before(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def exclude_activity_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Never suggest these activities (the platform already shows them, or the student hid them);
+        at most 500. Ids of activities matching does not know are ignored.
+        """
+
+    @_builtins.property
+    def sdgs(self) -> _containers.RepeatedScalarFieldContainer[_builtins.int]:
+        """Activity has at least one of these UN Sustainable Development Goals: distinct, 1 to 17."""
+
     def __init__(
         self,
         *,
@@ -388,10 +415,12 @@ class RecommendFilter(_message.Message):
         starts_before: _timestamp_pb2.Timestamp | None = ...,
         accept_waitlist: _builtins.bool = ...,
         week_edition: _builtins.str = ...,
+        exclude_activity_ids: _abc.Iterable[_builtins.str] | None = ...,
+        sdgs: _abc.Iterable[_builtins.int] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["starts_after", b"starts_after", "starts_before", b"starts_before"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["accept_waitlist", b"accept_waitlist", "causes", b"causes", "online_only", b"online_only", "starts_after", b"starts_after", "starts_before", b"starts_before", "week_edition", b"week_edition"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["accept_waitlist", b"accept_waitlist", "causes", b"causes", "exclude_activity_ids", b"exclude_activity_ids", "online_only", b"online_only", "sdgs", b"sdgs", "starts_after", b"starts_after", "starts_before", b"starts_before", "week_edition", b"week_edition"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
