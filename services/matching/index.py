@@ -65,6 +65,7 @@ _INITIAL_WIDTH = 2
 _INITIAL_TEXT_ENTRIES = 1 << 14
 _MIN_GARBAGE_TO_COMPACT = 1 << 16
 _MIN_TAIL_SEGMENTS = 256
+_TAIL_SHARE = 32
 _LATITUDE_CELLS = round(180 / CELL_DEGREES)
 _LONGITUDE_CELLS = round(360 / CELL_DEGREES)
 _WORD = re.compile(r"\w+")
@@ -304,7 +305,7 @@ class _TextRows:
 
     Scoring reads only the postings of the query's tokens: segments up to ``_inverted_upto`` are
     also held column by column (CSC), and the few written since are scanned row by row. The
-    inverted copy is rebuilt once that tail outgrows an eighth of it, again O(1) per write
+    inverted copy is rebuilt once that tail outgrows 1/32 of it, again O(1) per write
     amortised, so a query never scans the whole arena.
     """
 
@@ -319,7 +320,9 @@ class _TextRows:
         self._live: NDArray[np.bool_] = np.zeros(_INITIAL_ROWS, np.bool_)
         """Per segment: whether a row holds it (garbage otherwise)."""
         self._statistics = TermStatistics(n_features)
-        self._inverted: sp.csc_matrix = sp.csc_matrix((0, n_features), dtype=np.float32)
+        self._inverted = sp.csc_matrix((0, n_features), dtype=np.float32)
+        """Segments up to ``_inverted_upto`` by token: each token's postings, (segment,
+        weight) pairs, in ``indices`` and ``data`` from ``indptr[token]``."""
         self._inverted_upto = 0
         self._query_weights: NDArray[np.float32] = np.zeros(n_features, np.float32)
         """Dense query weights for the tail, zero between calls: cheaper than a fresh one."""
@@ -352,7 +355,9 @@ class _TextRows:
         self._indptr[self._segments] = used + entries
         self._segment_of_row[row] = self._segments - 1
         self._statistics.add(self._indices[used : used + entries])
-        if self._segments - self._inverted_upto > max(_MIN_TAIL_SEGMENTS, self._inverted_upto // 8):
+        if self._segments - self._inverted_upto > max(
+            _MIN_TAIL_SEGMENTS, self._inverted_upto // _TAIL_SHARE
+        ):
             self._invert()
 
     def drop(self, row: int) -> None:
@@ -394,24 +399,34 @@ class _TextRows:
         return np.clip(found / best, 0.0, 1.0)
 
     def _segment_scores(self, query: Query, term_weights: Values) -> Values:
-        """BM25 score of every segment, garbage included, read from the postings."""
-        by_segment = np.zeros(self._segments)
-        if self._inverted_upto:
-            postings = self._inverted[:, query.indices]
-            by_segment[: self._inverted_upto] = postings @ term_weights
+        """BM25 score of every segment, garbage included: the postings of the query's tokens
+        for the inverted segments, the entries of the few written since for the rest."""
+        inverted = self._inverted
+        starts = inverted.indptr[query.indices]
+        lengths = inverted.indptr[query.indices + 1] - starts
+        found = int(lengths.sum())
+        first_of_token = np.cumsum(lengths) - lengths
+        entries = np.repeat(starts - first_of_token, lengths) + np.arange(found)
+        by_segment = _sums(
+            inverted.indices[entries],
+            inverted.data[entries] * np.repeat(term_weights, lengths),
+            self._segments,
+        )
         if self._segments > self._inverted_upto:
             dense = self._query_weights
             dense[query.indices] = term_weights
-            try:
-                tail = self._arena(self._inverted_upto, self._segments)
-                by_segment[self._inverted_upto :] = tail @ dense
-            finally:
-                dense[query.indices] = 0
+            start, stop = int(self._indptr[self._inverted_upto]), int(self._indptr[self._segments])
+            tail = np.arange(self._inverted_upto, self._segments)
+            by_segment += _sums(
+                np.repeat(tail, np.diff(self._indptr[self._inverted_upto : self._segments + 1])),
+                self._data[start:stop] * dense[self._indices[start:stop]],
+                self._segments,
+            )
+            dense[query.indices] = 0
         return by_segment
 
     def _best_live(self, by_segment: Values) -> float:
-        live = by_segment[self._live[: self._segments]]
-        return float(live.max()) if live.size else 0.0
+        return float(np.max(by_segment, where=self._live[: self._segments], initial=0.0))
 
     def _arena(self, first: int, end: int) -> sp.csr_matrix:
         """Segments ``first`` to ``end`` (excluded), garbage included, as CSR rows."""
@@ -443,6 +458,12 @@ class _TextRows:
         self._live[: live.size] = True
         self._garbage = 0
         self._invert()
+
+
+def _sums(groups: NDArray[np.integer[Any]], values: NDArray[np.floating[Any]], size: int) -> Values:
+    """Sum of ``values`` per group number, for groups 0 to ``size`` - 1."""
+    sums = np.bincount(groups, weights=values, minlength=size)
+    return sums.astype(np.float64, copy=False)  # integers when there is nothing to sum
 
 
 def _resized(array: NDArray[Any], size: int) -> NDArray[Any]:
