@@ -454,7 +454,11 @@ class Recommendation(_message.Message):
         """The signals that made up the score, largest contribution first."""
 
     @_builtins.property
-    def facts(self) -> Global___MatchFacts: ...
+    def facts(self) -> Global___MatchFacts:
+        """The activity's shared languages and start on the student's clock: no reasons, but told
+        with them.
+        """
+
     def __init__(
         self,
         *,
