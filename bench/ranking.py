@@ -135,7 +135,8 @@ def run(activity_count: int, profile_count: int) -> dict[str, object]:
     found: dict[int, int] = {}
 
     def recommend(number: int) -> None:
-        found[number] = len(ranker.recommend(profiles[number], K, no_filter, now, set(), None))
+        ranked = ranker.recommend(profiles[number], K, no_filter, now, set(), None)
+        found[number] = len(ranked.recommendations)
 
     recommend_ms = summary(latencies_ms(recommend, profile_count))
     candidates = statistics.median(

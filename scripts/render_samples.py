@@ -17,7 +17,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from services.notify.i18n import SUPPORTED_LOCALES, resolve_locale
-from services.notify.messages import ActivityFacts, MessageContext, MessageKind, SuggestionItem
+from services.notify.messages import (
+    ActivityFacts,
+    Explanation,
+    MessageContext,
+    MessageKind,
+    SuggestionItem,
+    SuggestionReason,
+)
 from services.notify.rendering import Renderer
 
 UNSUBSCRIBE_URL = "https://match.socialerasmus.example/unsubscribe?token=sample"
@@ -72,15 +79,44 @@ def sample_activities(now: datetime) -> list[ActivityFacts]:
     ]
 
 
+BEACH_EXPLANATION = Explanation(
+    reasons=(
+        SuggestionReason(signal="cause", causes=(3,)),
+        SuggestionReason(signal="distance", distance_km=1.2),
+        SuggestionReason(signal="skills", matched_skills=("first aid",)),
+    ),
+    languages=("en", "es"),
+    weekday=6,
+    start_minute=10 * 60,
+)
+"""Why the beach clean-up was suggested, as matching sends it."""
+
+
 def sample_context(
     kind: MessageKind, locale: str, time_zone: str, activities: Sequence[ActivityFacts]
 ) -> MessageContext:
     first = activities[0]
     if kind is MessageKind.DIGEST:
         explanations = (
-            "Environmental Sustainability, like you asked; in English; Saturday; 1.2 km",
-            "Social Inclusion, like you asked; in Spanish or English; Wednesday; 2.4 km",
-            "Skills & Employability; online; students like you enrolled",
+            BEACH_EXPLANATION,
+            Explanation(
+                reasons=(
+                    SuggestionReason(signal="cause", causes=(6,)),
+                    SuggestionReason(signal="distance", distance_km=2.4),
+                    SuggestionReason(signal="urgency", seats_left=3),
+                ),
+                languages=("es", "en"),
+                weekday=3,
+                start_minute=18 * 60,
+            ),
+            Explanation(
+                reasons=(
+                    SuggestionReason(signal="cause", causes=(5,)),
+                    SuggestionReason(signal="distance", online=True),
+                    SuggestionReason(signal="similar_students"),
+                ),
+                languages=("en",),
+            ),
         )
         return MessageContext(
             kind=kind,
@@ -102,7 +138,7 @@ def sample_context(
         unsubscribe_url=UNSUBSCRIBE_URL,
         manage_url=MANAGE_URL,
         activity=first,
-        explanation="Environmental Sustainability, like you asked; in English; Saturday; 1.2 km",
+        explanation=BEACH_EXPLANATION,
         reason="A storm warning for the coast of Valencia: the beach is closed.",
         changed_fields=("starts_at", "location"),
         waitlist_position=2,

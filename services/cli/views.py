@@ -156,8 +156,19 @@ def recommendations_table(student_id: str, found: Sequence[match.Recommendation]
         place = f"{when(d.starts_at, d.time_zone)}\n{where(d.location)}"
         shares = " · ".join(f"{r.signal} {r.contribution:.0%}" for r in item.reasons)
         why = Text.assemble(item.explanation or "-", "\n", (shares, "dim"))
-        table.add_row(str(rank), activity, f"{item.score:.2f}", place, why)
+        position = Text(str(rank))
+        if item.relevance_rank and item.relevance_rank != rank:  # moved for diversity
+            position.append(f"\n#{item.relevance_rank} by score", "dim")
+        table.add_row(position, activity, f"{item.score:.2f}", place, why)
+    if is_diversified(found):
+        table.caption = "Reordered so that ESN causes vary (#n by score: rank by score alone)."
     return table
+
+
+def is_diversified(found: Sequence[match.Recommendation]) -> bool:
+    """``RecommendResponse.diversified`` from the recommendations alone: some activity is
+    not at its rank by score."""
+    return any(item.relevance_rank != rank for rank, item in enumerate(found, start=1))
 
 
 def profile_view(profile: match.VolunteerProfile) -> Table:

@@ -410,7 +410,7 @@ def _methods(  # noqa: PLR0917  (one call site, in order)
                 excluded.get(student, frozenset()),
                 collaborative.scores_for(student) if collaborative is not None else None,
             )
-            return [r.activity.id for r in found]
+            return [r.activity.id for r in found.recommendations]
 
         def score(pairs: Sequence[tuple[str, str]], signals: NDArray[np.float64]) -> Values:
             signals = signals.copy()

@@ -9,11 +9,12 @@ shared durable consumer per job (reverse matching, enrolment bookkeeping).
 
 from __future__ import annotations
 
+from services.matching.vocabulary import explanation
 from services.runtime.bus import ConsumerSpec
 from services.runtime.events import OutgoingEvent, event_of, new_event_id, timestamp_now
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity
 from socialerasmus.matching.v1 import events_pb2
-from socialerasmus.matching.v1.matching_pb2 import Assignment, Reason
+from socialerasmus.matching.v1.matching_pb2 import Assignment, MatchFacts, Reason
 
 SUGGESTION_CREATED = "se.matching.suggestion.created"
 PROFILE_ERASED = "se.matching.profile.erased"
@@ -35,8 +36,13 @@ CONSUMERS = (REVERSE_MATCHING, ENROLMENT_BOOKKEEPING)
 
 
 def suggestion_created(
-    student_id: str, activity: Activity, score: float, reasons: list[Reason]
+    student_id: str,
+    activity: Activity,
+    score: float,
+    reasons: list[Reason],
+    facts: MatchFacts | None = None,
 ) -> OutgoingEvent:
+    """The suggestion of ``activity`` to a student, with what notify needs to tell why."""
     details = activity.details
     return event_of(
         SUGGESTION_CREATED,
@@ -47,7 +53,8 @@ def suggestion_created(
             activity_id=activity.id,
             score=score,
             reasons=reasons,
-            explanation="; ".join(r.text for r in reasons),
+            explanation=explanation(reasons, facts),
+            facts=facts,
             activity_title=details.title,
             activity_starts_at=details.starts_at,
             activity_time_zone=details.time_zone,

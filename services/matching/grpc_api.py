@@ -43,8 +43,7 @@ class MatchingApi(MatchingServiceServicer):
     async def Recommend(  # noqa: N802
         self, request: pb.RecommendRequest, context: Context
     ) -> pb.RecommendResponse:
-        found = await self.service.recommend(principal(), request)
-        return pb.RecommendResponse(recommendations=found)
+        return await self.service.recommend(principal(), request)
 
     async def AllocateWeek(  # noqa: N802
         self, request: pb.AllocateWeekRequest, context: Context

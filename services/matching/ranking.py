@@ -10,7 +10,10 @@ A recommendation goes through five steps:
    sum, for every candidate left: the motivation's BM25 relevance too, read from the postings
    of its words, so no activity is out of reach of what a student writes;
 4. diversity: maximal marginal relevance across ESN causes;
-5. reasons in ESN terms, for the signals that made up the score.
+5. reasons in ESN terms, for the signals that made up the score, each with the facts it
+   quotes (causes, distance, skills, seats...), and the facts every suggestion shares (its
+   languages and start on the student's clock) apart, so that notify can word them in the
+   student's language.
 """
 
 from __future__ import annotations
@@ -39,12 +42,7 @@ from services.matching.index import (
 )
 from services.matching.signals import SIGNALS, Weights
 from services.matching.text import Query
-from services.matching.vocabulary import (
-    CAUSE_LABELS,
-    REASON_SIGNALS,
-    WEEKDAY_NAMES,
-    language_name,
-)
+from services.matching.vocabulary import REASON_SIGNALS, explanation, reason_text
 from socialerasmus.catalogue.v1 import catalogue_pb2
 from socialerasmus.common.v1 import common_pb2
 from socialerasmus.matching.v1 import matching_pb2
@@ -54,6 +52,7 @@ __all__ = [
     "MMR_LAMBDA",
     "Ranker",
     "SectionDirectory",
+    "StudentMatch",
     "cause_signal",
     "distances_km",
     "diversify",
@@ -539,91 +538,97 @@ def _pairs(student: _Student, index: ActivityIndex, rows: Rows) -> list[_Pair]:
     ]
 
 
-def _cause_text(pair: _Pair) -> str:
+# Each fills the fields of its signal's reason (see Reason in matching.proto); the English
+# text is worded from those fields by services.matching.vocabulary.reason_text.
+
+
+def _cause_facts(pair: _Pair, reason: matching_pb2.Reason) -> None:
+    """The causes the signal took its value from: those of the student's strongest interest
+    among the activity's causes (several only when interests tie)."""
     interests = pair.student.interests
-    cause = max(pair.activity.details.causes, key=lambda c: interests.get(c, 0.0))
-    return f"{CAUSE_LABELS[cause]}, like you asked"
+    causes = list(dict.fromkeys(pair.activity.details.causes))
+    strongest = max(interests.get(c, 0.0) for c in causes)
+    reason.causes.extend(c for c in causes if interests.get(c, 0.0) == strongest)
 
 
-def _motivation_text(_: _Pair) -> str:
-    return "close to your motivation"
+def _no_facts(pair: _Pair, reason: matching_pb2.Reason) -> None:
+    """Motivation and similar students: the signal's value is all there is to tell."""
 
 
-def _skills_text(pair: _Pair) -> str:
+def _skills_facts(pair: _Pair, reason: matching_pb2.Reason) -> None:
     had = set(pair.student.skill_ids.tolist())
     wanted = pair.activity.details.skills_wanted
-    return "matches your skills: " + ", ".join(
-        skill for skill in wanted if pair.index.skill_id(skill) in had
-    )
+    reason.matched_skills.extend(skill for skill in wanted if pair.index.skill_id(skill) in had)
 
 
-def _distance_text(pair: _Pair) -> str:
+def _distance_facts(pair: _Pair, reason: matching_pb2.Reason) -> None:
     if pair.activity.details.location.online:
-        return "online"
-    return f"{pair.distance_km:.1f} km away"
+        reason.online = True
+    else:
+        reason.distance_km = pair.distance_km
 
 
-def _urgency_text(pair: _Pair) -> str:
-    if pair.scarcity < pair.departure_nearness:
-        return "one of your last chances before you leave"
-    seats = pair.activity.seats_left
-    if seats <= 0:
-        return "full, waitlist open"
-    return "1 seat left" if seats == 1 else f"{seats} seats left"
+def _urgency_facts(pair: _Pair, reason: matching_pb2.Reason) -> None:
+    departure = pair.student.departure
+    if pair.scarcity < pair.departure_nearness and departure is not None:
+        ends = pair.activity.details.ends_at.seconds
+        reason.days_until_departure = max(departure - ends, 0) // _DAY
+    else:
+        reason.seats_left = max(pair.activity.seats_left, 0)
 
 
-def _similar_students_text(_: _Pair) -> str:
-    return "students like you joined"
-
-
-_REASON_TEXTS: dict[str, Callable[[_Pair], str]] = {
-    "cause": _cause_text,
-    "motivation": _motivation_text,
-    "skills": _skills_text,
-    "proximity": _distance_text,
-    "urgency": _urgency_text,
-    "similar_students": _similar_students_text,
+_REASON_FACTS: dict[str, Callable[[_Pair, matching_pb2.Reason], None]] = {
+    "cause": _cause_facts,
+    "motivation": _no_facts,
+    "skills": _skills_facts,
+    "proximity": _distance_facts,
+    "urgency": _urgency_facts,
+    "similar_students": _no_facts,
 }
 
 
-class _Reason(NamedTuple):
-    """A Reason before it becomes a message."""
-
-    signal: str
-    text: str
-    contribution: float
-
-
-def _language_reason(pair: _Pair) -> _Reason:
-    shared = [c for c in pair.activity.details.languages if c in pair.student.language_codes]
-    names = " and ".join(language_name(code) for code in shared)
-    return _Reason("language", f"in {names}", 0.0)
-
-
-def _time_reason(pair: _Pair) -> _Reason:
-    starts = pair.activity.details.starts_at.seconds
-    local = datetime.fromtimestamp(starts, ZoneInfo(pair.student.time_zone))
-    weekday = WEEKDAY_NAMES[local.isoweekday()]
-    return _Reason("time", f"{weekday} {local.hour:02d}:{local.minute:02d}", 0.0)
-
-
-def _reasons(pair: _Pair, signals: Values, weights: Weights) -> list[_Reason]:
-    """Scored signals that added more than REASON_MIN_CONTRIBUTION, largest first, then the
-    language and time the activity passed the filters with (contribution 0)."""
+def _reasons(pair: _Pair, signals: Values, weights: Weights) -> list[matching_pb2.Reason]:
+    """The scored signals that added more than REASON_MIN_CONTRIBUTION, largest first, each
+    with the facts it quotes and its English text."""
     contributions: list[float] = (weights.values * signals).tolist()
-    scored = sorted(
-        (
-            _Reason(REASON_SIGNALS[name], _REASON_TEXTS[name](pair), contribution)
-            for name, contribution in zip(SIGNALS, contributions, strict=True)
-            if contribution > REASON_MIN_CONTRIBUTION
-        ),
-        key=lambda reason: -reason.contribution,
+    found = []
+    for name, value, contribution in zip(SIGNALS, signals.tolist(), contributions, strict=True):
+        if contribution <= REASON_MIN_CONTRIBUTION:
+            continue
+        reason = matching_pb2.Reason(
+            signal=REASON_SIGNALS[name], contribution=contribution, value=value
+        )
+        _REASON_FACTS[name](pair, reason)
+        reason.text = reason_text(reason)
+        found.append(reason)
+    found.sort(key=lambda reason: -reason.contribution)
+    return found
+
+
+def _match_facts(pair: _Pair) -> matching_pb2.MatchFacts:
+    """The languages the activity passed the language filter with, and its start on the
+    student's clock."""
+    student = pair.student
+    local = datetime.fromtimestamp(
+        pair.activity.details.starts_at.seconds, ZoneInfo(student.time_zone)
     )
-    return [*scored, _language_reason(pair), _time_reason(pair)]
+    return matching_pb2.MatchFacts(
+        shared_languages=[
+            code for code in pair.activity.details.languages if code in student.language_codes
+        ],
+        weekday=matching_pb2.Weekday.ValueType(local.isoweekday()),  # Monday is 1 in both
+        start_minute=local.hour * 60 + local.minute,
+        time_zone=student.time_zone,
+    )
 
 
-def _reason_messages(reasons: list[_Reason]) -> list[matching_pb2.Reason]:
-    return [matching_pb2.Reason(signal=s, text=t, contribution=c) for s, t, c in reasons]
+class StudentMatch(NamedTuple):
+    """A student an activity suits, as reverse matching finds them."""
+
+    student_id: str
+    score: float
+    reasons: list[matching_pb2.Reason]
+    facts: matching_pb2.MatchFacts
 
 
 # --- Ranker -----------------------------------------------------------------------------------
@@ -658,14 +663,15 @@ class Ranker:
         now: datetime,
         excluded: Set[str],
         collaborative: Mapping[str, float] | None = None,
-    ) -> list[matching_pb2.Recommendation]:
-        """Up to ``k`` activities for the student, most relevant first but diverse in causes.
+    ) -> matching_pb2.RecommendResponse:
+        """Up to ``k`` activities for the student, most relevant first but diverse in causes;
+        ``diversified`` when diversity changed the order by score alone.
 
         ``excluded``: ids of activities the student enrolled in or dismissed.
         ``collaborative``: the similar-students signal per activity id, if known.
         """
         if k <= 0:
-            return []
+            return matching_pb2.RecommendResponse()
         student = _student(profile, self._index, self._sections)
         rows = self._eligible(
             student,
@@ -680,10 +686,14 @@ class Ranker:
         rows, signals, scores = rows[order], signals[order], scores[order]
         picks = diversify(scores, self._index.columns.causes[rows], k)
         pairs = _pairs(student, self._index, rows[picks])
-        return [
-            self._recommendation(pair, signals[p], scores[p])
-            for pair, p in zip(pairs, picks, strict=True)
-        ]
+        return matching_pb2.RecommendResponse(
+            recommendations=[
+                self._recommendation(pair, signals[p], scores[p], relevance_rank=p + 1)
+                for pair, p in zip(pairs, picks, strict=True)
+            ],
+            # Rows are in score order: by score alone, the picks would be 0, 1, 2, ...
+            diversified=picks != list(range(len(picks))),
+        )
 
     def score_students(
         self,
@@ -693,8 +703,8 @@ class Ranker:
         excluded_pairs: Set[tuple[str, str]],
         *,
         week_edition: str = "",
-    ) -> list[tuple[str, float, list[matching_pb2.Reason]]]:
-        """The students an activity suits, best first: (student id, score, reasons).
+    ) -> list[StudentMatch]:
+        """The students an activity suits, best first, with the reasons and facts to tell.
 
         Reverse matching: the filters and signals of :meth:`recommend` from the activity's
         side, for the activity as given (whether or not the index has caught up with it).
@@ -710,7 +720,7 @@ class Ranker:
         rows = alone.rows_of([activity.id])
         no_rows = np.zeros(0, np.int64)
         epoch = math.floor(now.timestamp())
-        found: list[tuple[str, float, list[matching_pb2.Reason]]] = []
+        found: list[StudentMatch] = []
         for profile in profiles:
             if (profile.student_id, activity.id) in excluded_pairs:
                 continue
@@ -720,9 +730,9 @@ class Ranker:
             signals = ranker._signals(student, rows, None, self._index)
             score = float(np.clip(signals[0] @ self._weights.values, 0.0, 1.0))
             (pair,) = _pairs(student, alone, rows)
-            reasons = _reason_messages(_reasons(pair, signals[0], self._weights))
-            found.append((profile.student_id, score, reasons))
-        found.sort(key=lambda match: (-match[1], match[0]))
+            reasons = _reasons(pair, signals[0], self._weights)
+            found.append(StudentMatch(profile.student_id, score, reasons, _match_facts(pair)))
+        found.sort(key=lambda match: (-match.score, match.student_id))
         return found
 
     def signals_for(
@@ -830,14 +840,15 @@ class Ranker:
         return np.column_stack([values[name] for name in SIGNALS])
 
     def _recommendation(
-        self, pair: _Pair, signals: Values, score: float
+        self, pair: _Pair, signals: Values, score: float, *, relevance_rank: int
     ) -> matching_pb2.Recommendation:
         reasons = _reasons(pair, signals, self._weights)
-        recommendation = matching_pb2.Recommendation(
+        facts = _match_facts(pair)
+        return matching_pb2.Recommendation(
             activity=pair.activity,
             score=float(score),
-            explanation="; ".join(reason.text for reason in reasons),
+            reasons=reasons,
+            explanation=explanation(reasons, facts),
+            facts=facts,
+            relevance_rank=relevance_rank,
         )
-        for signal, text, contribution in reasons:
-            recommendation.reasons.add(signal=signal, text=text, contribution=contribution)
-        return recommendation

@@ -39,9 +39,9 @@ from socialerasmus.matching.v1.matching_pb2 import (
     AllocateWeekResponse,
     Assignment,
     Feedback,
-    Recommendation,
     RecommendFilter,
     RecommendRequest,
+    RecommendResponse,
     VolunteerProfile,
 )
 
@@ -144,9 +144,7 @@ class MatchingService:
             recorded.occurred_at.FromDatetime(self.clock())
         await self.store.record_feedback(recorded)
 
-    async def recommend(
-        self, principal: Principal, request: RecommendRequest
-    ) -> list[Recommendation]:
+    async def recommend(self, principal: Principal, request: RecommendRequest) -> RecommendResponse:
         k = validate_recommend(request)
         principal.require_student(request.student_id)
         profile, excluded = await self.store.profile_and_exclusions(request.student_id)
@@ -157,8 +155,8 @@ class MatchingService:
         found = model.ranker.recommend(
             profile, k, request.filter, self.clock(), excluded, similar or None
         )
-        metrics.RECOMMENDED_ACTIVITIES.inc(len(found))
-        if not found:
+        metrics.RECOMMENDED_ACTIVITIES.inc(len(found.recommendations))
+        if not found.recommendations:
             metrics.EMPTY_RECOMMENDATIONS.inc()
         return found
 
@@ -177,12 +175,14 @@ class MatchingService:
         for start in range(0, len(students), self.policy.batch):
             profiles = await self.store.profiles(students[start : start + self.policy.batch])
             scored = self.model().ranker.score_students(activity, profiles, now, set())
-            for student_id, score, reasons in scored:
-                if score < self.policy.minimum_score:
+            for match in scored:
+                if match.score < self.policy.minimum_score:
                     continue
-                event = events.suggestion_created(student_id, activity, score, reasons)
+                event = events.suggestion_created(
+                    match.student_id, activity, match.score, match.reasons, match.facts
+                )
                 outcome = await self.store.record_suggestion(
-                    student_id, activity.id, week, self.policy.weekly_suggestions, event
+                    match.student_id, activity.id, week, self.policy.weekly_suggestions, event
                 )
                 created += outcome == "created"
                 metrics.SUGGESTIONS.labels(outcome).inc()
@@ -202,7 +202,8 @@ class MatchingService:
         week = RecommendFilter(week_edition=edition, accept_waitlist=True)
         candidates: list[Candidate] = []
         for number, profile in enumerate(profiles, start=1):
-            for found in ranker.recommend(profile, WEEK_CANDIDATES, week, now, set(), None):
+            ranked = ranker.recommend(profile, WEEK_CANDIDATES, week, now, set(), None)
+            for found in ranked.recommendations:
                 candidates.append(Candidate(profile.student_id, found.activity.id, found.score))
             if number % 100 == 0:
                 await asyncio.sleep(0)

@@ -37,6 +37,7 @@ from services.notify.planner import (
 )
 from services.notify.projection import ActivityProjection, Attendance, activity_link, facts_of
 from services.notify.quiet_hours import week_key
+from services.notify.reasons import explanation_of
 from services.notify.schedule import Added, Change, Outcome, Schedule
 from services.notify.store import NotifyStore
 from services.runtime import tracing
@@ -221,12 +222,13 @@ class Intake:
         if now - event.occurred_at.ToDatetime(tzinfo=UTC) > STALE_AFTER:
             result.skipped.append(SKIP_STALE)
             return result
+        explanation = explanation_of(event.reasons, event.facts, event.explanation)
         notice = Notice(
             kind=MessageKind.SUGGESTION,
             student_id=student,
             activity_id=event.activity_id,
             activity=facts,
-            explanation=event.explanation,
+            explanation=explanation,
         )
         change = Change(
             student,
@@ -242,9 +244,7 @@ class Intake:
                 traceparent=tracing.current_traceparent(),
             )
             change.add.append(Added(timer, plan.send_at, keep_existing=True))
-            change.digest_set[event.activity_id] = encode_item(
-                SuggestionItem(facts, event.explanation)
-            )
+            change.digest_set[event.activity_id] = encode_item(SuggestionItem(facts, explanation))
             await self._apply(change, plan, result, now, announce=False)
         else:
             change.add += delivery_jobs(notice, plan, now)

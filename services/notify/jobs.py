@@ -11,11 +11,17 @@ schedule uses to tell a claimed job from one rewritten meanwhile.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Final
 
-from services.notify.messages import ActivityFacts, MessageKind, SuggestionItem
+from services.notify.messages import (
+    ActivityFacts,
+    Explanation,
+    MessageKind,
+    SuggestionItem,
+    SuggestionReason,
+)
 
 __all__ = [
     "Job",
@@ -40,7 +46,7 @@ class Notice:
     activity_id: str = ""
     activity: ActivityFacts | None = None
     items: tuple[SuggestionItem, ...] = ()
-    explanation: str = ""
+    explanation: Explanation = field(default_factory=Explanation)
     reason: str = ""
     changed_fields: tuple[str, ...] = ()
     waitlist_position: int = 0
@@ -118,17 +124,76 @@ def _facts_from_json(raw: dict[str, Any]) -> ActivityFacts:
     )
 
 
+def _reason_to_json(reason: SuggestionReason) -> dict[str, Any]:
+    return {
+        "signal": reason.signal,
+        "text": reason.text,
+        "causes": list(reason.causes),
+        "distance_km": reason.distance_km,
+        "online": reason.online,
+        "matched_skills": list(reason.matched_skills),
+        "seats_left": reason.seats_left,
+        "days_until_departure": reason.days_until_departure,
+    }
+
+
+def _reason_from_json(raw: dict[str, Any]) -> SuggestionReason:
+    return SuggestionReason(
+        signal=raw["signal"],
+        text=raw["text"],
+        causes=tuple(raw["causes"]),
+        distance_km=raw["distance_km"],
+        online=raw["online"],
+        matched_skills=tuple(raw["matched_skills"]),
+        seats_left=raw["seats_left"],
+        days_until_departure=raw["days_until_departure"],
+    )
+
+
+def _explanation_to_json(explanation: Explanation) -> dict[str, Any]:
+    return {
+        "reasons": [_reason_to_json(reason) for reason in explanation.reasons],
+        "languages": list(explanation.languages),
+        "weekday": explanation.weekday,
+        "start_minute": explanation.start_minute,
+        "text": explanation.text,
+    }
+
+
+def _explanation_from_json(raw: dict[str, Any] | str) -> Explanation:
+    """Jobs and digest items stored before reasons came as data hold the English line."""
+    if isinstance(raw, str):
+        return Explanation(text=raw)
+    return Explanation(
+        reasons=tuple(_reason_from_json(reason) for reason in raw["reasons"]),
+        languages=tuple(raw["languages"]),
+        weekday=raw["weekday"],
+        start_minute=raw["start_minute"],
+        text=raw["text"],
+    )
+
+
+def _item_to_json(item: SuggestionItem) -> dict[str, Any]:
+    return {
+        "activity": _facts_to_json(item.activity),
+        "explanation": _explanation_to_json(item.explanation),
+    }
+
+
+def _item_from_json(raw: dict[str, Any]) -> SuggestionItem:
+    return SuggestionItem(
+        _facts_from_json(raw["activity"]), _explanation_from_json(raw["explanation"])
+    )
+
+
 def _notice_to_json(notice: Notice) -> dict[str, Any]:
     return {
         "kind": notice.kind.value,
         "student": notice.student_id,
         "activity_id": notice.activity_id,
         "activity": None if notice.activity is None else _facts_to_json(notice.activity),
-        "items": [
-            {"activity": _facts_to_json(i.activity), "explanation": i.explanation}
-            for i in notice.items
-        ],
-        "explanation": notice.explanation,
+        "items": [_item_to_json(item) for item in notice.items],
+        "explanation": _explanation_to_json(notice.explanation),
         "reason": notice.reason,
         "changed_fields": list(notice.changed_fields),
         "waitlist_position": notice.waitlist_position,
@@ -142,10 +207,8 @@ def _notice_from_json(raw: dict[str, Any]) -> Notice:
         student_id=raw["student"],
         activity_id=raw["activity_id"],
         activity=None if activity is None else _facts_from_json(activity),
-        items=tuple(
-            SuggestionItem(_facts_from_json(i["activity"]), i["explanation"]) for i in raw["items"]
-        ),
-        explanation=raw["explanation"],
+        items=tuple(_item_from_json(item) for item in raw["items"]),
+        explanation=_explanation_from_json(raw["explanation"]),
         reason=raw["reason"],
         changed_fields=tuple(raw["changed_fields"]),
         waitlist_position=raw["waitlist_position"],
@@ -188,13 +251,8 @@ def decode_job(text: str | bytes) -> Job:
 
 def encode_item(item: SuggestionItem) -> str:
     """A suggestion waiting in a digest, as stored in the student's digest hash."""
-    return json.dumps(
-        {"activity": _facts_to_json(item.activity), "explanation": item.explanation},
-        separators=(",", ":"),
-        sort_keys=True,
-    )
+    return json.dumps(_item_to_json(item), separators=(",", ":"), sort_keys=True)
 
 
 def decode_item(text: str | bytes) -> SuggestionItem:
-    raw = json.loads(text)
-    return SuggestionItem(_facts_from_json(raw["activity"]), raw["explanation"])
+    return _item_from_json(json.loads(text))

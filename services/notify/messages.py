@@ -7,16 +7,18 @@ turns them into a subject, a plain-text part and an HTML part.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 __all__ = [
     "ActivityFacts",
+    "Explanation",
     "MessageContext",
     "MessageKind",
     "RenderedMessage",
     "SuggestionItem",
+    "SuggestionReason",
 ]
 
 
@@ -61,12 +63,51 @@ class ActivityFacts:
                 raise ValueError(f"ActivityFacts.{name} must be time-zone aware")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SuggestionReason:
+    """One reason matching gave for a suggestion, with the facts it quotes (``Reason`` of
+    ``matching.proto``): notify words it in the student's language from those facts.
+
+    ``signal`` is matching's ("cause", "distance", ...); ``text`` its English wording, shown
+    as it is for a signal notify does not know. Only the fields of the signal are set:
+    ``causes`` (``Cause`` values), ``distance_km`` (``None`` when ``online``),
+    ``matched_skills``, and for urgency one of ``seats_left`` and ``days_until_departure``.
+    """
+
+    signal: str
+    text: str = ""
+    causes: tuple[int, ...] = ()
+    distance_km: float | None = None
+    online: bool = False
+    matched_skills: tuple[str, ...] = ()
+    seats_left: int | None = None
+    days_until_departure: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Explanation:
+    """Why matching suggested an activity: its reasons, then the facts told with them
+    (``MatchFacts`` of ``matching.proto``).
+
+    ``languages`` are ISO 639-1 codes the student and the activity share; ``weekday`` (1 is
+    Monday, 0 unknown) and ``start_minute`` (after midnight) are the start on the student's
+    clock. ``text`` is matching's English line, shown only when there is nothing structured
+    to word (a suggestion from before matching sent reasons as data).
+    """
+
+    reasons: tuple[SuggestionReason, ...] = ()
+    languages: tuple[str, ...] = ()
+    weekday: int = 0
+    start_minute: int = 0
+    text: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class SuggestionItem:
     """One suggested activity of a digest, with matching's explanation for it."""
 
     activity: ActivityFacts
-    explanation: str = ""
+    explanation: Explanation = field(default_factory=Explanation)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,7 +132,7 @@ class MessageContext:
     unsubscribe_url: str
     activity: ActivityFacts | None = None
     items: tuple[SuggestionItem, ...] = ()
-    explanation: str = ""
+    explanation: Explanation = field(default_factory=Explanation)
     reason: str = ""
     changed_fields: tuple[str, ...] = ()
     waitlist_position: int = 0

@@ -5,7 +5,7 @@ one small template per kind and format that extends it and arranges the parts; e
 word comes from the student's language catalogue (:mod:`services.notify.locales`), so a
 new language is one Python module and no template is copied per language. Everything
 that depends on the language or the time zone (dates, cause names, labels of changed
-fields) is prepared here; the templates only place it.
+fields, the reasons of a suggestion) is prepared here; the templates only place it.
 
 Pure: no I/O besides reading the templates of the package once, in ``Renderer()``.
 """
@@ -28,6 +28,7 @@ from services.notify.messages import (
     MessageKind,
     RenderedMessage,
 )
+from services.notify.reasons import explain
 
 __all__ = ["ActivityView", "CauseView", "ItemView", "Renderer"]
 
@@ -74,6 +75,7 @@ class ActivityView:
 class ItemView:
     activity: ActivityView
     explanation: str
+    """Why it was suggested, worded in the student's language."""
 
 
 def _autoescape(template_name: str | None) -> bool:
@@ -117,7 +119,7 @@ class Renderer:
         zone = _student_zone(context)
         activity = None if context.activity is None else _activity_view(context.activity, t, zone)
         items = tuple(
-            ItemView(_activity_view(item.activity, t, zone), item.explanation.strip())
+            ItemView(_activity_view(item.activity, t, zone), explain(item.explanation, t))
             for item in context.items
         )
         if kind is MessageKind.DIGEST:
@@ -143,7 +145,7 @@ class Renderer:
             "heading": t(f"{kind.value}.heading"),
             "activity": activity,
             "items": items,
-            "explanation": context.explanation.strip(),
+            "explanation": explain(context.explanation, t),
             "reason": context.reason.strip(),
             "changed": tuple(dict.fromkeys(t.field(name) for name in context.changed_fields)),
             "waitlist_position": context.waitlist_position,

@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 from google.protobuf import json_format
 from google.protobuf.message import Message
+from rich.console import Console
 
+from services.cli import views
 from services.cli.main import main
 from services.client import ClientConfig, SocialErasmusClient
 from services.runtime.localstack import free_port
+from socialerasmus.matching.v1 import matching_pb2 as match
 from tests.catalogue.builders import valid_details
 from tests.cli.conftest import Cli, Outcome
 from tests.client.servers import Running, inbox_item
@@ -42,6 +45,26 @@ async def published_activity(cli: Cli, folder: Path, title: str) -> str:
     assert created.code == 0, created.err
     activity_id: str = created.json()["id"]
     return activity_id
+
+
+def test_the_table_shows_what_diversity_moved() -> None:
+    def item(title: str, relevance_rank: int) -> match.Recommendation:
+        found = match.Recommendation(score=0.5, relevance_rank=relevance_rank)
+        found.activity.details.title = title
+        return found
+
+    plain = [item("First", 1), item("Second", 2)]
+    moved = [item("First", 1), item("Museum", 4)]
+    console = Console(width=160, record=True)
+
+    console.print(views.recommendations_table("ana", plain))
+    assert "by score" not in console.export_text()
+    console.print(views.recommendations_table("ana", moved))
+    shown = console.export_text()
+    assert "#4 by score" in shown
+    assert "Reordered so that ESN causes vary" in shown
+    assert not views.is_diversified(plain)
+    assert views.is_diversified(moved)
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -211,6 +234,10 @@ async def test_a_student_gets_recommendations_with_reasons_and_enrols(
             break
         await asyncio.sleep(0.1)
     assert activity_id in ids
+    (listed_one,) = listed.json()["recommendations"]
+    assert {r["signal"] for r in listed_one["reasons"]} >= {"cause", "distance"}
+    assert all(r["contribution"] > 0.01 for r in listed_one["reasons"])  # no zero shares
+    assert listed_one["facts"]["shared_languages"] == ["en", "es"]
 
     async def recommended(*flags: str) -> list[str]:
         listed = await cli("--json", "recommend", "ana", *flags)
@@ -226,6 +253,8 @@ async def test_a_student_gets_recommendations_with_reasons_and_enrols(
     assert "Recommendations for ana (1)" in table.out
     assert TITLE in table.out
     assert "cause" in table.out
+    assert "language 0%" not in table.out
+    assert "Reordered" not in table.out
 
     enrolled = await cli("--json", "enrol", activity_id, "--student", "ana")
     assert enrolled.code == 0, enrolled.err

@@ -20,6 +20,7 @@ from services.matching.ranking import (
     within_weekly_availability,
 )
 from services.matching.signals import SIGNALS, Weights
+from services.matching.vocabulary import REASON_SIGNALS
 from socialerasmus.catalogue.v1.catalogue_pb2 import (
     ACTIVITY_STATE_CANCELLED,
     ACTIVITY_STATE_DRAFT,
@@ -34,12 +35,15 @@ from socialerasmus.common.v1.common_pb2 import (
 from socialerasmus.matching.v1.matching_pb2 import (
     LANGUAGE_LEVEL_A1,
     LANGUAGE_LEVEL_C1,
+    WEEKDAY_THURSDAY,
     WEEKDAY_TUESDAY,
     WEEKDAY_WEDNESDAY,
     AvailabilitySlot,
+    CauseInterest,
     LanguageSkill,
     Recommendation,
     RecommendFilter,
+    RecommendResponse,
     VolunteerProfile,
     Weekday,
 )
@@ -70,6 +74,29 @@ def recommend(
     collaborative: Mapping[str, float] | None = None,
     k: int = 10,
 ) -> list[Recommendation]:
+    return list(
+        ranked(
+            index,
+            profile,
+            request=request,
+            now=now,
+            excluded=excluded,
+            collaborative=collaborative,
+            k=k,
+        ).recommendations
+    )
+
+
+def ranked(
+    index: ActivityIndex,
+    profile: VolunteerProfile | None = None,
+    *,
+    request: RecommendFilter | None = None,
+    now: datetime = NOW,
+    excluded: Set[str] = frozenset(),
+    collaborative: Mapping[str, float] | None = None,
+    k: int = 10,
+) -> RecommendResponse:
     return Ranker(index, Weights()).recommend(
         profile or valid_profile(),
         k,
@@ -636,16 +663,17 @@ def test_explanation_of_the_base_recommendation() -> None:
         ("cause", "Environmental Sustainability, like you asked"),
         ("motivation", "close to your motivation"),
         ("distance", "3.2 km away"),
-        ("language", "in English and Spanish"),
-        ("time", "Wednesday 10:30"),
     ]
-    assert found.explanation == "; ".join(r.text for r in found.reasons)
+    assert found.explanation == (
+        "Environmental Sustainability, like you asked; close to your motivation; 3.2 km away; "
+        "in English and Spanish; Wednesday 10:30"
+    )
 
 
 def test_reasons_are_the_contributions_that_make_the_score() -> None:
     (found,) = recommend(index_of(activity(1)), collaborative={activity_id(1): 0.5})
 
-    contributions = [r.contribution for r in found.reasons if r.signal not in {"language", "time"}]
+    contributions = [r.contribution for r in found.reasons]
     assert all(c > REASON_MIN_CONTRIBUTION for c in contributions)
     assert contributions == sorted(contributions, reverse=True)
     assert found.score - sum(contributions) == pytest.approx(
@@ -698,6 +726,117 @@ def test_online_activity_is_explained_as_online() -> None:
     assert reason_text(found, "distance") == "online"
 
 
+def test_reasons_carry_the_facts_they_quote() -> None:
+    (found,) = recommend(index_of(activity(1)), valid_profile(skills=["Teamwork"]))
+    by_signal = {r.signal: r for r in found.reasons}
+
+    assert list(by_signal) == ["cause", "motivation", "distance", "skills"]
+    assert list(by_signal["cause"].causes) == [CAUSE_ENVIRONMENTAL_SUSTAINABILITY]
+    assert by_signal["cause"].value == 1.0  # Ana's interest in it
+    assert by_signal["distance"].distance_km == pytest.approx(3.2, abs=0.05)
+    assert not by_signal["distance"].online
+    assert list(by_signal["skills"].matched_skills) == ["teamwork"]  # as the activity says
+    assert by_signal["skills"].value == 0.5  # one of its two wanted skills
+    for reason in found.reasons:
+        assert reason.contribution > REASON_MIN_CONTRIBUTION
+        assert reason.contribution == pytest.approx(
+            reason.value
+            * Weights().of(next(name for name in SIGNALS if REASON_SIGNALS[name] == reason.signal))
+        )
+        assert reason.WhichOneof("urgency") is None
+
+
+def test_signals_adding_nothing_give_no_reason() -> None:
+    # No motivation, no shared skill, no similar students, seats aplenty: those are no
+    # reasons, and neither are the language and start the activity passed the filters with.
+    profile = valid_profile(motivation="", skills=[])
+
+    (found,) = recommend(index_of(activity(1)), profile)
+
+    assert [r.signal for r in found.reasons] == ["cause", "distance"]
+    assert found.facts.shared_languages  # told as facts instead
+
+
+def test_tied_interests_name_every_cause_of_the_tie() -> None:
+    profile = valid_profile(
+        interests=[
+            CauseInterest(cause=CAUSE_ENVIRONMENTAL_SUSTAINABILITY, weight=0.8),
+            CauseInterest(cause=CAUSE_SOCIAL_INCLUSION, weight=0.8),
+        ]
+    )
+
+    (found,) = recommend(index_of(activity(1)), profile)
+
+    cause = found.reasons[0]
+    assert list(cause.causes) == [CAUSE_ENVIRONMENTAL_SUSTAINABILITY, CAUSE_SOCIAL_INCLUSION]
+    assert cause.text == "Environmental Sustainability and Social Inclusion, like you asked"
+
+
+def test_an_online_activity_has_no_distance() -> None:
+    (found,) = recommend(index_of(activity(1, location=online_location())))
+
+    (distance,) = [r for r in found.reasons if r.signal == "distance"]
+    assert distance.online
+    assert not distance.HasField("distance_km")
+
+
+def test_urgency_says_which_half_made_it_urgent() -> None:
+    index = index_of(activity(1, capacity=25))
+    index.set_seats(activity_id(1), 3, 0)
+    (scarce,) = recommend(index)
+    (leaving,) = recommend(
+        index_of(activity(1)), valid_profile(departure=ENDS + timedelta(days=2, hours=5))
+    )
+
+    (urgency,) = [r for r in scarce.reasons if r.signal == "urgency"]
+    assert (urgency.WhichOneof("urgency"), urgency.seats_left) == ("seats_left", 3)
+    (urgency,) = [r for r in leaving.reasons if r.signal == "urgency"]
+    assert urgency.WhichOneof("urgency") == "days_until_departure"
+    assert urgency.days_until_departure == 2
+
+
+def test_facts_give_the_shared_languages_and_the_start_on_the_student_s_clock() -> None:
+    item = activity(1, languages=["fr", "en"])
+
+    (found,) = recommend(index_of(item))
+
+    assert list(found.facts.shared_languages) == ["en"]  # Ana speaks English, not French
+    assert found.facts.weekday == WEEKDAY_WEDNESDAY
+    assert found.facts.start_minute == 10 * 60 + 30  # 09:30 UTC is 10:30 in Madrid in March
+    assert found.facts.time_zone == "Europe/Madrid"
+    assert found.explanation.endswith("; in English; Wednesday 10:30")
+
+
+def test_the_start_follows_summer_time_and_the_student_s_zone() -> None:
+    # 2027-03-28 Madrid moves to summer time: 09:30 UTC on Thursday 1 April is 11:30 there.
+    starts = datetime(2027, 4, 1, 9, 30, tzinfo=UTC)
+    item = activity(1, starts_at=timestamp(starts), ends_at=timestamp(starts + DURATION))
+
+    (madrid,) = recommend(index_of(item))
+    (tokyo,) = recommend(index_of(item), valid_profile(time_zone="Asia/Tokyo"))
+    (unset,) = recommend(index_of(item), valid_profile(time_zone=""))
+
+    assert (madrid.facts.weekday, madrid.facts.start_minute) == (WEEKDAY_THURSDAY, 11 * 60 + 30)
+    assert (tokyo.facts.weekday, tokyo.facts.start_minute) == (WEEKDAY_THURSDAY, 18 * 60 + 30)
+    assert (unset.facts.time_zone, unset.facts.start_minute) == ("UTC", 9 * 60 + 30)
+
+
+def test_diversified_when_diversity_changed_the_order_by_score() -> None:
+    environment = spread_around_valencia(1, 8, causes=[CAUSE_ENVIRONMENTAL_SUSTAINABILITY])
+    culture = spread_around_valencia(20, 3, causes=[CAUSE_CULTURE], title="Museum day")
+
+    mixed = ranked(index_of(*environment, *culture), k=5)
+    plain = ranked(index_of(*environment), k=5)
+
+    ranks = [r.relevance_rank for r in mixed.recommendations]
+    assert mixed.diversified
+    assert ranks[0] == 1
+    assert ranks != sorted(ranks) or max(ranks) > len(ranks)
+    assert not plain.diversified
+    assert [r.relevance_rank for r in plain.recommendations] == [1, 2, 3, 4, 5]
+    assert not ranked(index_of(*environment), k=0).diversified
+
+
 # --- Reverse matching -------------------------------------------------------------------------
 
 
@@ -713,10 +852,13 @@ def test_score_students_keeps_the_students_the_activity_suits() -> None:
         new_activity, [near, keen, far, dismissed], NOW, {("dan", new_activity.id)}
     )
 
-    assert [student for student, _, _ in scored] == ["ben", "ana"]
-    assert scored[0][1] > scored[1][1]
-    assert all(0 <= score <= 1 for _, score, _ in scored)
-    assert {r.signal for r in scored[0][2]} >= {"cause", "skills", "language", "time"}
+    assert [match.student_id for match in scored] == ["ben", "ana"]
+    assert scored[0].score > scored[1].score
+    assert all(0 <= match.score <= 1 for match in scored)
+    assert {r.signal for r in scored[0].reasons} >= {"cause", "skills"}
+    assert all(r.contribution > REASON_MIN_CONTRIBUTION for m in scored for r in m.reasons)
+    assert list(scored[0].facts.shared_languages) == ["en", "es"]
+    assert scored[0].facts.weekday == WEEKDAY_WEDNESDAY
 
 
 def test_score_students_ignores_an_unpublished_activity() -> None:
@@ -771,7 +913,7 @@ def test_signals_for_skips_hard_filters_and_matches_recommend() -> None:
     ids_found, signals = ranker.signals_for(
         profile, [activity_id(2), activity_id(99), activity_id(1)], NOW
     )
-    (recommended,) = ranker.recommend(profile, 10, RecommendFilter(), NOW, set())
+    (recommended,) = ranker.recommend(profile, 10, RecommendFilter(), NOW, set()).recommendations
 
     assert ids_found == [activity_id(2), activity_id(1)]  # order kept, unknown id dropped
     assert signals.shape == (2, len(SIGNALS))

@@ -157,6 +157,8 @@ async def test_reverse_matching_suggests_within_the_weekly_budget_and_never_twic
     assert [s.student_id for s in found] == ["ana"] * 3
     assert len({s.activity_id for s in found}) == 3
     assert all(s.explanation and s.activity_title for s in found)
+    assert all(s.reasons[0].signal == "cause" and s.reasons[0].causes for s in found)
+    assert all(list(s.facts.shared_languages) == ["en", "es"] for s in found)
 
 
 async def test_a_redelivered_publication_suggests_nothing_new(services: Services) -> None:

@@ -6,10 +6,12 @@ Real NATS and Redis from the suite, a real SMTP server, two replicas where it ma
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import nats
 import pytest
@@ -17,8 +19,11 @@ from nats.js import JetStreamContext
 
 from services.catalogue import events as catalogue_events
 from services.matching import events as matching_events
+from services.matching.ranking import Ranker
+from services.matching.signals import Weights
 from services.notify import events as notify_events
 from services.notify.app import notify_parts
+from services.notify.i18n import CATALOGUES
 from services.notify.signing import generate_secret
 from services.runtime import tracing
 from services.runtime.auth import TokenRegistry
@@ -29,7 +34,9 @@ from socialerasmus.catalogue.v1.catalogue_pb2 import Enrolment, EnrolmentStatus
 from socialerasmus.notify.v1 import notify_pb2 as pb
 from socialerasmus.notify.v1.events_pb2 import DeliveryRecorded
 from socialerasmus.notify.v1.notify_pb2_grpc import NotifyServiceStub
+from tests.catalogue.builders import valid_activity
 from tests.conftest import Stack, bearer, channel_to
+from tests.matching.builders import index_of, valid_profile
 from tests.notify.pipeline import activity, stamp
 from tests.notify.receivers import Mailbox, smtp_server
 from tests.waiting import eventually
@@ -82,12 +89,14 @@ async def two(clean_stack: Stack, monkeypatch: pytest.MonkeyPatch) -> AsyncItera
         yield running
 
 
-async def set_preferences(stub: NotifyServiceStub, student: str, email: str) -> None:
+async def set_preferences(
+    stub: NotifyServiceStub, student: str, email: str, locale: str = "en"
+) -> None:
     prefs = pb.Preferences(
         student_id=student,
         email=email,
         in_app=True,
-        locale="en",
+        locale=locale,
         time_zone="Europe/Madrid",
         frequency=pb.FREQUENCY_INSTANT,
         weekly_suggestion_budget=10,
@@ -127,6 +136,41 @@ async def test_a_published_suggestion_arrives_in_the_watched_inbox_and_by_mail(
     messages = await recorded.fetch(2, timeout=5)
     channels = {DeliveryRecorded.FromString(m.data).delivery.channel for m in messages}
     assert channels == {"email", "in_app"}
+
+
+async def test_a_spanish_student_reads_why_in_spanish(one: Running) -> None:
+    """Matching's reasons for a real match, worded by notify: no English pasted in."""
+    now = datetime.now(UTC)
+    beach = valid_activity(id="act-beach-es", now=now)
+    (match,) = Ranker(index_of(beach), Weights()).score_students(
+        beach, [valid_profile(now, student_id="lucia")], now, set()
+    )
+    assert match.reasons[0].text == "Environmental Sustainability, like you asked"
+    await set_preferences(one.stubs[0], "lucia", "lucia@students.test", locale="es")
+
+    await publish(one.js, catalogue_events.activity_published(beach))
+    await publish(
+        one.js,
+        matching_events.suggestion_created("lucia", beach, match.score, match.reasons, match.facts),
+    )
+
+    await eventually(lambda: len(one.mailbox.messages) == 1, "the mail", timeout=15)
+    [mail] = one.mailbox.messages
+    text, html = (mail.get_body((part,)) for part in ("plain", "html"))
+    assert text is not None and html is not None
+    (why,) = [
+        line
+        for line in text.get_content().splitlines()
+        if line.startswith("Por qué te la sugerimos: ")
+    ]
+    assert why.startswith("Por qué te la sugerimos: Sostenibilidad medioambiental, como pediste; ")
+    assert re.search(r"; a \d+,\d km;", why), why  # a decimal comma
+    start = beach.details.starts_at.ToDatetime(UTC).astimezone(ZoneInfo("Europe/Madrid"))
+    weekday = CATALOGUES["es"].weekdays[start.weekday()]
+    assert why.endswith(f"; en inglés y español; el {weekday} a las {start:%H:%M}")
+    for part in (text, html):
+        assert "Environmental Sustainability" not in part.get_content()
+        assert "like you asked" not in part.get_content()
 
 
 async def test_two_replicas_and_repeated_events_deliver_exactly_once(two: Running) -> None:

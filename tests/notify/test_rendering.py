@@ -21,16 +21,25 @@ from services.notify.i18n import CATALOGUES, SUPPORTED_LOCALES, Translator, reso
 from services.notify.locales import Catalogue, plural_polish
 from services.notify.messages import (
     ActivityFacts,
+    Explanation,
     MessageContext,
     MessageKind,
     RenderedMessage,
     SuggestionItem,
+    SuggestionReason,
 )
 from services.notify.rendering import Renderer
 
 UNSUBSCRIBE_URL = "https://match.socialerasmus.example/unsubscribe?token=v1.abc-DEF_123&kind=all"
 MANAGE_URL = "https://match.socialerasmus.example/preferences"
 TITLE = "Beach clean-up at La Malvarrosa"
+WHY = Explanation(
+    reasons=(SuggestionReason(signal="cause", causes=(3,)),),
+    languages=("en",),
+    weekday=6,
+    start_minute=20 * 60,
+)
+"""Why the beach clean-up is suggested, as matching sends it."""
 HTML_TAG = re.compile(r"</?[A-Za-z!][^>]*>")
 TEMPLATE_SYNTAX = ("{{", "}}", "{%", "%}", "{#", "#}")
 
@@ -72,10 +81,10 @@ def context(
     if kind is MessageKind.DIGEST:
         if items is None:
             items = (
-                SuggestionItem(facts, "Environmental Sustainability, like you asked"),
+                SuggestionItem(facts, WHY),
                 SuggestionItem(
                     activity("Language café with refugees", activity_id="act-2"),
-                    "Social Inclusion; in English; 1.2 km",
+                    Explanation(text="Social Inclusion; in English; 1.2 km"),  # as stored before
                 ),
             )
         return MessageContext(
@@ -95,7 +104,7 @@ def context(
         unsubscribe_url=UNSUBSCRIBE_URL,
         manage_url=MANAGE_URL,
         activity=facts,
-        explanation="Environmental Sustainability, like you asked; in English; Saturday",
+        explanation=WHY,
         reason="A storm warning for the whole coast",
         changed_fields=("starts_at", "location"),
         waitlist_position=3,
@@ -290,7 +299,7 @@ def test_every_catalogue_has_every_english_phrase_with_the_same_fields() -> None
         for key, pattern in phrases.items():
             base = key.rsplit(".", 1)[0] + ".other" if key in extra else key
             assert fields(pattern) <= fields(english[base]) | {"count"}, (code, key)
-            assert key == "colon" or pattern == pattern.strip(), (code, key)
+            assert key in {"colon", "separator"} or pattern == pattern.strip(), (code, key)
 
 
 def test_english_cause_names_are_esn_s_own() -> None:
@@ -445,7 +454,7 @@ def test_digest_lists_all_three_items(renderer: Renderer) -> None:
     items = tuple(
         SuggestionItem(
             activity(title, activity_id=f"act-{n}", url=f"https://activities.esn.org/a/{n}"),
-            f"because {n}",
+            Explanation(text=f"because {n}"),
         )
         for n, title in enumerate(titles)
     )
@@ -475,7 +484,10 @@ def test_kind_specific_details(renderer: Renderer) -> None:
     cancelled = renderer.render(context(MessageKind.ACTIVITY_CANCELLED, "fr")).text
     changed = renderer.render(context(MessageKind.ACTIVITY_CHANGED)).text
 
-    assert "Why we suggest it: Environmental Sustainability, like you asked" in suggestion
+    assert (
+        "Why we suggest it: Environmental Sustainability, like you asked; in English; "
+        "Saturday 20:00\n"
+    ) in suggestion
     assert "La tua posizione in lista d'attesa: 3" in waitlisted
     assert "Motif indiqué par les organisateurs\u00a0: A storm warning" in cancelled
     assert "What changed: \n" not in changed

@@ -214,7 +214,9 @@ async def recommend(ctx: Context) -> int:
     async with ctx.client() as client:
         found = await client.recommend(args.student, args.k, wanted)
     if ctx.out.json_mode:
-        ctx.out.data(match.RecommendResponse(recommendations=found))
+        ctx.out.data(
+            match.RecommendResponse(recommendations=found, diversified=views.is_diversified(found))
+        )
     elif not found:
         ctx.out.line(
             f"Nothing to suggest to {args.student} right now: no published activity passes "

@@ -6,16 +6,18 @@ and a time span are written, and the plural rule. Phrases are ``str.format`` pat
 with named fields (``{title}``, ``{count}``, ``{position}``). A plural phrase has one key
 per plural category (``digest.intro.one``, ``digest.intro.other``; Polish adds ``few``
 and ``many``). A phrase a catalogue lacks falls back to English
-(:class:`services.notify.i18n.Translator`).
+(:class:`services.notify.i18n.Translator`). Besides phrases, the reasons of a suggestion need
+the names of languages, the decimal mark and the language's way of saying "a, b and c".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
     "Catalogue",
+    "joined_with",
     "plural_one_other",
     "plural_polish",
     "plural_zero_one_other",
@@ -44,6 +46,21 @@ def plural_polish(count: int) -> str:
     return "many"
 
 
+def joined_with(conjunction: str) -> Callable[[Sequence[str]], str]:
+    """Lists with the language's "and": ``joined_with("und")(["a", "b", "c"])`` is
+    "a, b und c"."""
+
+    def join(words: Sequence[str]) -> str:
+        if len(words) <= 1:
+            return "".join(words)
+        return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+    return join
+
+
+_ENGLISH_AND = joined_with("and")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Catalogue:
     """The words and date conventions of one language.
@@ -68,6 +85,13 @@ class Catalogue:
     """A start without a (later) end."""
     day_names: Mapping[int, str] = field(default_factory=dict)
     """Days of the month written otherwise than as a number (French "1er")."""
+    decimal_mark: str = "."
+    """Between the units and the tenths of a number: "1.6" in English, "1,6" in Spanish."""
+    languages: Mapping[str, str] = field(default_factory=dict)
+    """Names of languages by ISO 639-1 code, in the form the phrase ``fact.languages`` lists
+    them in (Polish: the adverb, "po angielsku"); an unlisted code shows in capitals."""
+    and_list: Callable[[Sequence[str]], str] = _ENGLISH_AND
+    """Words joined as the language lists them: "a, b and c"."""
 
     def __post_init__(self) -> None:
         if len(self.weekdays) != WEEKDAYS_PER_WEEK:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from services.notify.locales import Catalogue, plural_one_other
+from services.notify.locales import Catalogue, joined_with, plural_one_other
 
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
@@ -134,7 +134,68 @@ PHRASES: Final[dict[str, str]] = {
         "anderes deinen Platz bekommt."
     ),
     "activity_changed.cta": "Zur Aktivität",
+    # Why a suggestion: reasons and facts (services.notify.reasons)
+    "separator": "; ",
+    "reason.cause": "{causes}, wie gewünscht",
+    "reason.motivation": "passt zu deiner Motivation",
+    "reason.skills": "passt zu deinen Fähigkeiten: {skills}",
+    "reason.distance": "{distance} km entfernt",
+    "reason.online": "online",
+    "reason.seats_left.one": "nur noch {count} Platz frei",
+    "reason.seats_left.other": "nur noch {count} Plätze frei",
+    "reason.full": "ausgebucht, Warteliste offen",
+    "reason.departure": "eine deiner letzten Gelegenheiten vor deiner Abreise",
+    "reason.similar_students": "Studierende wie du haben mitgemacht",
+    "fact.languages": "auf {languages}",
+    "fact.start": "{weekday}, {time} Uhr",
 }
+
+LANGUAGES: Final[dict[str, str]] = {
+    "ar": "Arabisch",
+    "az": "Aserbaidschanisch",
+    "bg": "Bulgarisch",
+    "bs": "Bosnisch",
+    "ca": "Katalanisch",
+    "cs": "Tschechisch",
+    "cy": "Walisisch",
+    "da": "Dänisch",
+    "de": "Deutsch",
+    "el": "Griechisch",
+    "en": "Englisch",
+    "es": "Spanisch",
+    "et": "Estnisch",
+    "eu": "Baskisch",
+    "fi": "Finnisch",
+    "fr": "Französisch",
+    "ga": "Irisch",
+    "gl": "Galicisch",
+    "hr": "Kroatisch",
+    "hu": "Ungarisch",
+    "hy": "Armenisch",
+    "is": "Isländisch",
+    "it": "Italienisch",
+    "ka": "Georgisch",
+    "kk": "Kasachisch",
+    "lb": "Luxemburgisch",
+    "lt": "Litauisch",
+    "lv": "Lettisch",
+    "mk": "Mazedonisch",
+    "mt": "Maltesisch",
+    "nl": "Niederländisch",
+    "no": "Norwegisch",
+    "pl": "Polnisch",
+    "pt": "Portugiesisch",
+    "ro": "Rumänisch",
+    "ru": "Russisch",
+    "sk": "Slowakisch",
+    "sl": "Slowenisch",
+    "sq": "Albanisch",
+    "sr": "Serbisch",
+    "sv": "Schwedisch",
+    "tr": "Türkisch",
+    "uk": "Ukrainisch",
+}
+"""Names of the working languages of ESN countries, by ISO 639-1 code."""
 
 CATALOGUE: Final = Catalogue(
     code="de",
@@ -167,4 +228,7 @@ CATALOGUE: Final = Catalogue(
     range_format="{date}, {start}\u2013{end} Uhr ({zone})",
     span_format="{start_date}, {start} Uhr \u2013 {end_date}, {end} Uhr ({zone})",
     moment_format="{date}, {start} Uhr ({zone})",
+    decimal_mark=",",
+    languages=LANGUAGES,
+    and_list=joined_with("und"),
 )

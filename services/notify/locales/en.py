@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from services.matching.vocabulary import LANGUAGE_NAMES
 from services.notify.locales import Catalogue, plural_one_other
 
 PHRASES: Final[dict[str, str]] = {
@@ -142,6 +143,20 @@ PHRASES: Final[dict[str, str]] = {
         "someone else can take your place."
     ),
     "activity_changed.cta": "See the activity",
+    # Why a suggestion: reasons and facts (services.notify.reasons)
+    "separator": "; ",
+    "reason.cause": "{causes}, like you asked",
+    "reason.motivation": "close to your motivation",
+    "reason.skills": "matches your skills: {skills}",
+    "reason.distance": "{distance} km away",
+    "reason.online": "online",
+    "reason.seats_left.one": "{count} seat left",
+    "reason.seats_left.other": "{count} seats left",
+    "reason.full": "full, waitlist open",
+    "reason.departure": "one of your last chances before you leave",
+    "reason.similar_students": "students like you joined",
+    "fact.languages": "in {languages}",
+    "fact.start": "{weekday} {time}",
 }
 
 CATALOGUE: Final = Catalogue(
@@ -167,4 +182,5 @@ CATALOGUE: Final = Catalogue(
     range_format="{date}, {start}\u2013{end} {zone}",
     span_format="{start_date}, {start} \u2013 {end_date}, {end} {zone}",
     moment_format="{date}, {start} {zone}",
+    languages=LANGUAGE_NAMES,
 )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
-from services.notify.locales import Catalogue, plural_one_other
+from services.notify.locales import Catalogue, joined_with, plural_one_other
 
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
@@ -135,7 +136,82 @@ PHRASES: Final[dict[str, str]] = {
         "persona pueda ocupar tu plaza."
     ),
     "activity_changed.cta": "Ver la actividad",
+    # Why a suggestion: reasons and facts (services.notify.reasons)
+    "separator": "; ",
+    "reason.cause": "{causes}, como pediste",
+    "reason.motivation": "encaja con tu motivación",
+    "reason.skills": "encaja con tus habilidades: {skills}",
+    "reason.distance": "a {distance} km",
+    "reason.online": "en línea",
+    "reason.seats_left.one": "queda {count} plaza",
+    "reason.seats_left.other": "quedan {count} plazas",
+    "reason.full": "completa, con lista de espera",
+    "reason.departure": "una de tus últimas oportunidades antes de irte",
+    "reason.similar_students": "se han apuntado estudiantes como tú",
+    "fact.languages": "en {languages}",
+    "fact.start": "el {weekday} a las {time}",
 }
+
+LANGUAGES: Final[dict[str, str]] = {
+    "ar": "árabe",
+    "az": "azerí",
+    "bg": "búlgaro",
+    "bs": "bosnio",
+    "ca": "catalán",
+    "cs": "checo",
+    "cy": "galés",
+    "da": "danés",
+    "de": "alemán",
+    "el": "griego",
+    "en": "inglés",
+    "es": "español",
+    "et": "estonio",
+    "eu": "euskera",
+    "fi": "finés",
+    "fr": "francés",
+    "ga": "irlandés",
+    "gl": "gallego",
+    "hr": "croata",
+    "hu": "húngaro",
+    "hy": "armenio",
+    "is": "islandés",
+    "it": "italiano",
+    "ka": "georgiano",
+    "kk": "kazajo",
+    "lb": "luxemburgués",
+    "lt": "lituano",
+    "lv": "letón",
+    "mk": "macedonio",
+    "mt": "maltés",
+    "nl": "neerlandés",
+    "no": "noruego",
+    "pl": "polaco",
+    "pt": "portugués",
+    "ro": "rumano",
+    "ru": "ruso",
+    "sk": "eslovaco",
+    "sl": "esloveno",
+    "sq": "albanés",
+    "sr": "serbio",
+    "sv": "sueco",
+    "tr": "turco",
+    "uk": "ucraniano",
+}
+"""Names of the working languages of ESN countries, by ISO 639-1 code."""
+
+_AND = joined_with("y")
+_AND_BEFORE_I = joined_with("e")
+
+
+def _spanish_and_list(words: Sequence[str]) -> str:
+    """ "inglés y español", but "español e inglés": "y" becomes "e" before the sound /i/
+    (i-, hi-, but not the diphthongs of "hielo", "hiato")."""
+    last = words[-1].lower() if words else ""
+    before_i = last.startswith(("i", "í", "hi", "hí")) and not last.startswith(
+        ("hia", "hie", "hio", "hiu")
+    )
+    return (_AND_BEFORE_I if before_i else _AND)(words)
+
 
 CATALOGUE: Final = Catalogue(
     code="es",
@@ -157,4 +233,7 @@ CATALOGUE: Final = Catalogue(
     ),
     plural=plural_one_other,
     date_format="{weekday} {day} de {month}",
+    decimal_mark=",",
+    languages=LANGUAGES,
+    and_list=_spanish_and_list,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from services.notify.locales import Catalogue, plural_zero_one_other
+from services.notify.locales import Catalogue, joined_with, plural_zero_one_other
 
 PHRASES: Final[dict[str, str]] = {
     "colon": "\u00a0: ",
@@ -137,7 +137,68 @@ PHRASES: Final[dict[str, str]] = {
         "inscription pour qu'une autre personne puisse prendre votre place."
     ),
     "activity_changed.cta": "Voir l'activité",
+    # Why a suggestion: reasons and facts (services.notify.reasons)
+    "separator": "\u00a0; ",
+    "reason.cause": "{causes}, comme vous l'avez demandé",
+    "reason.motivation": "proche de votre motivation",
+    "reason.skills": "correspond à vos compétences\u00a0: {skills}",
+    "reason.distance": "à {distance}\u00a0km",
+    "reason.online": "en ligne",
+    "reason.seats_left.one": "plus que {count} place",
+    "reason.seats_left.other": "plus que {count} places",
+    "reason.full": "complet, liste d'attente ouverte",
+    "reason.departure": "l'une de vos dernières occasions avant votre départ",
+    "reason.similar_students": "des étudiants comme vous y ont participé",
+    "fact.languages": "en {languages}",
+    "fact.start": "{weekday} à {time}",
 }
+
+LANGUAGES: Final[dict[str, str]] = {
+    "ar": "arabe",
+    "az": "azerbaïdjanais",
+    "bg": "bulgare",
+    "bs": "bosnien",
+    "ca": "catalan",
+    "cs": "tchèque",
+    "cy": "gallois",
+    "da": "danois",
+    "de": "allemand",
+    "el": "grec",
+    "en": "anglais",
+    "es": "espagnol",
+    "et": "estonien",
+    "eu": "basque",
+    "fi": "finnois",
+    "fr": "français",
+    "ga": "irlandais",
+    "gl": "galicien",
+    "hr": "croate",
+    "hu": "hongrois",
+    "hy": "arménien",
+    "is": "islandais",
+    "it": "italien",
+    "ka": "géorgien",
+    "kk": "kazakh",
+    "lb": "luxembourgeois",
+    "lt": "lituanien",
+    "lv": "letton",
+    "mk": "macédonien",
+    "mt": "maltais",
+    "nl": "néerlandais",
+    "no": "norvégien",
+    "pl": "polonais",
+    "pt": "portugais",
+    "ro": "roumain",
+    "ru": "russe",
+    "sk": "slovaque",
+    "sl": "slovène",
+    "sq": "albanais",
+    "sr": "serbe",
+    "sv": "suédois",
+    "tr": "turc",
+    "uk": "ukrainien",
+}
+"""Names of the working languages of ESN countries, by ISO 639-1 code."""
 
 CATALOGUE: Final = Catalogue(
     code="fr",
@@ -160,4 +221,7 @@ CATALOGUE: Final = Catalogue(
     plural=plural_zero_one_other,
     date_format="{weekday} {day} {month}",
     day_names={1: "1er"},
+    decimal_mark=",",
+    languages=LANGUAGES,
+    and_list=joined_with("et"),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from services.notify.locales import Catalogue, plural_one_other
+from services.notify.locales import Catalogue, joined_with, plural_one_other
 
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
@@ -134,7 +134,68 @@ PHRASES: Final[dict[str, str]] = {
         "qualcun altro possa prendere il tuo posto."
     ),
     "activity_changed.cta": "Vedi l'attività",
+    # Why a suggestion: reasons and facts (services.notify.reasons)
+    "separator": "; ",
+    "reason.cause": "{causes}, come hai chiesto",
+    "reason.motivation": "in linea con la tua motivazione",
+    "reason.skills": "in linea con le tue competenze: {skills}",
+    "reason.distance": "a {distance} km",
+    "reason.online": "online",
+    "reason.seats_left.one": "resta {count} posto",
+    "reason.seats_left.other": "restano {count} posti",
+    "reason.full": "al completo, lista d'attesa aperta",
+    "reason.departure": "una delle tue ultime occasioni prima di partire",
+    "reason.similar_students": "hanno partecipato studenti come te",
+    "fact.languages": "in {languages}",
+    "fact.start": "{weekday} alle {time}",
 }
+
+LANGUAGES: Final[dict[str, str]] = {
+    "ar": "arabo",
+    "az": "azero",
+    "bg": "bulgaro",
+    "bs": "bosniaco",
+    "ca": "catalano",
+    "cs": "ceco",
+    "cy": "gallese",
+    "da": "danese",
+    "de": "tedesco",
+    "el": "greco",
+    "en": "inglese",
+    "es": "spagnolo",
+    "et": "estone",
+    "eu": "basco",
+    "fi": "finlandese",
+    "fr": "francese",
+    "ga": "irlandese",
+    "gl": "galiziano",
+    "hr": "croato",
+    "hu": "ungherese",
+    "hy": "armeno",
+    "is": "islandese",
+    "it": "italiano",
+    "ka": "georgiano",
+    "kk": "kazako",
+    "lb": "lussemburghese",
+    "lt": "lituano",
+    "lv": "lettone",
+    "mk": "macedone",
+    "mt": "maltese",
+    "nl": "olandese",
+    "no": "norvegese",
+    "pl": "polacco",
+    "pt": "portoghese",
+    "ro": "rumeno",
+    "ru": "russo",
+    "sk": "slovacco",
+    "sl": "sloveno",
+    "sq": "albanese",
+    "sr": "serbo",
+    "sv": "svedese",
+    "tr": "turco",
+    "uk": "ucraino",
+}
+"""Names of the working languages of ESN countries, by ISO 639-1 code."""
 
 CATALOGUE: Final = Catalogue(
     code="it",
@@ -156,4 +217,7 @@ CATALOGUE: Final = Catalogue(
     ),
     plural=plural_one_other,
     date_format="{weekday} {day} {month}",
+    decimal_mark=",",
+    languages=LANGUAGES,
+    and_list=joined_with("e"),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from services.notify.locales import Catalogue, plural_polish
+from services.notify.locales import Catalogue, joined_with, plural_polish
 
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
@@ -140,7 +140,70 @@ PHRASES: Final[dict[str, str]] = {
         "Twoje miejsce."
     ),
     "activity_changed.cta": "Zobacz aktywność",
+    # Why a suggestion: reasons and facts (services.notify.reasons)
+    "separator": "; ",
+    "reason.cause": "{causes}, zgodnie z Twoimi zainteresowaniami",
+    "reason.motivation": "pasuje do Twojej motywacji",
+    "reason.skills": "pasuje do Twoich umiejętności: {skills}",
+    "reason.distance": "{distance} km od Ciebie",
+    "reason.online": "online",
+    "reason.seats_left.one": "zostało {count} wolne miejsce",
+    "reason.seats_left.few": "zostały {count} wolne miejsca",
+    "reason.seats_left.many": "zostało {count} wolnych miejsc",
+    "reason.seats_left.other": "zostało {count} wolnych miejsc",
+    "reason.full": "brak miejsc, lista rezerwowa otwarta",
+    "reason.departure": "jedna z ostatnich okazji przed Twoim wyjazdem",
+    "reason.similar_students": "dołączyli studenci podobni do Ciebie",
+    "fact.languages": "{languages}",
+    "fact.start": "{weekday}, {time}",
 }
+
+LANGUAGES: Final[dict[str, str]] = {
+    "ar": "po arabsku",
+    "az": "po azersku",
+    "bg": "po bułgarsku",
+    "bs": "po bośniacku",
+    "ca": "po katalońsku",
+    "cs": "po czesku",
+    "cy": "po walijsku",
+    "da": "po duńsku",
+    "de": "po niemiecku",
+    "el": "po grecku",
+    "en": "po angielsku",
+    "es": "po hiszpańsku",
+    "et": "po estońsku",
+    "eu": "po baskijsku",
+    "fi": "po fińsku",
+    "fr": "po francusku",
+    "ga": "po irlandzku",
+    "gl": "po galicyjsku",
+    "hr": "po chorwacku",
+    "hu": "po węgiersku",
+    "hy": "po ormiańsku",
+    "is": "po islandzku",
+    "it": "po włosku",
+    "ka": "po gruzińsku",
+    "kk": "po kazachsku",
+    "lb": "po luksembursku",
+    "lt": "po litewsku",
+    "lv": "po łotewsku",
+    "mk": "po macedońsku",
+    "mt": "po maltańsku",
+    "nl": "po niderlandzku",
+    "no": "po norwesku",
+    "pl": "po polsku",
+    "pt": "po portugalsku",
+    "ro": "po rumuńsku",
+    "ru": "po rosyjsku",
+    "sk": "po słowacku",
+    "sl": "po słoweńsku",
+    "sq": "po albańsku",
+    "sr": "po serbsku",
+    "sv": "po szwedzku",
+    "tr": "po turecku",
+    "uk": "po ukraińsku",
+}
+"""Languages as adverbs, as Polish says "in English": "po angielsku"."""
 
 CATALOGUE: Final = Catalogue(
     code="pl",
@@ -170,4 +233,7 @@ CATALOGUE: Final = Catalogue(
     ),
     plural=plural_polish,
     date_format="{weekday}, {day} {month}",
+    decimal_mark=",",
+    languages=LANGUAGES,
+    and_list=joined_with("i"),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from services.notify.locales import Catalogue, plural_zero_one_other
+from services.notify.locales import Catalogue, joined_with, plural_zero_one_other
 
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
@@ -134,7 +134,68 @@ PHRASES: Final[dict[str, str]] = {
         "pessoa possa ficar com o teu lugar."
     ),
     "activity_changed.cta": "Ver a atividade",
+    # Why a suggestion: reasons and facts (services.notify.reasons)
+    "separator": "; ",
+    "reason.cause": "{causes}, como pediste",
+    "reason.motivation": "próxima da tua motivação",
+    "reason.skills": "corresponde às tuas competências: {skills}",
+    "reason.distance": "a {distance} km",
+    "reason.online": "online",
+    "reason.seats_left.one": "resta {count} vaga",
+    "reason.seats_left.other": "restam {count} vagas",
+    "reason.full": "esgotada, lista de espera aberta",
+    "reason.departure": "uma das tuas últimas oportunidades antes de partires",
+    "reason.similar_students": "estudantes como tu inscreveram-se",
+    "fact.languages": "em {languages}",
+    "fact.start": "{weekday} às {time}",
 }
+
+LANGUAGES: Final[dict[str, str]] = {
+    "ar": "árabe",
+    "az": "azeri",
+    "bg": "búlgaro",
+    "bs": "bósnio",
+    "ca": "catalão",
+    "cs": "checo",
+    "cy": "galês",
+    "da": "dinamarquês",
+    "de": "alemão",
+    "el": "grego",
+    "en": "inglês",
+    "es": "espanhol",
+    "et": "estónio",
+    "eu": "basco",
+    "fi": "finlandês",
+    "fr": "francês",
+    "ga": "irlandês",
+    "gl": "galego",
+    "hr": "croata",
+    "hu": "húngaro",
+    "hy": "arménio",
+    "is": "islandês",
+    "it": "italiano",
+    "ka": "georgiano",
+    "kk": "cazaque",
+    "lb": "luxemburguês",
+    "lt": "lituano",
+    "lv": "letão",
+    "mk": "macedónio",
+    "mt": "maltês",
+    "nl": "neerlandês",
+    "no": "norueguês",
+    "pl": "polaco",
+    "pt": "português",
+    "ro": "romeno",
+    "ru": "russo",
+    "sk": "eslovaco",
+    "sl": "esloveno",
+    "sq": "albanês",
+    "sr": "sérvio",
+    "sv": "sueco",
+    "tr": "turco",
+    "uk": "ucraniano",
+}
+"""Names of the working languages of ESN countries, by ISO 639-1 code."""
 
 CATALOGUE: Final = Catalogue(
     code="pt",
@@ -164,4 +225,7 @@ CATALOGUE: Final = Catalogue(
     ),
     plural=plural_zero_one_other,
     date_format="{weekday}, {day} de {month}",
+    decimal_mark=",",
+    languages=LANGUAGES,
+    and_list=joined_with("e"),
 )

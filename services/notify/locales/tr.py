@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from services.notify.locales import Catalogue, plural_one_other
+from services.notify.locales import Catalogue, joined_with, plural_one_other
 
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
@@ -131,7 +131,68 @@ PHRASES: Final[dict[str, str]] = {
         "alabilir."
     ),
     "activity_changed.cta": "Etkinliği gör",
+    # Why a suggestion: reasons and facts (services.notify.reasons)
+    "separator": "; ",
+    "reason.cause": "{causes}, ilgi alanlarına uygun",
+    "reason.motivation": "motivasyonuna uygun",
+    "reason.skills": "becerilerine uygun: {skills}",
+    "reason.distance": "{distance} km uzaklıkta",
+    "reason.online": "çevrim içi",
+    "reason.seats_left.one": "yalnızca {count} yer kaldı",
+    "reason.seats_left.other": "yalnızca {count} yer kaldı",
+    "reason.full": "dolu, bekleme listesi açık",
+    "reason.departure": "ayrılmadan önceki son fırsatlarından biri",
+    "reason.similar_students": "senin gibi öğrenciler katıldı",
+    "fact.languages": "{languages}",
+    "fact.start": "{weekday} {time}",
 }
+
+LANGUAGES: Final[dict[str, str]] = {
+    "ar": "Arapça",
+    "az": "Azerice",
+    "bg": "Bulgarca",
+    "bs": "Boşnakça",
+    "ca": "Katalanca",
+    "cs": "Çekçe",
+    "cy": "Galce",
+    "da": "Danca",
+    "de": "Almanca",
+    "el": "Yunanca",
+    "en": "İngilizce",
+    "es": "İspanyolca",
+    "et": "Estonca",
+    "eu": "Baskça",
+    "fi": "Fince",
+    "fr": "Fransızca",
+    "ga": "İrlandaca",
+    "gl": "Galiçyaca",
+    "hr": "Hırvatça",
+    "hu": "Macarca",
+    "hy": "Ermenice",
+    "is": "İzlandaca",
+    "it": "İtalyanca",
+    "ka": "Gürcüce",
+    "kk": "Kazakça",
+    "lb": "Lüksemburgca",
+    "lt": "Litvanca",
+    "lv": "Letonca",
+    "mk": "Makedonca",
+    "mt": "Maltaca",
+    "nl": "Felemenkçe",
+    "no": "Norveççe",
+    "pl": "Lehçe",
+    "pt": "Portekizce",
+    "ro": "Rumence",
+    "ru": "Rusça",
+    "sk": "Slovakça",
+    "sl": "Slovence",
+    "sq": "Arnavutça",
+    "sr": "Sırpça",
+    "sv": "İsveççe",
+    "tr": "Türkçe",
+    "uk": "Ukraynaca",
+}
+"""Names of the working languages of ESN countries, by ISO 639-1 code."""
 
 CATALOGUE: Final = Catalogue(
     code="tr",
@@ -153,4 +214,7 @@ CATALOGUE: Final = Catalogue(
     ),
     plural=plural_one_other,
     date_format="{day} {month} {weekday}",
+    decimal_mark=",",
+    languages=LANGUAGES,
+    and_list=joined_with("ve"),
 )

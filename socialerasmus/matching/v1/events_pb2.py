@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from socialerasmus.matching.v1 import matching_pb2 as socialerasmus_dot_matching_dot_v1_dot_matching__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&socialerasmus/matching/v1/events.proto\x12\x19socialerasmus.matching.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a(socialerasmus/matching/v1/matching.proto\"\x89\x03\n\x11SuggestionCreated\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12/\n\x0boccurred_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nstudent_id\x18\x03 \x01(\t\x12\x13\n\x0b\x61\x63tivity_id\x18\x04 \x01(\t\x12\r\n\x05score\x18\x05 \x01(\x01\x12\x32\n\x07reasons\x18\x06 \x03(\x0b\x32!.socialerasmus.matching.v1.Reason\x12\x13\n\x0b\x65xplanation\x18\x07 \x01(\t\x12\x16\n\x0e\x61\x63tivity_title\x18\x08 \x01(\t\x12\x36\n\x12\x61\x63tivity_starts_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12\x61\x63tivity_time_zone\x18\n \x01(\t\x12\x15\n\ractivity_city\x18\x0b \x01(\t\x12\x17\n\x0f\x61\x63tivity_causes\x18\x0c \x03(\x05\x12\x14\n\x0cweek_edition\x18\r \x01(\t\"f\n\rProfileErased\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12/\n\x0boccurred_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nstudent_id\x18\x03 \x01(\t\"\xeb\x01\n\x12\x41llocationProposed\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12/\n\x0boccurred_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rallocation_id\x18\x03 \x01(\t\x12\x14\n\x0cweek_edition\x18\x04 \x01(\t\x12:\n\x0b\x61ssignments\x18\x05 \x03(\x0b\x32%.socialerasmus.matching.v1.Assignment\x12\x11\n\tobjective\x18\x06 \x01(\x01\x12\x16\n\x0eoptimality_gap\x18\x07 \x01(\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&socialerasmus/matching/v1/events.proto\x12\x19socialerasmus.matching.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a(socialerasmus/matching/v1/matching.proto\"\xbf\x03\n\x11SuggestionCreated\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12/\n\x0boccurred_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nstudent_id\x18\x03 \x01(\t\x12\x13\n\x0b\x61\x63tivity_id\x18\x04 \x01(\t\x12\r\n\x05score\x18\x05 \x01(\x01\x12\x32\n\x07reasons\x18\x06 \x03(\x0b\x32!.socialerasmus.matching.v1.Reason\x12\x13\n\x0b\x65xplanation\x18\x07 \x01(\t\x12\x16\n\x0e\x61\x63tivity_title\x18\x08 \x01(\t\x12\x36\n\x12\x61\x63tivity_starts_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12\x61\x63tivity_time_zone\x18\n \x01(\t\x12\x15\n\ractivity_city\x18\x0b \x01(\t\x12\x17\n\x0f\x61\x63tivity_causes\x18\x0c \x03(\x05\x12\x14\n\x0cweek_edition\x18\r \x01(\t\x12\x34\n\x05\x66\x61\x63ts\x18\x0e \x01(\x0b\x32%.socialerasmus.matching.v1.MatchFacts\"f\n\rProfileErased\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12/\n\x0boccurred_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nstudent_id\x18\x03 \x01(\t\"\xeb\x01\n\x12\x41llocationProposed\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12/\n\x0boccurred_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rallocation_id\x18\x03 \x01(\t\x12\x14\n\x0cweek_edition\x18\x04 \x01(\t\x12:\n\x0b\x61ssignments\x18\x05 \x03(\x0b\x32%.socialerasmus.matching.v1.Assignment\x12\x11\n\tobjective\x18\x06 \x01(\x01\x12\x16\n\x0eoptimality_gap\x18\x07 \x01(\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,9 +34,9 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'socialerasmus.matching.v1.e
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_SUGGESTIONCREATED']._serialized_start=145
-  _globals['_SUGGESTIONCREATED']._serialized_end=538
-  _globals['_PROFILEERASED']._serialized_start=540
-  _globals['_PROFILEERASED']._serialized_end=642
-  _globals['_ALLOCATIONPROPOSED']._serialized_start=645
-  _globals['_ALLOCATIONPROPOSED']._serialized_end=880
+  _globals['_SUGGESTIONCREATED']._serialized_end=592
+  _globals['_PROFILEERASED']._serialized_start=594
+  _globals['_PROFILEERASED']._serialized_end=696
+  _globals['_ALLOCATIONPROPOSED']._serialized_start=699
+  _globals['_ALLOCATIONPROPOSED']._serialized_end=934
 # @@protoc_insertion_point(module_scope)

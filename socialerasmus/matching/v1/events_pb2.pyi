@@ -43,11 +43,13 @@ class SuggestionCreated(_message.Message):
     ACTIVITY_CITY_FIELD_NUMBER: _builtins.int
     ACTIVITY_CAUSES_FIELD_NUMBER: _builtins.int
     WEEK_EDITION_FIELD_NUMBER: _builtins.int
+    FACTS_FIELD_NUMBER: _builtins.int
     event_id: _builtins.str
     student_id: _builtins.str
     activity_id: _builtins.str
     score: _builtins.float
     explanation: _builtins.str
+    """The reasons and facts in one line, in English (Recommendation.explanation)."""
     activity_title: _builtins.str
     """Activity facts a notification needs without calling the catalogue."""
     activity_time_zone: _builtins.str
@@ -56,11 +58,17 @@ class SuggestionCreated(_message.Message):
     @_builtins.property
     def occurred_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
-    def reasons(self) -> _containers.RepeatedCompositeFieldContainer[_matching_pb2.Reason]: ...
+    def reasons(self) -> _containers.RepeatedCompositeFieldContainer[_matching_pb2.Reason]:
+        """The signals that made up the score, with the facts notify words in the student's language."""
+
     @_builtins.property
     def activity_starts_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def activity_causes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.int]: ...
+    @_builtins.property
+    def facts(self) -> _matching_pb2.MatchFacts:
+        """The activity's languages and start as they meet the student, told with the reasons."""
+
     def __init__(
         self,
         *,
@@ -77,10 +85,11 @@ class SuggestionCreated(_message.Message):
         activity_city: _builtins.str = ...,
         activity_causes: _abc.Iterable[_builtins.int] | None = ...,
         week_edition: _builtins.str = ...,
+        facts: _matching_pb2.MatchFacts | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["activity_starts_at", b"activity_starts_at", "occurred_at", b"occurred_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["activity_starts_at", b"activity_starts_at", "facts", b"facts", "occurred_at", b"occurred_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["activity_causes", b"activity_causes", "activity_city", b"activity_city", "activity_id", b"activity_id", "activity_starts_at", b"activity_starts_at", "activity_time_zone", b"activity_time_zone", "activity_title", b"activity_title", "event_id", b"event_id", "explanation", b"explanation", "occurred_at", b"occurred_at", "reasons", b"reasons", "score", b"score", "student_id", b"student_id", "week_edition", b"week_edition"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["activity_causes", b"activity_causes", "activity_city", b"activity_city", "activity_id", b"activity_id", "activity_starts_at", b"activity_starts_at", "activity_time_zone", b"activity_time_zone", "activity_title", b"activity_title", "event_id", b"event_id", "explanation", b"explanation", "facts", b"facts", "occurred_at", b"occurred_at", "reasons", b"reasons", "score", b"score", "student_id", b"student_id", "week_edition", b"week_edition"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

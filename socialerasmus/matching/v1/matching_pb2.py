@@ -27,19 +27,19 @@ from socialerasmus.catalogue.v1 import catalogue_pb2 as socialerasmus_dot_catalo
 from socialerasmus.common.v1 import common_pb2 as socialerasmus_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(socialerasmus/matching/v1/matching.proto\x12\x19socialerasmus.matching.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a*socialerasmus/catalogue/v1/catalogue.proto\x1a$socialerasmus/common/v1/common.proto\"V\n\rLanguageSkill\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x37\n\x05level\x18\x02 \x01(\x0e\x32(.socialerasmus.matching.v1.LanguageLevel\"N\n\rCauseInterest\x12-\n\x05\x63\x61use\x18\x01 \x01(\x0e\x32\x1e.socialerasmus.common.v1.Cause\x12\x0e\n\x06weight\x18\x02 \x01(\x01\"q\n\x10\x41vailabilitySlot\x12\x33\n\x07weekday\x18\x01 \x01(\x0e\x32\".socialerasmus.matching.v1.Weekday\x12\x14\n\x0cstart_minute\x18\x02 \x01(\x05\x12\x12\n\nend_minute\x18\x03 \x01(\x05\"\xe7\x04\n\x10VolunteerProfile\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x17\n\x0fhost_section_id\x18\x02 \x01(\t\x12\x19\n\x11home_country_code\x18\x03 \x01(\t\x12;\n\tlanguages\x18\x04 \x03(\x0b\x32(.socialerasmus.matching.v1.LanguageSkill\x12;\n\tinterests\x18\x05 \x03(\x0b\x32(.socialerasmus.matching.v1.CauseInterest\x12\x0e\n\x06skills\x18\x06 \x03(\t\x12\x12\n\nmotivation\x18\x07 \x01(\t\x12+\n\x07\x61rrival\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tdeparture\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12H\n\x13weekly_availability\x18\n \x03(\x0b\x32+.socialerasmus.matching.v1.AvailabilitySlot\x12\x17\n\x0fmax_distance_km\x18\x0b \x01(\x01\x12\x11\n\ttime_zone\x18\x0c \x01(\t\x12\x38\n\rhome_location\x18\r \x01(\x0b\x32!.socialerasmus.common.v1.GeoPoint\x12\x1a\n\x12suggestions_opt_in\x18\x0e \x01(\x08\x12\x15\n\rweek_editions\x18\x0f \x03(\t\x12.\n\nupdated_at\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xab\x01\n\x08\x46\x65\x65\x64\x62\x61\x63k\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x13\n\x0b\x61\x63tivity_id\x18\x02 \x01(\t\x12\x35\n\x04kind\x18\x03 \x01(\x0e\x32\'.socialerasmus.matching.v1.FeedbackKind\x12\x0e\n\x06rating\x18\x04 \x01(\x05\x12/\n\x0boccurred_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"<\n\x06Reason\x12\x0e\n\x06signal\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontribution\x18\x03 \x01(\x01\"\xa0\x01\n\x0eRecommendation\x12\x36\n\x08\x61\x63tivity\x18\x01 \x01(\x0b\x32$.socialerasmus.catalogue.v1.Activity\x12\r\n\x05score\x18\x02 \x01(\x01\x12\x32\n\x07reasons\x18\x03 \x03(\x0b\x32!.socialerasmus.matching.v1.Reason\x12\x13\n\x0b\x65xplanation\x18\x04 \x01(\t\"\x96\x02\n\x0fRecommendFilter\x12.\n\x06\x63\x61uses\x18\x01 \x03(\x0e\x32\x1e.socialerasmus.common.v1.Cause\x12\x13\n\x0bonline_only\x18\x02 \x01(\x08\x12\x30\n\x0cstarts_after\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rstarts_before\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0f\x61\x63\x63\x65pt_waitlist\x18\x05 \x01(\x08\x12\x14\n\x0cweek_edition\x18\x06 \x01(\t\x12\x1c\n\x14\x65xclude_activity_ids\x18\x07 \x03(\t\x12\x0c\n\x04sdgs\x18\x08 \x03(\x05\"T\n\x14UpsertProfileRequest\x12<\n\x07profile\x18\x01 \x01(\x0b\x32+.socialerasmus.matching.v1.VolunteerProfile\"U\n\x15UpsertProfileResponse\x12<\n\x07profile\x18\x01 \x01(\x0b\x32+.socialerasmus.matching.v1.VolunteerProfile\"\'\n\x11GetProfileRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\"R\n\x12GetProfileResponse\x12<\n\x07profile\x18\x01 \x01(\x0b\x32+.socialerasmus.matching.v1.VolunteerProfile\")\n\x13\x45raseProfileRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\"\x16\n\x14\x45raseProfileResponse\"N\n\x15RecordFeedbackRequest\x12\x35\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x01 \x01(\x0b\x32#.socialerasmus.matching.v1.Feedback\"\x18\n\x16RecordFeedbackResponse\"m\n\x10RecommendRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\t\n\x01k\x18\x02 \x01(\x05\x12:\n\x06\x66ilter\x18\x03 \x01(\x0b\x32*.socialerasmus.matching.v1.RecommendFilter\"W\n\x11RecommendResponse\x12\x42\n\x0frecommendations\x18\x01 \x03(\x0b\x32).socialerasmus.matching.v1.Recommendation\"B\n\nAssignment\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x13\n\x0b\x61\x63tivity_id\x18\x02 \x01(\t\x12\x0b\n\x03\x66it\x18\x03 \x01(\x01\"K\n\x13\x41llocateWeekRequest\x12\x14\n\x0cweek_edition\x18\x01 \x01(\t\x12\x1e\n\x16max_places_per_student\x18\x02 \x01(\x05\"\xf4\x01\n\x14\x41llocateWeekResponse\x12\x15\n\rallocation_id\x18\x01 \x01(\t\x12:\n\x0b\x61ssignments\x18\x02 \x03(\x0b\x32%.socialerasmus.matching.v1.Assignment\x12\x11\n\tobjective\x18\x03 \x01(\x01\x12\x16\n\x0estudents_total\x18\x04 \x01(\x05\x12\x17\n\x0fstudents_placed\x18\x05 \x01(\x05\x12\x16\n\x0eoptimality_gap\x18\x06 \x01(\x01\x12\x16\n\x0eproven_optimal\x18\x07 \x01(\x08\x12\x15\n\rsolve_seconds\x18\x08 \x01(\x01*\xd4\x01\n\rLanguageLevel\x12\x1e\n\x1aLANGUAGE_LEVEL_UNSPECIFIED\x10\x00\x12\x15\n\x11LANGUAGE_LEVEL_A1\x10\x01\x12\x15\n\x11LANGUAGE_LEVEL_A2\x10\x02\x12\x15\n\x11LANGUAGE_LEVEL_B1\x10\x03\x12\x15\n\x11LANGUAGE_LEVEL_B2\x10\x04\x12\x15\n\x11LANGUAGE_LEVEL_C1\x10\x05\x12\x15\n\x11LANGUAGE_LEVEL_C2\x10\x06\x12\x19\n\x15LANGUAGE_LEVEL_NATIVE\x10\x07*\xb6\x01\n\x07Weekday\x12\x17\n\x13WEEKDAY_UNSPECIFIED\x10\x00\x12\x12\n\x0eWEEKDAY_MONDAY\x10\x01\x12\x13\n\x0fWEEKDAY_TUESDAY\x10\x02\x12\x15\n\x11WEEKDAY_WEDNESDAY\x10\x03\x12\x14\n\x10WEEKDAY_THURSDAY\x10\x04\x12\x12\n\x0eWEEKDAY_FRIDAY\x10\x05\x12\x14\n\x10WEEKDAY_SATURDAY\x10\x06\x12\x12\n\x0eWEEKDAY_SUNDAY\x10\x07*\xe7\x01\n\x0c\x46\x65\x65\x64\x62\x61\x63kKind\x12\x1d\n\x19\x46\x45\x45\x44\x42\x41\x43K_KIND_UNSPECIFIED\x10\x00\x12\x17\n\x13\x46\x45\x45\x44\x42\x41\x43K_KIND_SHOWN\x10\x01\x12\x18\n\x14\x46\x45\x45\x44\x42\x41\x43K_KIND_OPENED\x10\x02\x12\x17\n\x13\x46\x45\x45\x44\x42\x41\x43K_KIND_SAVED\x10\x03\x12\x1b\n\x17\x46\x45\x45\x44\x42\x41\x43K_KIND_DISMISSED\x10\x04\x12\x1a\n\x16\x46\x45\x45\x44\x42\x41\x43K_KIND_ENROLLED\x10\x05\x12\x1a\n\x16\x46\x45\x45\x44\x42\x41\x43K_KIND_ATTENDED\x10\x06\x12\x17\n\x13\x46\x45\x45\x44\x42\x41\x43K_KIND_RATED\x10\x07\x32\xb1\x05\n\x0fMatchingService\x12r\n\rUpsertProfile\x12/.socialerasmus.matching.v1.UpsertProfileRequest\x1a\x30.socialerasmus.matching.v1.UpsertProfileResponse\x12i\n\nGetProfile\x12,.socialerasmus.matching.v1.GetProfileRequest\x1a-.socialerasmus.matching.v1.GetProfileResponse\x12o\n\x0c\x45raseProfile\x12..socialerasmus.matching.v1.EraseProfileRequest\x1a/.socialerasmus.matching.v1.EraseProfileResponse\x12u\n\x0eRecordFeedback\x12\x30.socialerasmus.matching.v1.RecordFeedbackRequest\x1a\x31.socialerasmus.matching.v1.RecordFeedbackResponse\x12\x66\n\tRecommend\x12+.socialerasmus.matching.v1.RecommendRequest\x1a,.socialerasmus.matching.v1.RecommendResponse\x12o\n\x0c\x41llocateWeek\x12..socialerasmus.matching.v1.AllocateWeekRequest\x1a/.socialerasmus.matching.v1.AllocateWeekResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(socialerasmus/matching/v1/matching.proto\x12\x19socialerasmus.matching.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a*socialerasmus/catalogue/v1/catalogue.proto\x1a$socialerasmus/common/v1/common.proto\"V\n\rLanguageSkill\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x37\n\x05level\x18\x02 \x01(\x0e\x32(.socialerasmus.matching.v1.LanguageLevel\"N\n\rCauseInterest\x12-\n\x05\x63\x61use\x18\x01 \x01(\x0e\x32\x1e.socialerasmus.common.v1.Cause\x12\x0e\n\x06weight\x18\x02 \x01(\x01\"q\n\x10\x41vailabilitySlot\x12\x33\n\x07weekday\x18\x01 \x01(\x0e\x32\".socialerasmus.matching.v1.Weekday\x12\x14\n\x0cstart_minute\x18\x02 \x01(\x05\x12\x12\n\nend_minute\x18\x03 \x01(\x05\"\xe7\x04\n\x10VolunteerProfile\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x17\n\x0fhost_section_id\x18\x02 \x01(\t\x12\x19\n\x11home_country_code\x18\x03 \x01(\t\x12;\n\tlanguages\x18\x04 \x03(\x0b\x32(.socialerasmus.matching.v1.LanguageSkill\x12;\n\tinterests\x18\x05 \x03(\x0b\x32(.socialerasmus.matching.v1.CauseInterest\x12\x0e\n\x06skills\x18\x06 \x03(\t\x12\x12\n\nmotivation\x18\x07 \x01(\t\x12+\n\x07\x61rrival\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tdeparture\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12H\n\x13weekly_availability\x18\n \x03(\x0b\x32+.socialerasmus.matching.v1.AvailabilitySlot\x12\x17\n\x0fmax_distance_km\x18\x0b \x01(\x01\x12\x11\n\ttime_zone\x18\x0c \x01(\t\x12\x38\n\rhome_location\x18\r \x01(\x0b\x32!.socialerasmus.common.v1.GeoPoint\x12\x1a\n\x12suggestions_opt_in\x18\x0e \x01(\x08\x12\x15\n\rweek_editions\x18\x0f \x03(\t\x12.\n\nupdated_at\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xab\x01\n\x08\x46\x65\x65\x64\x62\x61\x63k\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x13\n\x0b\x61\x63tivity_id\x18\x02 \x01(\t\x12\x35\n\x04kind\x18\x03 \x01(\x0e\x32\'.socialerasmus.matching.v1.FeedbackKind\x12\x0e\n\x06rating\x18\x04 \x01(\x05\x12/\n\x0boccurred_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8e\x02\n\x06Reason\x12\x0e\n\x06signal\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontribution\x18\x03 \x01(\x01\x12\r\n\x05value\x18\x04 \x01(\x01\x12.\n\x06\x63\x61uses\x18\x05 \x03(\x0e\x32\x1e.socialerasmus.common.v1.Cause\x12\x18\n\x0b\x64istance_km\x18\x06 \x01(\x01H\x01\x88\x01\x01\x12\x0e\n\x06online\x18\x07 \x01(\x08\x12\x16\n\x0ematched_skills\x18\x08 \x03(\t\x12\x14\n\nseats_left\x18\t \x01(\x05H\x00\x12\x1e\n\x14\x64\x61ys_until_departure\x18\n \x01(\x05H\x00\x42\t\n\x07urgencyB\x0e\n\x0c_distance_km\"\x84\x01\n\nMatchFacts\x12\x18\n\x10shared_languages\x18\x01 \x03(\t\x12\x33\n\x07weekday\x18\x02 \x01(\x0e\x32\".socialerasmus.matching.v1.Weekday\x12\x14\n\x0cstart_minute\x18\x03 \x01(\x05\x12\x11\n\ttime_zone\x18\x04 \x01(\t\"\xee\x01\n\x0eRecommendation\x12\x36\n\x08\x61\x63tivity\x18\x01 \x01(\x0b\x32$.socialerasmus.catalogue.v1.Activity\x12\r\n\x05score\x18\x02 \x01(\x01\x12\x32\n\x07reasons\x18\x03 \x03(\x0b\x32!.socialerasmus.matching.v1.Reason\x12\x13\n\x0b\x65xplanation\x18\x04 \x01(\t\x12\x34\n\x05\x66\x61\x63ts\x18\x05 \x01(\x0b\x32%.socialerasmus.matching.v1.MatchFacts\x12\x16\n\x0erelevance_rank\x18\x06 \x01(\x05\"\x96\x02\n\x0fRecommendFilter\x12.\n\x06\x63\x61uses\x18\x01 \x03(\x0e\x32\x1e.socialerasmus.common.v1.Cause\x12\x13\n\x0bonline_only\x18\x02 \x01(\x08\x12\x30\n\x0cstarts_after\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rstarts_before\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0f\x61\x63\x63\x65pt_waitlist\x18\x05 \x01(\x08\x12\x14\n\x0cweek_edition\x18\x06 \x01(\t\x12\x1c\n\x14\x65xclude_activity_ids\x18\x07 \x03(\t\x12\x0c\n\x04sdgs\x18\x08 \x03(\x05\"T\n\x14UpsertProfileRequest\x12<\n\x07profile\x18\x01 \x01(\x0b\x32+.socialerasmus.matching.v1.VolunteerProfile\"U\n\x15UpsertProfileResponse\x12<\n\x07profile\x18\x01 \x01(\x0b\x32+.socialerasmus.matching.v1.VolunteerProfile\"\'\n\x11GetProfileRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\"R\n\x12GetProfileResponse\x12<\n\x07profile\x18\x01 \x01(\x0b\x32+.socialerasmus.matching.v1.VolunteerProfile\")\n\x13\x45raseProfileRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\"\x16\n\x14\x45raseProfileResponse\"N\n\x15RecordFeedbackRequest\x12\x35\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x01 \x01(\x0b\x32#.socialerasmus.matching.v1.Feedback\"\x18\n\x16RecordFeedbackResponse\"m\n\x10RecommendRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\t\n\x01k\x18\x02 \x01(\x05\x12:\n\x06\x66ilter\x18\x03 \x01(\x0b\x32*.socialerasmus.matching.v1.RecommendFilter\"l\n\x11RecommendResponse\x12\x42\n\x0frecommendations\x18\x01 \x03(\x0b\x32).socialerasmus.matching.v1.Recommendation\x12\x13\n\x0b\x64iversified\x18\x02 \x01(\x08\"B\n\nAssignment\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x13\n\x0b\x61\x63tivity_id\x18\x02 \x01(\t\x12\x0b\n\x03\x66it\x18\x03 \x01(\x01\"K\n\x13\x41llocateWeekRequest\x12\x14\n\x0cweek_edition\x18\x01 \x01(\t\x12\x1e\n\x16max_places_per_student\x18\x02 \x01(\x05\"\xf4\x01\n\x14\x41llocateWeekResponse\x12\x15\n\rallocation_id\x18\x01 \x01(\t\x12:\n\x0b\x61ssignments\x18\x02 \x03(\x0b\x32%.socialerasmus.matching.v1.Assignment\x12\x11\n\tobjective\x18\x03 \x01(\x01\x12\x16\n\x0estudents_total\x18\x04 \x01(\x05\x12\x17\n\x0fstudents_placed\x18\x05 \x01(\x05\x12\x16\n\x0eoptimality_gap\x18\x06 \x01(\x01\x12\x16\n\x0eproven_optimal\x18\x07 \x01(\x08\x12\x15\n\rsolve_seconds\x18\x08 \x01(\x01*\xd4\x01\n\rLanguageLevel\x12\x1e\n\x1aLANGUAGE_LEVEL_UNSPECIFIED\x10\x00\x12\x15\n\x11LANGUAGE_LEVEL_A1\x10\x01\x12\x15\n\x11LANGUAGE_LEVEL_A2\x10\x02\x12\x15\n\x11LANGUAGE_LEVEL_B1\x10\x03\x12\x15\n\x11LANGUAGE_LEVEL_B2\x10\x04\x12\x15\n\x11LANGUAGE_LEVEL_C1\x10\x05\x12\x15\n\x11LANGUAGE_LEVEL_C2\x10\x06\x12\x19\n\x15LANGUAGE_LEVEL_NATIVE\x10\x07*\xb6\x01\n\x07Weekday\x12\x17\n\x13WEEKDAY_UNSPECIFIED\x10\x00\x12\x12\n\x0eWEEKDAY_MONDAY\x10\x01\x12\x13\n\x0fWEEKDAY_TUESDAY\x10\x02\x12\x15\n\x11WEEKDAY_WEDNESDAY\x10\x03\x12\x14\n\x10WEEKDAY_THURSDAY\x10\x04\x12\x12\n\x0eWEEKDAY_FRIDAY\x10\x05\x12\x14\n\x10WEEKDAY_SATURDAY\x10\x06\x12\x12\n\x0eWEEKDAY_SUNDAY\x10\x07*\xe7\x01\n\x0c\x46\x65\x65\x64\x62\x61\x63kKind\x12\x1d\n\x19\x46\x45\x45\x44\x42\x41\x43K_KIND_UNSPECIFIED\x10\x00\x12\x17\n\x13\x46\x45\x45\x44\x42\x41\x43K_KIND_SHOWN\x10\x01\x12\x18\n\x14\x46\x45\x45\x44\x42\x41\x43K_KIND_OPENED\x10\x02\x12\x17\n\x13\x46\x45\x45\x44\x42\x41\x43K_KIND_SAVED\x10\x03\x12\x1b\n\x17\x46\x45\x45\x44\x42\x41\x43K_KIND_DISMISSED\x10\x04\x12\x1a\n\x16\x46\x45\x45\x44\x42\x41\x43K_KIND_ENROLLED\x10\x05\x12\x1a\n\x16\x46\x45\x45\x44\x42\x41\x43K_KIND_ATTENDED\x10\x06\x12\x17\n\x13\x46\x45\x45\x44\x42\x41\x43K_KIND_RATED\x10\x07\x32\xb1\x05\n\x0fMatchingService\x12r\n\rUpsertProfile\x12/.socialerasmus.matching.v1.UpsertProfileRequest\x1a\x30.socialerasmus.matching.v1.UpsertProfileResponse\x12i\n\nGetProfile\x12,.socialerasmus.matching.v1.GetProfileRequest\x1a-.socialerasmus.matching.v1.GetProfileResponse\x12o\n\x0c\x45raseProfile\x12..socialerasmus.matching.v1.EraseProfileRequest\x1a/.socialerasmus.matching.v1.EraseProfileResponse\x12u\n\x0eRecordFeedback\x12\x30.socialerasmus.matching.v1.RecordFeedbackRequest\x1a\x31.socialerasmus.matching.v1.RecordFeedbackResponse\x12\x66\n\tRecommend\x12+.socialerasmus.matching.v1.RecommendRequest\x1a,.socialerasmus.matching.v1.RecommendResponse\x12o\n\x0c\x41llocateWeek\x12..socialerasmus.matching.v1.AllocateWeekRequest\x1a/.socialerasmus.matching.v1.AllocateWeekResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'socialerasmus.matching.v1.matching_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_LANGUAGELEVEL']._serialized_start=2831
-  _globals['_LANGUAGELEVEL']._serialized_end=3043
-  _globals['_WEEKDAY']._serialized_start=3046
-  _globals['_WEEKDAY']._serialized_end=3228
-  _globals['_FEEDBACKKIND']._serialized_start=3231
-  _globals['_FEEDBACKKIND']._serialized_end=3462
+  _globals['_LANGUAGELEVEL']._serialized_start=3276
+  _globals['_LANGUAGELEVEL']._serialized_end=3488
+  _globals['_WEEKDAY']._serialized_start=3491
+  _globals['_WEEKDAY']._serialized_end=3673
+  _globals['_FEEDBACKKIND']._serialized_start=3676
+  _globals['_FEEDBACKKIND']._serialized_end=3907
   _globals['_LANGUAGESKILL']._serialized_start=186
   _globals['_LANGUAGESKILL']._serialized_end=272
   _globals['_CAUSEINTEREST']._serialized_start=274
@@ -50,38 +50,40 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_VOLUNTEERPROFILE']._serialized_end=1085
   _globals['_FEEDBACK']._serialized_start=1088
   _globals['_FEEDBACK']._serialized_end=1259
-  _globals['_REASON']._serialized_start=1261
-  _globals['_REASON']._serialized_end=1321
-  _globals['_RECOMMENDATION']._serialized_start=1324
-  _globals['_RECOMMENDATION']._serialized_end=1484
-  _globals['_RECOMMENDFILTER']._serialized_start=1487
-  _globals['_RECOMMENDFILTER']._serialized_end=1765
-  _globals['_UPSERTPROFILEREQUEST']._serialized_start=1767
-  _globals['_UPSERTPROFILEREQUEST']._serialized_end=1851
-  _globals['_UPSERTPROFILERESPONSE']._serialized_start=1853
-  _globals['_UPSERTPROFILERESPONSE']._serialized_end=1938
-  _globals['_GETPROFILEREQUEST']._serialized_start=1940
-  _globals['_GETPROFILEREQUEST']._serialized_end=1979
-  _globals['_GETPROFILERESPONSE']._serialized_start=1981
-  _globals['_GETPROFILERESPONSE']._serialized_end=2063
-  _globals['_ERASEPROFILEREQUEST']._serialized_start=2065
-  _globals['_ERASEPROFILEREQUEST']._serialized_end=2106
-  _globals['_ERASEPROFILERESPONSE']._serialized_start=2108
-  _globals['_ERASEPROFILERESPONSE']._serialized_end=2130
-  _globals['_RECORDFEEDBACKREQUEST']._serialized_start=2132
-  _globals['_RECORDFEEDBACKREQUEST']._serialized_end=2210
-  _globals['_RECORDFEEDBACKRESPONSE']._serialized_start=2212
-  _globals['_RECORDFEEDBACKRESPONSE']._serialized_end=2236
-  _globals['_RECOMMENDREQUEST']._serialized_start=2238
-  _globals['_RECOMMENDREQUEST']._serialized_end=2347
-  _globals['_RECOMMENDRESPONSE']._serialized_start=2349
-  _globals['_RECOMMENDRESPONSE']._serialized_end=2436
-  _globals['_ASSIGNMENT']._serialized_start=2438
-  _globals['_ASSIGNMENT']._serialized_end=2504
-  _globals['_ALLOCATEWEEKREQUEST']._serialized_start=2506
-  _globals['_ALLOCATEWEEKREQUEST']._serialized_end=2581
-  _globals['_ALLOCATEWEEKRESPONSE']._serialized_start=2584
-  _globals['_ALLOCATEWEEKRESPONSE']._serialized_end=2828
-  _globals['_MATCHINGSERVICE']._serialized_start=3465
-  _globals['_MATCHINGSERVICE']._serialized_end=4154
+  _globals['_REASON']._serialized_start=1262
+  _globals['_REASON']._serialized_end=1532
+  _globals['_MATCHFACTS']._serialized_start=1535
+  _globals['_MATCHFACTS']._serialized_end=1667
+  _globals['_RECOMMENDATION']._serialized_start=1670
+  _globals['_RECOMMENDATION']._serialized_end=1908
+  _globals['_RECOMMENDFILTER']._serialized_start=1911
+  _globals['_RECOMMENDFILTER']._serialized_end=2189
+  _globals['_UPSERTPROFILEREQUEST']._serialized_start=2191
+  _globals['_UPSERTPROFILEREQUEST']._serialized_end=2275
+  _globals['_UPSERTPROFILERESPONSE']._serialized_start=2277
+  _globals['_UPSERTPROFILERESPONSE']._serialized_end=2362
+  _globals['_GETPROFILEREQUEST']._serialized_start=2364
+  _globals['_GETPROFILEREQUEST']._serialized_end=2403
+  _globals['_GETPROFILERESPONSE']._serialized_start=2405
+  _globals['_GETPROFILERESPONSE']._serialized_end=2487
+  _globals['_ERASEPROFILEREQUEST']._serialized_start=2489
+  _globals['_ERASEPROFILEREQUEST']._serialized_end=2530
+  _globals['_ERASEPROFILERESPONSE']._serialized_start=2532
+  _globals['_ERASEPROFILERESPONSE']._serialized_end=2554
+  _globals['_RECORDFEEDBACKREQUEST']._serialized_start=2556
+  _globals['_RECORDFEEDBACKREQUEST']._serialized_end=2634
+  _globals['_RECORDFEEDBACKRESPONSE']._serialized_start=2636
+  _globals['_RECORDFEEDBACKRESPONSE']._serialized_end=2660
+  _globals['_RECOMMENDREQUEST']._serialized_start=2662
+  _globals['_RECOMMENDREQUEST']._serialized_end=2771
+  _globals['_RECOMMENDRESPONSE']._serialized_start=2773
+  _globals['_RECOMMENDRESPONSE']._serialized_end=2881
+  _globals['_ASSIGNMENT']._serialized_start=2883
+  _globals['_ASSIGNMENT']._serialized_end=2949
+  _globals['_ALLOCATEWEEKREQUEST']._serialized_start=2951
+  _globals['_ALLOCATEWEEKREQUEST']._serialized_end=3026
+  _globals['_ALLOCATEWEEKRESPONSE']._serialized_start=3029
+  _globals['_ALLOCATEWEEKRESPONSE']._serialized_end=3273
+  _globals['_MATCHINGSERVICE']._serialized_start=3910
+  _globals['_MATCHINGSERVICE']._serialized_end=4599
 # @@protoc_insertion_point(module_scope)

@@ -300,33 +300,133 @@ Global___Feedback: _TypeAlias = Feedback  # noqa: Y015
 
 @_typing.final
 class Reason(_message.Message):
-    """Why an activity was suggested; each reason names a signal that was actually used."""
+    """Why an activity was suggested: one signal that added more than 0.01 to its score, with the
+    facts it quotes, so that a client can word the reason in the student's own language. Only
+    the fields of the reason's signal are set. The facts every suggestion shares, because they
+    are hard filters rather than scored signals (languages, start), are in MatchFacts.
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
     SIGNAL_FIELD_NUMBER: _builtins.int
     TEXT_FIELD_NUMBER: _builtins.int
     CONTRIBUTION_FIELD_NUMBER: _builtins.int
+    VALUE_FIELD_NUMBER: _builtins.int
+    CAUSES_FIELD_NUMBER: _builtins.int
+    DISTANCE_KM_FIELD_NUMBER: _builtins.int
+    ONLINE_FIELD_NUMBER: _builtins.int
+    MATCHED_SKILLS_FIELD_NUMBER: _builtins.int
+    SEATS_LEFT_FIELD_NUMBER: _builtins.int
+    DAYS_UNTIL_DEPARTURE_FIELD_NUMBER: _builtins.int
     signal: _builtins.str
-    """"cause", "language", "distance", "time", "skills", "motivation", "urgency", "similar_students"."""
+    """"cause", "motivation", "skills", "distance", "urgency" or "similar_students". A client
+    that does not know a signal shows `text`. (Before MatchFacts existed, "language" and
+    "time" reasons with contribution 0 stated the activity's languages and start.)
+    """
     text: _builtins.str
-    """A short phrase in ESN terms: "Environmental Sustainability, like you asked"."""
+    """The reason in English, in ESN terms ("Environmental Sustainability, like you asked"),
+    for clients that do not word reasons themselves.
+    """
     contribution: _builtins.float
-    """This signal's share of the score."""
+    """This signal's share of the score: `value` times the signal's weight."""
+    value: _builtins.float
+    """The signal itself for this student and activity, 0 to 1, before weighting."""
+    distance_km: _builtins.float
+    """"distance": great-circle kilometres from the student's home (else their host section)
+    to the activity's place; unset when the activity is online.
+    """
+    online: _builtins.bool
+    """"distance": the activity takes place online (and has no distance)."""
+    seats_left: _builtins.int
+    """Few seats are left: how many (0 when the activity is full and its waitlist open)."""
+    days_until_departure: _builtins.int
+    """The activity is one of the student's last chances before they leave: whole days from
+    its end to their departure.
+    """
+    @_builtins.property
+    def causes(self) -> _containers.RepeatedScalarFieldContainer[_common_pb2.Cause.ValueType]:
+        """"cause": the activity's causes the student is most interested in, which the signal took
+        its value from (several only when the student's interests in them tie).
+        """
+
+    @_builtins.property
+    def matched_skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """"skills": the activity's wanted skills the student offers, as the activity names them,
+        in the activity's order.
+        """
+
     def __init__(
         self,
         *,
         signal: _builtins.str = ...,
         text: _builtins.str = ...,
         contribution: _builtins.float = ...,
+        value: _builtins.float = ...,
+        causes: _abc.Iterable[_common_pb2.Cause.ValueType] | None = ...,
+        distance_km: _builtins.float | None = ...,
+        online: _builtins.bool = ...,
+        matched_skills: _abc.Iterable[_builtins.str] | None = ...,
+        seats_left: _builtins.int = ...,
+        days_until_departure: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_distance_km", b"_distance_km", "days_until_departure", b"days_until_departure", "distance_km", b"distance_km", "seats_left", b"seats_left", "urgency", b"urgency"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_distance_km", b"_distance_km", "causes", b"causes", "contribution", b"contribution", "days_until_departure", b"days_until_departure", "distance_km", b"distance_km", "matched_skills", b"matched_skills", "online", b"online", "seats_left", b"seats_left", "signal", b"signal", "text", b"text", "urgency", b"urgency", "value", b"value"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__distance_km: _TypeAlias = _typing.Literal["distance_km"]  # noqa: Y015
+    _WhichOneofArgType__distance_km: _TypeAlias = _typing.Literal["_distance_km", b"_distance_km"]  # noqa: Y015
+    _WhichOneofReturnType_urgency: _TypeAlias = _typing.Literal["seats_left", "days_until_departure"]  # noqa: Y015
+    _WhichOneofArgType_urgency: _TypeAlias = _typing.Literal["urgency", b"urgency"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__distance_km) -> _WhichOneofReturnType__distance_km | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_urgency) -> _WhichOneofReturnType_urgency | None: ...
+
+Global___Reason: _TypeAlias = Reason  # noqa: Y015
+
+@_typing.final
+class MatchFacts(_message.Message):
+    """Facts of a suggested activity as they meet the student that are no reason for it: the
+    activity passed the hard filters on them, so every suggestion shares them and they add
+    nothing to the score, yet they are worth telling with the reasons ("in English and
+    Spanish; Wednesday 10:30").
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SHARED_LANGUAGES_FIELD_NUMBER: _builtins.int
+    WEEKDAY_FIELD_NUMBER: _builtins.int
+    START_MINUTE_FIELD_NUMBER: _builtins.int
+    TIME_ZONE_FIELD_NUMBER: _builtins.int
+    weekday: Global___Weekday.ValueType
+    """The day the activity starts, on the student's clock (in `time_zone`)."""
+    start_minute: _builtins.int
+    """The time the activity starts on the student's clock, in minutes after midnight (0 to
+    1439), as AvailabilitySlot counts them.
+    """
+    time_zone: _builtins.str
+    """IANA zone of `weekday` and `start_minute`: the profile's time zone, "UTC" when it has none."""
+    @_builtins.property
+    def shared_languages(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The activity's working languages the student speaks at A2 or better, ISO 639-1 ("en"),
+        in the activity's order.
+        """
+
+    def __init__(
+        self,
+        *,
+        shared_languages: _abc.Iterable[_builtins.str] | None = ...,
+        weekday: Global___Weekday.ValueType = ...,
+        start_minute: _builtins.int = ...,
+        time_zone: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["contribution", b"contribution", "signal", b"signal", "text", b"text"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["shared_languages", b"shared_languages", "start_minute", b"start_minute", "time_zone", b"time_zone", "weekday", b"weekday"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___Reason: _TypeAlias = Reason  # noqa: Y015
+Global___MatchFacts: _TypeAlias = MatchFacts  # noqa: Y015
 
 @_typing.final
 class Recommendation(_message.Message):
@@ -336,13 +436,29 @@ class Recommendation(_message.Message):
     SCORE_FIELD_NUMBER: _builtins.int
     REASONS_FIELD_NUMBER: _builtins.int
     EXPLANATION_FIELD_NUMBER: _builtins.int
+    FACTS_FIELD_NUMBER: _builtins.int
+    RELEVANCE_RANK_FIELD_NUMBER: _builtins.int
     score: _builtins.float
     explanation: _builtins.str
-    """The reasons in one line."""
+    """The reasons' texts in one line, then the facts in English: "Environmental
+    Sustainability, like you asked; 3.2 km away; in English and Spanish; Wednesday 10:30".
+    """
+    relevance_rank: _builtins.int
+    """1-based position the activity has among the candidates by score alone; it differs from
+    its position in the response when diversity across causes moved it.
+    """
     @_builtins.property
     def activity(self) -> _catalogue_pb2.Activity: ...
     @_builtins.property
-    def reasons(self) -> _containers.RepeatedCompositeFieldContainer[Global___Reason]: ...
+    def reasons(self) -> _containers.RepeatedCompositeFieldContainer[Global___Reason]:
+        """The signals that made up the score, largest contribution first."""
+
+    @_builtins.property
+    def facts(self) -> Global___MatchFacts:
+        """The activity's shared languages and start on the student's clock: no reasons, but told
+        with them.
+        """
+
     def __init__(
         self,
         *,
@@ -350,10 +466,12 @@ class Recommendation(_message.Message):
         score: _builtins.float = ...,
         reasons: _abc.Iterable[Global___Reason] | None = ...,
         explanation: _builtins.str = ...,
+        facts: Global___MatchFacts | None = ...,
+        relevance_rank: _builtins.int = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["activity", b"activity"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["activity", b"activity", "facts", b"facts"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["activity", b"activity", "explanation", b"explanation", "reasons", b"reasons", "score", b"score"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["activity", b"activity", "explanation", b"explanation", "facts", b"facts", "reasons", b"reasons", "relevance_rank", b"relevance_rank", "score", b"score"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -606,16 +724,24 @@ class RecommendResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     RECOMMENDATIONS_FIELD_NUMBER: _builtins.int
+    DIVERSIFIED_FIELD_NUMBER: _builtins.int
+    diversified: _builtins.bool
+    """Diversity across causes changed the order: the recommendations are not the best by
+    score alone in score order (see Recommendation.relevance_rank).
+    """
     @_builtins.property
-    def recommendations(self) -> _containers.RepeatedCompositeFieldContainer[Global___Recommendation]: ...
+    def recommendations(self) -> _containers.RepeatedCompositeFieldContainer[Global___Recommendation]:
+        """Most relevant first, but diverse in ESN causes (maximal marginal relevance)."""
+
     def __init__(
         self,
         *,
         recommendations: _abc.Iterable[Global___Recommendation] | None = ...,
+        diversified: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["recommendations", b"recommendations"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["diversified", b"diversified", "recommendations", b"recommendations"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
