@@ -11,6 +11,8 @@ from typing import Any
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from services.runtime.config import RuntimeSettings
 from services.runtime.localstack import LocalStack
@@ -27,6 +29,14 @@ REDIS_CONNECTIONS = 128
 """Connections one process may open to Redis; a busy moment waits for a free one."""
 REDIS_WAIT_SECONDS = 10.0
 """How long a command waits for a free connection before it fails."""
+REDIS_CONNECT_SECONDS = 2.0
+"""How long opening a connection may take: a Redis that is down is reported fast."""
+REDIS_HEALTH_CHECK_SECONDS = 1.0
+"""A pooled connection idle this long is pinged before use, and replaced if Redis restarted
+meanwhile, so recovery after an outage does not fail one call per dead connection."""
+REDIS_RETRIES = 1
+"""A command, or that ping, failing on a broken connection is tried once more on a new one;
+if Redis is really down the second attempt fails too, and the call is UNAVAILABLE."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +87,12 @@ async def connected(settings: RuntimeSettings) -> AsyncIterator[Connections]:
         assert nats_url and redis_url
         redis = Redis.from_pool(  # owns the pool: closing the client closes it
             BlockingConnectionPool.from_url(
-                redis_url, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT_SECONDS
+                redis_url,
+                max_connections=REDIS_CONNECTIONS,
+                timeout=REDIS_WAIT_SECONDS,
+                socket_connect_timeout=REDIS_CONNECT_SECONDS,
+                health_check_interval=REDIS_HEALTH_CHECK_SECONDS,
+                retry=Retry(NoBackoff(), REDIS_RETRIES),
             )
         )
         stack.push_async_callback(redis.aclose)

@@ -58,7 +58,12 @@ class ResourceExhausted(DomainError):
 
 
 class Unavailable(DomainError):
-    """A dependency is down; retrying later may succeed."""
+    """A dependency is down; retrying later may succeed, after ``retry_after_seconds`` if
+    given (sent as google.rpc.RetryInfo)."""
+
+    def __init__(self, message: str, retry_after_seconds: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
 
 
 class Violations:

@@ -21,6 +21,7 @@ from ulid import ULID
 
 from services.runtime import errors, metrics, tracing
 from services.runtime.auth import ANONYMOUS, Principal, TokenRegistry
+from services.runtime.dependencies import DEPENDENCY_FAILURES, RETRY_AFTER_SECONDS, dependency_of
 from services.runtime.logs import request_id
 from services.runtime.status import to_grpc_status
 
@@ -169,7 +170,8 @@ async def _anonymous(_context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
 
 
 class ErrorMappingInterceptor(_Interceptor):
-    """Domain errors become their gRPC status; anything else is logged and INTERNAL."""
+    """Domain errors become their gRPC status; Redis or NATS out of reach, UNAVAILABLE with a
+    retry hint; anything else is logged and INTERNAL."""
 
     def guard(self, details: grpc.HandlerCallDetails) -> Guard:
         method = details.method
@@ -182,6 +184,18 @@ class ErrorMappingInterceptor(_Interceptor):
                 raise
             except errors.DomainError as error:
                 status = to_grpc_status(error)
+                await context.abort(status.code, status.details, status.trailing_metadata)
+            except DEPENDENCY_FAILURES as failure:
+                dependency = dependency_of(failure)
+                log.warning(
+                    "dependency unavailable",
+                    extra={"method": method, "dependency": dependency, "error": repr(failure)},
+                )
+                metrics.DEPENDENCY_FAILURES.labels(dependency).inc()
+                unavailable = errors.Unavailable(
+                    f"{dependency} is unreachable; retry shortly", RETRY_AFTER_SECONDS
+                )
+                status = to_grpc_status(unavailable)
                 await context.abort(status.code, status.details, status.trailing_metadata)
             except Exception:
                 log.exception("unexpected error", extra={"method": method})

@@ -97,6 +97,15 @@ def observe_rpc(method: str, code: str, seconds: float) -> None:
     series.observe(seconds)
 
 
+# Dependencies ------------------------------------------------------------------------------
+
+DEPENDENCY_FAILURES = Counter(
+    "se_dependency_failures",
+    "Calls answered UNAVAILABLE because Redis or NATS could not be reached.",
+    ["dependency"],
+    registry=REGISTRY,
+)
+
 # Outbox ------------------------------------------------------------------------------------
 
 OUTBOX_DEPTH = Gauge(

@@ -1,4 +1,5 @@
-"""Domain errors as gRPC statuses, with google.rpc.BadRequest for field violations."""
+"""Domain errors as gRPC statuses, with google.rpc.BadRequest for field violations and
+google.rpc.RetryInfo for a dependency that is down."""
 
 from __future__ import annotations
 
@@ -38,6 +39,12 @@ def to_grpc_status(error: errors.DomainError) -> grpc.Status:
         )
         detail = any_pb2.Any()
         detail.Pack(bad_request)
+        status.details.append(detail)
+    if isinstance(error, errors.Unavailable) and error.retry_after_seconds is not None:
+        retry_info = error_details_pb2.RetryInfo()
+        retry_info.retry_delay.FromNanoseconds(round(error.retry_after_seconds * 1e9))
+        detail = any_pb2.Any()
+        detail.Pack(retry_info)
         status.details.append(detail)
     result: grpc.Status = rpc_status.to_status(status)
     return result
