@@ -166,39 +166,55 @@ def parse_listings(
         if len(row) != len(header):
             raise ListingsError(f"line {number} has {len(row)} fields, the header {len(header)}")
     texts = [_column(header, name) for name in text_columns]
-    if label_columns is None:
-        labels = [
-            column
-            for column, name in enumerate(header)
-            if name
-            and column not in texts
-            and all(parse_bool(row[column]) is not None for row in data)
-        ]
-        if not labels:
-            raise ListingsError("no column holds only booleans; name the label columns")
-    else:
-        labels = [_column(header, name) for name in label_columns]
-        if not labels:
-            raise ListingsError("name at least one label column")
+    labels = _label_columns(header, data, texts, label_columns)
     items = []
     for row_number, row in enumerate(data):
-        carried = set()
-        for column in labels:
-            value = parse_bool(row[column])
-            if value is None:
-                raise ListingsError(
-                    f"line {row_number + 2}: {header[column]!r} is {row[column]!r}, "
-                    "not a boolean"
-                )
-            if value:
-                carried.add(header[column])
         parts = [row[column].strip() for column in texts]
         items.append(
-            Listing(row_number, parts[0], "\n".join(p for p in parts if p), frozenset(carried))
+            Listing(
+                row_number,
+                parts[0],
+                "\n".join(p for p in parts if p),
+                _labels_of(row, header, labels, row_number + 2),
+            )
         )
-    return Listings(
-        tuple(items), tuple(header[c] for c in texts), tuple(header[c] for c in labels)
-    )
+    return Listings(tuple(items), tuple(header[c] for c in texts), tuple(header[c] for c in labels))
+
+
+def _label_columns(
+    header: Sequence[str],
+    data: Sequence[Sequence[str]],
+    texts: Sequence[int],
+    named: Sequence[str] | None,
+) -> list[int]:
+    """The columns ``named``, or every named non-text column of booleans."""
+    if named is not None:
+        if not named:
+            raise ListingsError("name at least one label column")
+        return [_column(header, name) for name in named]
+    found = [
+        column
+        for column, name in enumerate(header)
+        if name and column not in texts and all(parse_bool(row[column]) is not None for row in data)
+    ]
+    if not found:
+        raise ListingsError("no column holds only booleans; name the label columns")
+    return found
+
+
+def _labels_of(
+    row: Sequence[str], header: Sequence[str], labels: Sequence[int], line: int
+) -> frozenset[str]:
+    carried = set()
+    for column in labels:
+        value = parse_bool(row[column])
+        if value is None:
+            raise ListingsError(
+                f"line {line}: {header[column]!r} is {row[column]!r}, not a boolean"
+            )
+        if value:
+            carried.add(header[column])
+    return frozenset(carried)
 
 
 def _column(header: Sequence[str], name: str) -> int:
@@ -266,9 +282,7 @@ class Student:
     """As sent to matching: the sources' texts, within the profile's limit."""
 
 
-def split_listings(
-    listings: Sequence[Listing], seed: int, pool_share: float = POOL_SHARE
-) -> Split:
+def split_listings(listings: Sequence[Listing], seed: int, pool_share: float = POOL_SHARE) -> Split:
     """The listings shuffled with ``seed``: the first ``pool_share`` (rounded) for the pool,
     the rest published."""
     if not 0 < pool_share < 1:

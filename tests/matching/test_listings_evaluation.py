@@ -271,8 +271,7 @@ def test_word_tfidf_finds_the_label_of_a_clear_vocabulary() -> None:
 
     lists = baseline_lists(split, students, k=10)
     scores = {
-        name: score_method(name, items, students, split.published)
-        for name, items in lists.items()
+        name: score_method(name, items, students, split.published) for name, items in lists.items()
     }
 
     assert scores["word TF-IDF 1-2"].precision > 0.8
