@@ -24,7 +24,8 @@ Protocol
    only in title and description (all six causes, one place, one date, plenty of seats,
    English), and the students profiles of the matching service that differ only in
    motivation, so nothing but the text can tell activities apart; each student's top ``k``
-   from ``Recommend``.
+   from ``Recommend``. Activities are published one at a time in the split's order, so the
+   service indexes them in that order and the figures repeat from run to run.
 5. **Baselines** on the same split, scoring every published listing's text (the description
    as sent to the catalogue) against the motivation as sent to matching: cosine of word
    TF-IDF (1- and 2-grams) and of character TF-IDF (3- to 5-grams within words), both with

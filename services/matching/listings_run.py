@@ -201,10 +201,10 @@ async def recommend_through_api(
     anything else is kept as is: it matches no listing).
 
     Matching indexes activities from the catalogue's events, in the order the catalogue
-    recorded them. So once every listing is published, one more activity (the *marker*,
-    starting after the students have left, so never suggested to them) is published, and the
-    index holds every listing once a probe student, staying longer, is recommended the
-    marker.
+    recorded them. So the listings are published one at a time, in their order; then one
+    more activity, the *marker*, starting after the students have left (so never suggested
+    to them); the index holds every listing once a probe student, staying longer, is
+    recommended the marker.
     """
     now = now or datetime.now(UTC)
     section = _section()
@@ -218,18 +218,20 @@ async def recommend_through_api(
         activities = CatalogueServiceStub(catalogue_channel)
         recommender = MatchingServiceStub(matching_channel)
 
-        async def publish(details: catalogue.ActivityDetails) -> str:
+        async def create(details: catalogue.ActivityDetails) -> str:
             created = await activities.CreateActivity(
                 catalogue.CreateActivityRequest(details=details),
                 metadata=metadata,
                 timeout=CALL_TIMEOUT_SECONDS,
             )
+            return str(created.activity.id)
+
+        async def publish(activity_id: str) -> None:
             await activities.PublishActivity(
-                catalogue.PublishActivityRequest(activity_id=created.activity.id),
+                catalogue.PublishActivityRequest(activity_id=activity_id),
                 metadata=metadata,
                 timeout=CALL_TIMEOUT_SECONDS,
             )
-            return str(created.activity.id)
 
         async def upsert(profile: matching.VolunteerProfile) -> None:
             await recommender.UpsertProfile(
@@ -249,18 +251,22 @@ async def recommend_through_api(
             return [found.activity.id for found in reply.recommendations]
 
         ids = await _bounded(
-            publish(
+            create(
                 activity_details(
                     activity_title(listing), activity_description(listing), starts, section
                 )
             )
             for listing in published
         )
-        marker = await publish(
+        marker = await create(
             activity_details(
                 "Listings evaluation marker", "Published last.", marker_starts, section
             )
         )
+        # One at a time: matching indexes them in this order, which then breaks its ties
+        # as the baselines break theirs, and the same from one run to the next.
+        for activity_id in [*ids, marker]:
+            await publish(activity_id)
         arrival, departure = now - timedelta(days=1), now + STAYS_FOR
         await _bounded(
             upsert(
