@@ -233,6 +233,12 @@ def main_listings(args: argparse.Namespace) -> int:
     except ListingsError as error:
         print(f"{args.listings}: {error}", file=sys.stderr)
         return 2
+    except grpc.aio.AioRpcError as error:
+        print(f"services: {error.code().name}: {error.details()}", file=sys.stderr)
+        return 1
+    except (RuntimeError, TimeoutError) as error:  # a service or server did not come up
+        print(f"services: {error}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(report, indent=2))
     else:
