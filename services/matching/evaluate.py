@@ -14,6 +14,12 @@ Data, one of:
 
 ``--json`` prints JSON instead of the table; ``--save`` also writes it to
 ``bench/results/evaluation.json``.
+
+Or, with ``--listings FILE.csv --text-columns title desc [--label-columns ...]``, matching
+quality on any labelled file of listings, through the real catalogue and matching services
+started on a fresh local stack, against text-search baselines on the same split (the
+protocol is in :mod:`services.matching.listings_evaluation`); ``--save`` then writes
+``bench/results/listings_evaluation.json``.
 """
 
 from __future__ import annotations
@@ -24,12 +30,21 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import grpc
 from redis.asyncio import Redis
 
 from services.matching.evaluation import DEFAULT_K, TRAIN_SHARE, Evaluation, evaluate, simulate
+from services.matching.limits import RECOMMEND_K_MAX
+from services.matching.listings_evaluation import (
+    STUDENTS_PER_LABEL,
+    ListingsError,
+    ListingsEvaluation,
+    read_listings,
+)
+from services.matching.listings_run import evaluate_listings
 from services.matching.store import MatchingStore
 from socialerasmus.catalogue.v1 import catalogue_pb2, catalogue_pb2_grpc
 from socialerasmus.matching.v1 import matching_pb2
@@ -95,6 +110,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--synthetic", action="store_true", help="simulated data (the default)")
     source.add_argument("--redis-url", help="the matching service's Redis")
+    source.add_argument(
+        "--listings",
+        type=Path,
+        metavar="FILE.csv",
+        help="a labelled CSV of listings, evaluated through the services on a local stack",
+    )
     parser.add_argument("--catalogue", help="catalogue gRPC address, with --redis-url")
     parser.add_argument("--token", help="bearer token for the catalogue, with --redis-url")
     parser.add_argument("--k", type=int, default=DEFAULT_K, help="list length (default 10)")
@@ -103,12 +124,39 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--students", type=int, default=2000, help="synthetic students")
     parser.add_argument("--activities", type=int, default=1200, help="synthetic activities")
     parser.add_argument("--sections", type=int, default=40, help="synthetic ESN sections")
+    listings = parser.add_argument_group("with --listings")
+    listings.add_argument(
+        "--text-columns", nargs="+", metavar="COLUMN", help="the text; the first is the title"
+    )
+    listings.add_argument(
+        "--label-columns",
+        nargs="+",
+        metavar="COLUMN",
+        help="the labels (default: every column of booleans)",
+    )
+    listings.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2], metavar="SEED")
+    listings.add_argument("--students-per-label", type=int, default=STUDENTS_PER_LABEL)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument("--save", action="store_true", help="save bench/results/evaluation.json")
+    parser.add_argument(
+        "--save",
+        action="store_true",
+        help="save bench/results/evaluation.json (listings_evaluation.json with --listings)",
+    )
     args = parser.parse_args(argv)
+    if args.listings is not None:
+        if not args.text_columns:
+            parser.error("--listings needs --text-columns")
+        if args.students_per_label < 1:
+            parser.error("--students-per-label must be at least 1")
+        if args.catalogue or args.token:
+            parser.error("--listings starts its own services; --catalogue and --token do not apply")
+        if args.k > RECOMMEND_K_MAX:
+            parser.error(f"--k must be at most {RECOMMEND_K_MAX}, as Recommend allows")
+    elif args.text_columns or args.label_columns:
+        parser.error("--text-columns and --label-columns go with --listings")
     if args.redis_url and not (args.catalogue and args.token):
         parser.error("--redis-url needs --catalogue and --token to read the activities")
-    if not args.redis_url and (args.catalogue or args.token):
+    if not args.redis_url and not args.listings and (args.catalogue or args.token):
         parser.error("--catalogue and --token go with --redis-url")
     if args.k < 1:
         parser.error("--k must be at least 1")
@@ -158,8 +206,58 @@ def _without_password(args: argparse.Namespace) -> str:
     return f"{scheme}://{host}" if at else url
 
 
+def run_listings(args: argparse.Namespace) -> tuple[ListingsEvaluation, dict[str, object]]:
+    started = time.perf_counter()
+    listings = read_listings(args.listings, args.text_columns, args.label_columns)
+    result = asyncio.run(
+        evaluate_listings(
+            listings,
+            args.seeds,
+            k=args.k,
+            students_per_label=args.students_per_label,
+            progress=lambda line: print(line, file=sys.stderr, flush=True),
+        )
+    )
+    report = {
+        "source": "listings",
+        "file": args.listings.name,
+        **result.as_dict(),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    return result, report
+
+
+def main_listings(args: argparse.Namespace) -> int:
+    try:
+        result, report = run_listings(args)
+    except ListingsError as error:
+        print(f"{args.listings}: {error}", file=sys.stderr)
+        return 2
+    except grpc.aio.AioRpcError as error:
+        print(f"services: {error.code().name}: {error.details()}", file=sys.stderr)
+        return 1
+    except (RuntimeError, TimeoutError) as error:  # a service or server did not come up
+        print(f"services: {error}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(result.summary())
+        print()
+        print(result.table())
+        print(f"\n{report['seconds']} s")
+    if args.save:
+        from bench.harness import save  # noqa: PLC0415  (only when asked)
+
+        saved = save("listings_evaluation", report)
+        print("saved", saved, file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.listings is not None:
+        return main_listings(args)
     try:
         result, report = run(args)
     except grpc.aio.AioRpcError as error:
