@@ -10,8 +10,9 @@ activities come and go: the weights always match the live catalogue, from its fi
 
 Choices measured on real labelled listings (``python -m services.matching.evaluate
 --listings``): BM25 with function words left out beat cosine TF-IDF of words and of character
-n-grams; word bigrams, character n-grams beside words, truncation stemming, pseudo-relevance
-feedback and smoothing over similar activities added nothing or less than noise.
+n-grams, and dropping plural endings helped; word bigrams, character n-grams beside words,
+truncation stemming, pseudo-relevance feedback and smoothing over similar activities added
+nothing or less than noise.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ pivot keeps stored document weights valid forever (the ranking hardly moved betw
 10 and 80 tokens on real listings)."""
 
 _WORD = re.compile(r"\w\w+")
+_SHORTEST_PLURAL = 3
 
 ENCODED_CACHE_SIZE = 20_000
 """Motivations kept encoded (least recently used dropped first)."""
@@ -66,8 +68,17 @@ def activity_text(details: catalogue_pb2.ActivityDetails) -> str:
 
 def tokens(text: str) -> list[str]:
     """The tokens text matching compares: folded words of two letters or more that are not
-    function words."""
-    return [word for word in _WORD.findall(fold_text(text)) if word not in STOP_WORDS]
+    function words, in the singular (see :func:`singular`)."""
+    return [singular(word) for word in _WORD.findall(fold_text(text)) if word not in STOP_WORDS]
+
+
+def singular(word: str) -> str:
+    """The word without a plural "s" ("volunteers", "voluntarios", "bénévoles" lose it; "class"
+    and "bus" keep theirs). English, Spanish, French and Portuguese plurals mostly end so; in the
+    other languages the rule is harmless, as queries and activities are cut alike."""
+    if len(word) > _SHORTEST_PLURAL and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 class Query:

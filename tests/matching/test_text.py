@@ -44,6 +44,11 @@ def test_tokens_are_folded_words_without_function_words() -> None:
     assert tokens("a b") == []
 
 
+def test_plurals_lose_their_s() -> None:
+    assert tokens("Volunteers, voluntarios, bénévoles") == ["volunteer", "voluntario", "benevole"]
+    assert tokens("class bus gas") == ["class", "bus", "gas"]
+
+
 def test_document_weights_saturate_and_discount_long_documents() -> None:
     encoder = TextEncoder()
     once, twice = encoder.document_weights(["sea", "sea sea"])
