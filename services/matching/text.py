@@ -1,7 +1,10 @@
-"""Text relevance: BM25 over folded words.
+"""Text relevance: BM25 over folded words and cross-language concept tokens.
 
 A document (an activity's text) and a query (a student's motivation) become hashed counts of
-their tokens: folded words without function words (:mod:`~services.matching.stop_words`).
+their tokens: folded words without function words (:mod:`~services.matching.stop_words`), plus
+the concept tokens of :mod:`~services.matching.lexicon`, which say in one shared vocabulary what
+a text is about whatever its language ("limpieza de playa", "beach clean-up" and "Strand
+aufräumen" all carry the beach clean-up concept).
 
 Scoring is Okapi BM25. Its document side (saturated term frequency, length-normalised) needs no
 corpus statistic, so an activity is weighted once, when it arrives. Its corpus side, the IDF, is
@@ -10,9 +13,9 @@ activities come and go: the weights always match the live catalogue, from its fi
 
 Choices measured on real labelled listings (``python -m services.matching.evaluate
 --listings``): BM25 with function words left out beat cosine TF-IDF of words and of character
-n-grams, and dropping plural endings helped; word bigrams, character n-grams beside words,
-truncation stemming, pseudo-relevance feedback and smoothing over similar activities added
-nothing or less than noise.
+n-grams, dropping plural endings helped, and the concept tokens helped most; word bigrams,
+character n-grams beside words, truncation stemming, pseudo-relevance feedback and smoothing
+over similar activities added nothing or less than noise.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from services.catalogue.filters import fold_text
+from services.matching.lexicon import concept_tokens
 from services.matching.stop_words import STOP_WORDS
 from socialerasmus.catalogue.v1 import catalogue_pb2
 
@@ -54,6 +58,9 @@ PIVOT_LENGTH = 32.0
 pivot keeps stored document weights valid forever (the ranking hardly moved between pivots of
 10 and 80 tokens on real listings)."""
 
+CONCEPT_WEIGHT = 2
+"""Each concept token counts as this many words: one concept stands for several words."""
+
 _WORD = re.compile(r"\w\w+")
 _SHORTEST_PLURAL = 3
 
@@ -68,8 +75,10 @@ def activity_text(details: catalogue_pb2.ActivityDetails) -> str:
 
 def tokens(text: str) -> list[str]:
     """The tokens text matching compares: folded words of two letters or more that are not
-    function words, in the singular (see :func:`singular`)."""
-    return [singular(word) for word in _WORD.findall(fold_text(text)) if word not in STOP_WORDS]
+    function words, in the singular (see :func:`singular`), then the text's concept tokens,
+    each :data:`CONCEPT_WEIGHT` times."""
+    words = [singular(word) for word in _WORD.findall(fold_text(text)) if word not in STOP_WORDS]
+    return words + concept_tokens(text).split() * CONCEPT_WEIGHT
 
 
 def singular(word: str) -> str:
