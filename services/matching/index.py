@@ -320,7 +320,7 @@ class _TextRows:
         self._live: NDArray[np.bool_] = np.zeros(_INITIAL_ROWS, np.bool_)
         """Per segment: whether a row holds it (garbage otherwise)."""
         self._statistics = TermStatistics(n_features)
-        self._inverted = sp.csc_matrix((0, n_features), dtype=np.float32)
+        self._inverted = sp.csc_matrix((0, n_features), dtype=np.float64)
         """Segments up to ``_inverted_upto`` by token: each token's postings, (segment,
         weight) pairs, in ``indices`` and ``data`` from ``indptr[token]``."""
         self._inverted_upto = 0
@@ -411,16 +411,16 @@ class _TextRows:
             inverted.indices[entries],
             inverted.data[entries] * np.repeat(term_weights, lengths),
             self._segments,
-        )
-        if self._segments > self._inverted_upto:
+        )  # segments written since the inversion get their sums from the tail below
+        first, end = self._inverted_upto, self._segments
+        if end > first:
             dense = self._query_weights
             dense[query.indices] = term_weights
-            start, stop = int(self._indptr[self._inverted_upto]), int(self._indptr[self._segments])
-            tail = np.arange(self._inverted_upto, self._segments)
-            by_segment += _sums(
-                np.repeat(tail, np.diff(self._indptr[self._inverted_upto : self._segments + 1])),
+            start, stop = int(self._indptr[first]), int(self._indptr[end])
+            by_segment[first:] += _sums(
+                np.repeat(np.arange(end - first), np.diff(self._indptr[first : end + 1])),
                 self._data[start:stop] * dense[self._indices[start:stop]],
-                self._segments,
+                end - first,
             )
             dense[query.indices] = 0
         return by_segment
@@ -441,7 +441,8 @@ class _TextRows:
         )
 
     def _invert(self) -> None:
-        self._inverted = self._arena(0, self._segments).tocsc()
+        # float64, as queries are weighed: no conversion of the postings at every query
+        self._inverted = self._arena(0, self._segments).tocsc().astype(np.float64)
         self._inverted_upto = self._segments
 
     def _compact(self) -> None:

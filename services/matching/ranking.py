@@ -686,14 +686,13 @@ class Ranker:
         rows, signals, scores = rows[order], signals[order], scores[order]
         picks = diversify(scores, self._index.columns.causes[rows], k)
         pairs = _pairs(student, self._index, rows[picks])
-        return matching_pb2.RecommendResponse(
-            recommendations=[
-                self._recommendation(pair, signals[p], scores[p], relevance_rank=p + 1)
-                for pair, p in zip(pairs, picks, strict=True)
-            ],
-            # Rows are in score order: by score alone, the picks would be 0, 1, 2, ...
-            diversified=picks != list(range(len(picks))),
-        )
+        # Rows are in score order: by score alone, the picks would be 0, 1, 2, ...
+        response = matching_pb2.RecommendResponse(diversified=picks != list(range(len(picks))))
+        for pair, p in zip(pairs, picks, strict=True):
+            self._fill_recommendation(
+                response.recommendations.add(), pair, signals[p], scores[p], relevance_rank=p + 1
+            )
+        return response
 
     def score_students(
         self,
@@ -839,16 +838,21 @@ class Ranker:
         }
         return np.column_stack([values[name] for name in SIGNALS])
 
-    def _recommendation(
-        self, pair: _Pair, signals: Values, score: float, *, relevance_rank: int
-    ) -> matching_pb2.Recommendation:
+    def _fill_recommendation(
+        self,
+        recommendation: matching_pb2.Recommendation,
+        pair: _Pair,
+        signals: Values,
+        score: float,
+        *,
+        relevance_rank: int,
+    ) -> None:
+        """Writes the recommendation in place, in the response: the activity is copied once."""
         reasons = _reasons(pair, signals, self._weights)
         facts = _match_facts(pair)
-        return matching_pb2.Recommendation(
-            activity=pair.activity,
-            score=float(score),
-            reasons=reasons,
-            explanation=explanation(reasons, facts),
-            facts=facts,
-            relevance_rank=relevance_rank,
-        )
+        recommendation.activity.CopyFrom(pair.activity)
+        recommendation.score = float(score)
+        recommendation.reasons.extend(reasons)
+        recommendation.explanation = explanation(reasons, facts)
+        recommendation.facts.CopyFrom(facts)
+        recommendation.relevance_rank = relevance_rank
