@@ -31,7 +31,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import grpc
 from redis.asyncio import Redis
@@ -239,19 +239,7 @@ def main_listings(args: argparse.Namespace) -> int:
     except (RuntimeError, TimeoutError) as error:  # a service or server did not come up
         print(f"services: {error}", file=sys.stderr)
         return 1
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        print(result.summary())
-        print()
-        print(result.table())
-        print(f"\n{report['seconds']} s")
-    if args.save:
-        from bench.harness import save  # noqa: PLC0415  (only when asked)
-
-        saved = save("listings_evaluation", report)
-        print("saved", saved, file=sys.stderr if args.json else sys.stdout)
-    return 0
+    return _report(args, result, report, "listings_evaluation")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -263,6 +251,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except grpc.aio.AioRpcError as error:
         print(f"catalogue: {error.code().name}: {error.details()}", file=sys.stderr)
         return 1
+    return _report(args, result, report, "evaluation")
+
+
+class _Result(Protocol):
+    def summary(self) -> str: ...
+    def table(self) -> str: ...
+
+
+def _report(args: argparse.Namespace, result: _Result, report: dict[str, Any], name: str) -> int:
+    """Prints the table (or JSON) and, with ``--save``, writes ``bench/results/<name>.json``."""
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -273,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.save:
         from bench.harness import save  # noqa: PLC0415  (only when asked: it loads the stack)
 
-        print("saved", save("evaluation", report), file=sys.stderr if args.json else sys.stdout)
+        print("saved", save(name, report), file=sys.stderr if args.json else sys.stdout)
     return 0
 
 
