@@ -54,6 +54,7 @@ __all__ = [
     "SectionDirectory",
     "StudentMatch",
     "cause_signal",
+    "could_be_diversified_in",
     "distances_km",
     "diversify",
     "has_any_cause",
@@ -484,6 +485,20 @@ def similar_students_signal(
 # --- Diversity --------------------------------------------------------------------------------
 
 
+def could_be_diversified_in(
+    scores: Values, k: int, trade_off: float = MMR_LAMBDA
+) -> NDArray[np.bool_]:
+    """Which items :func:`diversify` may pick: a provable bound, so dropping the others changes
+    nothing. While fewer than ``k`` are picked, one of the ``k`` best by score is left, worth at
+    least ``trade_off * kth_best - (1 - trade_off)``; an item worth less can never be picked,
+    so its score must reach ``kth_best - (1 - trade_off) / trade_off``."""
+    if scores.size <= k:
+        return np.ones(scores.size, np.bool_)
+    kth_best = float(np.partition(scores, scores.size - k)[scores.size - k])
+    reachable: NDArray[np.bool_] = scores >= kth_best - (1 - trade_off) / trade_off
+    return reachable
+
+
 def diversify(
     scores: Values, causes: NDArray[np.uint8], k: int, trade_off: float = MMR_LAMBDA
 ) -> list[int]:
@@ -682,6 +697,8 @@ class Ranker:
         )
         signals = self._signals(student, rows, collaborative)
         scores = np.clip(signals @ self._weights.values, 0.0, 1.0)
+        reachable = could_be_diversified_in(scores, k)
+        rows, signals, scores = rows[reachable], signals[reachable], scores[reachable]
         order = np.lexsort((rows, -scores))
         rows, signals, scores = rows[order], signals[order], scores[order]
         picks = diversify(scores, self._index.columns.causes[rows], k)

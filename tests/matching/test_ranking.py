@@ -15,6 +15,7 @@ from services.matching.index import ActivityIndex
 from services.matching.ranking import (
     REASON_MIN_CONTRIBUTION,
     Ranker,
+    could_be_diversified_in,
     diversify,
     local_seconds,
     within_weekly_availability,
@@ -620,6 +621,21 @@ def test_a_spanish_motivation_prefers_the_spanish_beach_clean_up() -> None:
 
     assert ids(found) == [activity_id(1), activity_id(2)]
     assert "motivation" in reason_signals(found[0])
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_items_the_bound_drops_are_never_diversified_in(seed: int) -> None:
+    """Dropping what the bound rules out leaves the same picks, in the same order."""
+    rng = np.random.default_rng(seed)
+    scores = np.sort(rng.uniform(0, 1, 300) ** rng.uniform(0.2, 3))[::-1]
+    causes = (1 << rng.integers(1, 7, 300)).astype(np.uint8)
+    kept = could_be_diversified_in(scores, 10)
+
+    picks = diversify(scores, causes, 10)
+    kept_picks = diversify(scores[kept], causes[kept], 10)
+
+    assert kept[: int(kept.sum())].all()  # the best by score, as scores are sorted
+    assert [int(p) for p in np.flatnonzero(kept)[kept_picks]] == picks
 
 
 def test_the_motivation_reaches_the_least_popular_of_many_tied_activities() -> None:
