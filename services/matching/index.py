@@ -324,7 +324,7 @@ class _TextRows:
         """Segments up to ``_inverted_upto`` by token: each token's postings, (segment,
         weight) pairs, in ``indices`` and ``data`` from ``indptr[token]``."""
         self._inverted_upto = 0
-        self._query_weights: NDArray[np.float32] = np.zeros(n_features, np.float32)
+        self._query_weights: Values = np.zeros(n_features)
         """Dense query weights for the tail, zero between calls: cheaper than a fresh one."""
 
     @property

@@ -485,9 +485,7 @@ def similar_students_signal(
 # --- Diversity --------------------------------------------------------------------------------
 
 
-def could_be_diversified_in(
-    scores: Values, k: int, trade_off: float = MMR_LAMBDA
-) -> NDArray[np.bool_]:
+def could_be_diversified_in(scores: Values, k: int, trade_off: float = MMR_LAMBDA) -> Mask:
     """Which items :func:`diversify` may pick: a provable bound, so dropping the others changes
     nothing. While fewer than ``k`` are picked, one of the ``k`` best by score is left, worth at
     least ``trade_off * kth_best - (1 - trade_off)``; an item worth less can never be picked,
@@ -495,7 +493,7 @@ def could_be_diversified_in(
     if scores.size <= k:
         return np.ones(scores.size, np.bool_)
     kth_best = float(np.partition(scores, scores.size - k)[scores.size - k])
-    reachable: NDArray[np.bool_] = scores >= kth_best - (1 - trade_off) / trade_off
+    reachable: Mask = scores >= kth_best - (1 - trade_off) / trade_off
     return reachable
 
 

@@ -20,8 +20,8 @@ over similar activities added nothing or less than noise.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from services.catalogue.filters import fold_text
-from services.matching.lexicon import concept_tokens
+from services.matching.lexicon import CONCEPT_TOKEN_PREFIX, concepts_in
 from services.matching.stop_words import STOP_WORDS
 from socialerasmus.catalogue.v1 import catalogue_pb2
 
@@ -78,7 +78,8 @@ def tokens(text: str) -> list[str]:
     function words, in the singular (see :func:`singular`), then the text's concept tokens,
     each :data:`CONCEPT_WEIGHT` times."""
     words = [singular(word) for word in _WORD.findall(fold_text(text)) if word not in STOP_WORDS]
-    return words + concept_tokens(text).split() * CONCEPT_WEIGHT
+    concepts = [CONCEPT_TOKEN_PREFIX + concept for concept in concepts_in(text)]
+    return words + concepts * CONCEPT_WEIGHT
 
 
 def singular(word: str) -> str:
@@ -147,7 +148,9 @@ class TextEncoder:
             dtype=np.float64,
         )
         self._n_features = n_features
-        self._queries: OrderedDict[str, Query] = OrderedDict()
+        self.query = functools.lru_cache(maxsize=ENCODED_CACHE_SIZE)(self._query)
+        """The motivation ``text`` as a query (see :meth:`_query`), remembered for the next
+        request of the same student (the same motivation)."""
 
     @property
     def n_features(self) -> int:
@@ -169,19 +172,9 @@ class TextEncoder:
         weights.data = tf * (K1 + 1) / (tf + np.repeat(damping, entries))
         return weights
 
-    def query(self, text: str) -> Query:
-        """The motivation ``text`` as a query, remembered for the next request of the same
-        student (the same motivation)."""
-        query = self._queries.get(text)
-        if query is None:
-            counts = self.counts([text])
-            query = Query(counts.indices.astype(np.int32), 1 + np.log(counts.data))
-            if len(self._queries) >= ENCODED_CACHE_SIZE:
-                self._queries.popitem(last=False)
-            self._queries[text] = query
-        else:
-            self._queries.move_to_end(text)
-        return query
+    def _query(self, text: str) -> Query:
+        counts = self.counts([text])
+        return Query(counts.indices.astype(np.int32), 1 + np.log(counts.data))
 
 
 def query_term_weights(query: Query, statistics: TermStatistics) -> NDArray[np.float64]:

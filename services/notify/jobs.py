@@ -11,7 +11,7 @@ schedule uses to tell a claimed job from one rewritten meanwhile.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, Final
 
@@ -125,28 +125,12 @@ def _facts_from_json(raw: dict[str, Any]) -> ActivityFacts:
 
 
 def _reason_to_json(reason: SuggestionReason) -> dict[str, Any]:
-    return {
-        "signal": reason.signal,
-        "text": reason.text,
-        "causes": list(reason.causes),
-        "distance_km": reason.distance_km,
-        "online": reason.online,
-        "matched_skills": list(reason.matched_skills),
-        "seats_left": reason.seats_left,
-        "days_until_departure": reason.days_until_departure,
-    }
+    return asdict(reason)  # tuples become JSON lists
 
 
 def _reason_from_json(raw: dict[str, Any]) -> SuggestionReason:
     return SuggestionReason(
-        signal=raw["signal"],
-        text=raw["text"],
-        causes=tuple(raw["causes"]),
-        distance_km=raw["distance_km"],
-        online=raw["online"],
-        matched_skills=tuple(raw["matched_skills"]),
-        seats_left=raw["seats_left"],
-        days_until_departure=raw["days_until_departure"],
+        **{**raw, "causes": tuple(raw["causes"]), "matched_skills": tuple(raw["matched_skills"])}
     )
 
 
