@@ -29,9 +29,15 @@ STATUS_BY_NAME = {
 NAME_BY_STATUS = {value: name for name, value in STATUS_BY_NAME.items()}
 
 
-def _script(redis: Redis, name: str) -> AsyncScript:
-    source = resources.files("services.catalogue").joinpath("lua", f"{name}.lua").read_text()
-    return redis.register_script(source)
+def _lua(name: str) -> str:
+    return resources.files("services.catalogue").joinpath("lua", f"{name}.lua").read_text()
+
+
+def _script(redis: Redis, name: str, *, with_seats: bool = False) -> AsyncScript:
+    """A script of ``lua/``; ``with_seats`` for the ones that write enrolment events, which
+    append the seat counts to them (``lua/seat_counts.lua``)."""
+    source = _lua(name)
+    return redis.register_script(_lua("seat_counts") + source if with_seats else source)
 
 
 def _stamp_ms(milliseconds: int) -> Timestamp:
@@ -56,9 +62,9 @@ class CatalogueStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
         self._save = _script(redis, "save_activity")
-        self._enrol = _script(redis, "enrol")
-        self._cancel = _script(redis, "cancel_enrolment")
-        self._promote = _script(redis, "promote")
+        self._enrol = _script(redis, "enrol", with_seats=True)
+        self._cancel = _script(redis, "cancel_enrolment", with_seats=True)
+        self._promote = _script(redis, "promote", with_seats=True)
 
     # Activities ---------------------------------------------------------------------
 

@@ -2,8 +2,11 @@
 
 Every replica replays the CATALOGUE stream from its first message with an ordered
 consumer, so a new replica rebuilds its index with no manual step, and is ready once it
-has caught up with the stream as it was at start-up. Seats are counted from enrolment
-events rather than taken from activity snapshots, which may be a moment stale.
+has caught up with the stream as it was at start-up. Seats come from enrolment events
+rather than from activity snapshots, which may be a moment stale: each carries the counts
+right after its change (``SeatCounts``), so the latest one of an activity is enough, and the
+events of an erased student, deleted from the stream, are not missed. Events from before the
+counts were added are counted one by one.
 """
 
 from __future__ import annotations
@@ -36,6 +39,21 @@ ACTIVITY_EVENTS: dict[str, type[ActivityEvent]] = {
     "se.catalogue.activity.completed": events_pb2.ActivityCompleted,
 }
 
+EnrolmentEvent = (
+    events_pb2.EnrolmentConfirmed
+    | events_pb2.EnrolmentWaitlisted
+    | events_pb2.EnrolmentPromoted
+    | events_pb2.EnrolmentCancelled
+    | events_pb2.EnrolmentErased
+)
+ENROLMENT_EVENTS: dict[str, type[EnrolmentEvent]] = {
+    "se.catalogue.enrolment.confirmed": events_pb2.EnrolmentConfirmed,
+    "se.catalogue.enrolment.waitlisted": events_pb2.EnrolmentWaitlisted,
+    "se.catalogue.enrolment.promoted": events_pb2.EnrolmentPromoted,
+    "se.catalogue.enrolment.cancelled": events_pb2.EnrolmentCancelled,
+    "se.catalogue.enrolment.erased": events_pb2.EnrolmentErased,
+}
+
 
 @dataclass
 class CatalogueFollower:
@@ -52,27 +70,38 @@ class CatalogueFollower:
         if kind is not None:
             self._apply_activity(kind.FromString(data).activity)
             return
+        enrolment = ENROLMENT_EVENTS.get(subject)
+        if enrolment is None:
+            return
+        event = enrolment.FromString(data)
+        activity_id = (
+            event.activity_id
+            if isinstance(event, events_pb2.EnrolmentErased)
+            else event.enrolment.activity_id
+        )
+        if event.HasField("seats"):
+            self.confirmed[activity_id] = event.seats.confirmed
+            self.waiting[activity_id] = event.seats.waitlisted
+        else:
+            self._count(subject, event, activity_id)
+        self._update_seats(activity_id)
+
+    def _count(self, subject: str, event: EnrolmentEvent, activity_id: str) -> None:
+        """One change at a time, for events written before they carried the counts."""
         match subject:
             case "se.catalogue.enrolment.confirmed":
-                activity_id = events_pb2.EnrolmentConfirmed.FromString(data).enrolment.activity_id
                 self.confirmed[activity_id] += 1
             case "se.catalogue.enrolment.waitlisted":
-                activity_id = events_pb2.EnrolmentWaitlisted.FromString(data).enrolment.activity_id
                 self.waiting[activity_id] += 1
             case "se.catalogue.enrolment.promoted":
-                activity_id = events_pb2.EnrolmentPromoted.FromString(data).enrolment.activity_id
                 self.confirmed[activity_id] += 1
                 self.waiting[activity_id] -= 1
             case "se.catalogue.enrolment.cancelled":
-                event = events_pb2.EnrolmentCancelled.FromString(data)
-                activity_id = event.enrolment.activity_id
+                assert isinstance(event, events_pb2.EnrolmentCancelled)
                 if event.previous_status == EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED:
                     self.confirmed[activity_id] -= 1
                 else:
                     self.waiting[activity_id] -= 1
-            case _:
-                return
-        self._update_seats(activity_id)
 
     def _apply_activity(self, activity: Activity) -> None:
         self.capacity[activity.id] = activity.details.capacity

@@ -36,6 +36,12 @@ ENROLMENT_CANCELLED = "se.catalogue.enrolment.cancelled"
 ENROLMENT_PROMOTED = "se.catalogue.enrolment.promoted"
 
 EventT = TypeVar("EventT", bound=Message)
+EnrolmentEvent = (
+    events_pb2.EnrolmentConfirmed
+    | events_pb2.EnrolmentWaitlisted
+    | events_pb2.EnrolmentCancelled
+    | events_pb2.EnrolmentPromoted
+)
 
 
 # Helpers ---------------------------------------------------------------------------------
@@ -299,6 +305,39 @@ async def test_cancelling_confirmed_students_one_after_another_promotes_the_earl
     promoted = decoded(messages, ENROLMENT_PROMOTED, events_pb2.EnrolmentPromoted)
     assert [e.enrolment.student_id for e in promoted] == ["s3", "s4"]
     assert all(e.enrolment.status == CONFIRMED and e.enrolment.promoted for e in promoted)
+
+
+async def test_every_enrolment_event_carries_the_seats_as_they_are_after_its_change(
+    catalogue: Catalogue, event_log: EventLog, redis_client: Redis
+) -> None:
+    """Counted in the script that made the change: a cancellation and the promotion it made
+    both carry the counts after the promotion; capacity raised, the promotion after it too."""
+    activity = await published(catalogue, capacity=1)
+    await enrol_in_order(catalogue, activity, ["s0", "s1", "s2"])  # s0 confirmed, s1 s2 wait
+    await cancel(catalogue, activity, "s0")  # s1 promoted
+    await cancel(catalogue, activity, "s2")  # a waiting student leaves
+    messages = await relayed_events(redis_client, event_log)
+    kinds: dict[str, type[EnrolmentEvent]] = {
+        ENROLMENT_CONFIRMED: events_pb2.EnrolmentConfirmed,
+        ENROLMENT_WAITLISTED: events_pb2.EnrolmentWaitlisted,
+        ENROLMENT_CANCELLED: events_pb2.EnrolmentCancelled,
+        ENROLMENT_PROMOTED: events_pb2.EnrolmentPromoted,
+    }
+    seats = [
+        (m.subject, event.seats.confirmed, event.seats.waitlisted)
+        for m in messages
+        if m.subject in kinds
+        for event in [kinds[m.subject].FromString(m.data or b"")]
+        if event.HasField("seats")
+    ]
+    assert seats == [
+        (ENROLMENT_CONFIRMED, 1, 0),
+        (ENROLMENT_WAITLISTED, 1, 1),
+        (ENROLMENT_WAITLISTED, 1, 2),
+        (ENROLMENT_CANCELLED, 1, 1),
+        (ENROLMENT_PROMOTED, 1, 1),
+        (ENROLMENT_CANCELLED, 1, 0),
+    ]
 
 
 async def test_concurrent_cancellations_promote_the_earliest_waitlisted_and_never_overfill(

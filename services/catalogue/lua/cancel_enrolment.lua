@@ -27,9 +27,11 @@ else
 end
 redis.call('HSET', KEYS[2], 'status', 'cancelled', 'updated_ms', ARGV[4])
 redis.call('XADD', KEYS[6], '*', 'subject', ARGV[5], 'event_id', ARGV[6],
-           'payload', ARGV[7], 'type', ARGV[8], 'traceparent', ARGV[9])
+           'payload', with_seats(ARGV[7], KEYS[3], KEYS[4]), 'type', ARGV[8],
+           'traceparent', ARGV[9])
 if promoted ~= '' then
   redis.call('XADD', KEYS[6], '*', 'subject', ARGV[10], 'event_id', ARGV[11],
-             'payload', ARGV[12], 'type', ARGV[13], 'traceparent', ARGV[14])
+             'payload', with_seats(ARGV[12], KEYS[3], KEYS[4]), 'type', ARGV[13],
+             'traceparent', ARGV[14])
 end
 return {'cancelled', promoted}

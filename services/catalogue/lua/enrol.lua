@@ -32,5 +32,6 @@ redis.call('HSET', KEYS[2], 'status', status, 'created_ms', ARGV[2], 'updated_ms
            'promoted', '0', 'seq', seq)
 redis.call('ZADD', KEYS[5], seq, ARGV[1])
 redis.call('XADD', KEYS[6], '*', 'subject', ARGV[e], 'event_id', ARGV[e + 1],
-           'payload', ARGV[e + 2], 'type', ARGV[e + 3], 'traceparent', ARGV[e + 4])
+           'payload', with_seats(ARGV[e + 2], KEYS[3], KEYS[4]), 'type', ARGV[e + 3],
+           'traceparent', ARGV[e + 4])
 return {'created', status, ARGV[2], ARGV[2], '0', rank}

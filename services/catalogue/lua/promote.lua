@@ -12,5 +12,6 @@ redis.call('ZREM', KEYS[3], head)
 redis.call('SADD', KEYS[2], head)
 redis.call('HSET', KEYS[4], 'status', 'confirmed', 'promoted', '1', 'updated_ms', ARGV[2])
 redis.call('XADD', KEYS[5], '*', 'subject', ARGV[3], 'event_id', ARGV[4],
-           'payload', ARGV[5], 'type', ARGV[6], 'traceparent', ARGV[7])
+           'payload', with_seats(ARGV[5], KEYS[2], KEYS[3]), 'type', ARGV[6],
+           'traceparent', ARGV[7])
 return {'promoted'}

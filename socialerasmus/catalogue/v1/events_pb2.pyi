@@ -151,6 +151,33 @@ class ActivityCompleted(_message.Message):
 Global___ActivityCompleted: _TypeAlias = ActivityCompleted  # noqa: Y015
 
 @_typing.final
+class SeatCounts(_message.Message):
+    """An activity's places right after the change an enrolment event reports, counted in the
+    same atomic step as the change. A consumer that counts places from these needs no earlier
+    event: the stream may lose an erased student's events (they are deleted) without skewing it.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONFIRMED_FIELD_NUMBER: _builtins.int
+    WAITLISTED_FIELD_NUMBER: _builtins.int
+    confirmed: _builtins.int
+    waitlisted: _builtins.int
+    def __init__(
+        self,
+        *,
+        confirmed: _builtins.int = ...,
+        waitlisted: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["confirmed", b"confirmed", "waitlisted", b"waitlisted"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SeatCounts: _TypeAlias = SeatCounts  # noqa: Y015
+
+@_typing.final
 class EnrolmentConfirmed(_message.Message):
     """se.catalogue.enrolment.confirmed"""
 
@@ -159,21 +186,25 @@ class EnrolmentConfirmed(_message.Message):
     EVENT_ID_FIELD_NUMBER: _builtins.int
     OCCURRED_AT_FIELD_NUMBER: _builtins.int
     ENROLMENT_FIELD_NUMBER: _builtins.int
+    SEATS_FIELD_NUMBER: _builtins.int
     event_id: _builtins.str
     @_builtins.property
     def occurred_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def enrolment(self) -> _catalogue_pb2.Enrolment: ...
+    @_builtins.property
+    def seats(self) -> Global___SeatCounts: ...
     def __init__(
         self,
         *,
         event_id: _builtins.str = ...,
         occurred_at: _timestamp_pb2.Timestamp | None = ...,
         enrolment: _catalogue_pb2.Enrolment | None = ...,
+        seats: Global___SeatCounts | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "occurred_at", b"occurred_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "occurred_at", b"occurred_at", "seats", b"seats"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "event_id", b"event_id", "occurred_at", b"occurred_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "event_id", b"event_id", "occurred_at", b"occurred_at", "seats", b"seats"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -188,21 +219,25 @@ class EnrolmentWaitlisted(_message.Message):
     EVENT_ID_FIELD_NUMBER: _builtins.int
     OCCURRED_AT_FIELD_NUMBER: _builtins.int
     ENROLMENT_FIELD_NUMBER: _builtins.int
+    SEATS_FIELD_NUMBER: _builtins.int
     event_id: _builtins.str
     @_builtins.property
     def occurred_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def enrolment(self) -> _catalogue_pb2.Enrolment: ...
+    @_builtins.property
+    def seats(self) -> Global___SeatCounts: ...
     def __init__(
         self,
         *,
         event_id: _builtins.str = ...,
         occurred_at: _timestamp_pb2.Timestamp | None = ...,
         enrolment: _catalogue_pb2.Enrolment | None = ...,
+        seats: Global___SeatCounts | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "occurred_at", b"occurred_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "occurred_at", b"occurred_at", "seats", b"seats"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "event_id", b"event_id", "occurred_at", b"occurred_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "event_id", b"event_id", "occurred_at", b"occurred_at", "seats", b"seats"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -218,6 +253,7 @@ class EnrolmentCancelled(_message.Message):
     OCCURRED_AT_FIELD_NUMBER: _builtins.int
     ENROLMENT_FIELD_NUMBER: _builtins.int
     PREVIOUS_STATUS_FIELD_NUMBER: _builtins.int
+    SEATS_FIELD_NUMBER: _builtins.int
     event_id: _builtins.str
     previous_status: _catalogue_pb2.EnrolmentStatus.ValueType
     """CONFIRMED or WAITLISTED: what the student held before cancelling."""
@@ -225,6 +261,8 @@ class EnrolmentCancelled(_message.Message):
     def occurred_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def enrolment(self) -> _catalogue_pb2.Enrolment: ...
+    @_builtins.property
+    def seats(self) -> Global___SeatCounts: ...
     def __init__(
         self,
         *,
@@ -232,10 +270,11 @@ class EnrolmentCancelled(_message.Message):
         occurred_at: _timestamp_pb2.Timestamp | None = ...,
         enrolment: _catalogue_pb2.Enrolment | None = ...,
         previous_status: _catalogue_pb2.EnrolmentStatus.ValueType = ...,
+        seats: Global___SeatCounts | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "occurred_at", b"occurred_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "occurred_at", b"occurred_at", "seats", b"seats"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "event_id", b"event_id", "occurred_at", b"occurred_at", "previous_status", b"previous_status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "event_id", b"event_id", "occurred_at", b"occurred_at", "previous_status", b"previous_status", "seats", b"seats"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -250,22 +289,64 @@ class EnrolmentPromoted(_message.Message):
     EVENT_ID_FIELD_NUMBER: _builtins.int
     OCCURRED_AT_FIELD_NUMBER: _builtins.int
     ENROLMENT_FIELD_NUMBER: _builtins.int
+    SEATS_FIELD_NUMBER: _builtins.int
     event_id: _builtins.str
     @_builtins.property
     def occurred_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def enrolment(self) -> _catalogue_pb2.Enrolment: ...
+    @_builtins.property
+    def seats(self) -> Global___SeatCounts: ...
     def __init__(
         self,
         *,
         event_id: _builtins.str = ...,
         occurred_at: _timestamp_pb2.Timestamp | None = ...,
         enrolment: _catalogue_pb2.Enrolment | None = ...,
+        seats: Global___SeatCounts | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "occurred_at", b"occurred_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "occurred_at", b"occurred_at", "seats", b"seats"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "event_id", b"event_id", "occurred_at", b"occurred_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "event_id", b"event_id", "occurred_at", b"occurred_at", "seats", b"seats"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___EnrolmentPromoted: _TypeAlias = EnrolmentPromoted  # noqa: Y015
+
+@_typing.final
+class EnrolmentErased(_message.Message):
+    """se.catalogue.enrolment.erased: the place of a student whose data was erased is free. It
+    names no student; a promotion it allowed follows as se.catalogue.enrolment.promoted.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EVENT_ID_FIELD_NUMBER: _builtins.int
+    OCCURRED_AT_FIELD_NUMBER: _builtins.int
+    ACTIVITY_ID_FIELD_NUMBER: _builtins.int
+    PREVIOUS_STATUS_FIELD_NUMBER: _builtins.int
+    SEATS_FIELD_NUMBER: _builtins.int
+    event_id: _builtins.str
+    activity_id: _builtins.str
+    previous_status: _catalogue_pb2.EnrolmentStatus.ValueType
+    """CONFIRMED or WAITLISTED: what the student held."""
+    @_builtins.property
+    def occurred_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def seats(self) -> Global___SeatCounts: ...
+    def __init__(
+        self,
+        *,
+        event_id: _builtins.str = ...,
+        occurred_at: _timestamp_pb2.Timestamp | None = ...,
+        activity_id: _builtins.str = ...,
+        previous_status: _catalogue_pb2.EnrolmentStatus.ValueType = ...,
+        seats: Global___SeatCounts | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["occurred_at", b"occurred_at", "seats", b"seats"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["activity_id", b"activity_id", "event_id", b"event_id", "occurred_at", b"occurred_at", "previous_status", b"previous_status", "seats", b"seats"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EnrolmentErased: _TypeAlias = EnrolmentErased  # noqa: Y015
