@@ -1,7 +1,9 @@
 """Events of the matching service, in one place: what it publishes and what it consumes.
 
 Publishes: ``se.matching.suggestion.created`` (reverse matching), ``se.matching.profile.erased``
-(GDPR erasure, consumed by notify), ``se.matching.allocation.proposed``.
+(GDPR erasure, consumed by the catalogue and notify) and ``se.matching.profile.recreated``
+(a profile after an erasure: they take facts about the student again),
+``se.matching.allocation.proposed``.
 Consumes: every ``se.catalogue.>`` event, twice: each replica follows the whole stream to
 keep its in-memory activity index (ordered consumer, replayed from the start), and one
 shared durable consumer per job (reverse matching, enrolment bookkeeping).
@@ -10,6 +12,7 @@ shared durable consumer per job (reverse matching, enrolment bookkeeping).
 from __future__ import annotations
 
 from services.matching.vocabulary import explanation
+from services.runtime import erasure
 from services.runtime.bus import ConsumerSpec
 from services.runtime.events import OutgoingEvent, event_of, new_event_id, timestamp_now
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity
@@ -17,7 +20,8 @@ from socialerasmus.matching.v1 import events_pb2
 from socialerasmus.matching.v1.matching_pb2 import Assignment, MatchFacts, Reason
 
 SUGGESTION_CREATED = "se.matching.suggestion.created"
-PROFILE_ERASED = "se.matching.profile.erased"
+PROFILE_ERASED = erasure.PROFILE_ERASED
+PROFILE_RECREATED = erasure.PROFILE_RECREATED
 ALLOCATION_PROPOSED = "se.matching.allocation.proposed"
 
 CATALOGUE_SUBJECTS = "se.catalogue.>"
@@ -69,6 +73,15 @@ def profile_erased(student_id: str) -> OutgoingEvent:
     return event_of(
         PROFILE_ERASED,
         events_pb2.ProfileErased(
+            event_id=new_event_id(), occurred_at=timestamp_now(), student_id=student_id
+        ),
+    )
+
+
+def profile_recreated(student_id: str) -> OutgoingEvent:
+    return event_of(
+        PROFILE_RECREATED,
+        events_pb2.ProfileRecreated(
             event_id=new_event_id(), occurred_at=timestamp_now(), student_id=student_id
         ),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from services.runtime.erasure import tombstone_key
+
 PREFIX = "matching"
 OUTBOX = f"{PREFIX}:outbox"
 FEEDBACK_LOG = f"{PREFIX}:feedback"
@@ -38,6 +40,14 @@ def weekly_budget(student_id: str, iso_week: str) -> str:
 def feedback_entries(student_id: str) -> str:
     """Ids of the student's entries in FEEDBACK_LOG, so erasure can find them."""
     return f"{PREFIX}:feedback-of:{student_id}"
+
+
+def tombstone(student_id: str) -> str:
+    """Set when the student's profile is erased, until they create one again."""
+    return tombstone_key(PREFIX, student_id)
+
+
+ALLOCATION_PATTERN = f"{PREFIX}:allocation:*"
 
 
 def allocation(allocation_id: str) -> str:

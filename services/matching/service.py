@@ -113,8 +113,7 @@ class MatchingService:
         stored = VolunteerProfile()
         stored.CopyFrom(profile)
         stored.updated_at.FromDatetime(self.clock())
-        previous = await self.store.profile(profile.student_id)
-        await self.store.save_profile(stored, previous)
+        await self.store.save_profile(stored, events.profile_recreated(profile.student_id))
         return stored
 
     async def get_profile(self, principal: Principal, student_id: str) -> VolunteerProfile:
@@ -142,7 +141,11 @@ class MatchingService:
         recorded.CopyFrom(feedback)
         if not recorded.HasField("occurred_at"):
             recorded.occurred_at.FromDatetime(self.clock())
-        await self.store.record_feedback(recorded)
+        if not await self.store.record_feedback(recorded):
+            raise FailedPrecondition(
+                f"student {feedback.student_id} was erased: nothing is recorded about them"
+                " until they create a profile again"
+            )
 
     async def recommend(self, principal: Principal, request: RecommendRequest) -> RecommendResponse:
         k = validate_recommend(request)

@@ -8,8 +8,11 @@ from importlib import resources
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
+from redis.commands.core import AsyncScript
 
 from services.matching import keys
+from services.runtime.erasure import erased_value
 from services.runtime.events import OutgoingEvent
 from services.runtime.outbox import entry_fields, event_args
 from services.runtime.redis_values import as_text
@@ -30,11 +33,17 @@ def iso_week(moment: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
+def _script(redis: Redis, name: str) -> AsyncScript:
+    source = resources.files("services.matching").joinpath("lua", f"{name}.lua").read_text()
+    return redis.register_script(source)
+
+
 class MatchingStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
-        source = resources.files("services.matching").joinpath("lua", "record_suggestion.lua")
-        self._record_suggestion = redis.register_script(source.read_text())
+        self._record_suggestion = _script(redis, "record_suggestion")
+        self._record_feedback = _script(redis, "record_feedback")
+        self._set_enrolled = _script(redis, "set_enrolled")
 
     # Profiles -------------------------------------------------------------------------
 
@@ -60,11 +69,22 @@ class MatchingStore:
         return [VolunteerProfile.FromString(raw) for raw in raws if raw is not None]
 
     async def save_profile(
-        self, profile: VolunteerProfile, previous: VolunteerProfile | None
-    ) -> None:
-        """Store the profile and move the student between section and Week sets."""
+        self, profile: VolunteerProfile, recreated: OutgoingEvent | None = None
+    ) -> bool:
+        """Store the profile and move the student between section and Week sets, in one
+        transaction with the profile it replaces. A student erased before is erased no more:
+        the tombstone goes, and ``recreated`` (announcing it) is recorded with it. Returns
+        whether the tombstone was lifted."""
         student = profile.student_id
-        async with self.redis.pipeline(transaction=True) as pipe:
+        lifted = False
+
+        async def save(pipe: Pipeline) -> None:
+            nonlocal lifted
+            raw: Any = await pipe.get(keys.profile(student))
+            tombstone: Any = await pipe.get(keys.tombstone(student))
+            previous = VolunteerProfile.FromString(raw) if raw is not None else None
+            lifted = tombstone is not None and recreated is not None
+            pipe.multi()  # type: ignore[no-untyped-call]  # untyped in redis-py
             if previous is not None:
                 pipe.srem(keys.section_students(previous.host_section_id), student)
                 for edition in previous.week_editions:
@@ -74,7 +94,12 @@ class MatchingStore:
                 pipe.sadd(keys.section_students(profile.host_section_id), student)
             for edition in profile.week_editions:
                 pipe.sadd(keys.week_students(edition), student)
-            await pipe.execute()
+            if lifted and recreated is not None:
+                pipe.delete(keys.tombstone(student))
+                pipe.xadd(keys.OUTBOX, entry_fields(recreated))  # type: ignore[arg-type]
+
+        await self.redis.transaction(save, keys.profile(student), keys.tombstone(student))
+        return lifted
 
     async def students_of_sections(self, section_ids: Iterable[str]) -> list[str]:
         members: Any = await self.redis.sunion([keys.section_students(s) for s in section_ids])
@@ -85,10 +110,18 @@ class MatchingStore:
         return sorted(as_text(m) for m in members)
 
     async def erase(self, student_id: str, event: OutgoingEvent) -> None:
-        """Remove every trace of the student, and record the erasure event with it."""
-        previous = await self.profile(student_id)
-        entry_ids: Any = await self.redis.lrange(keys.feedback_entries(student_id), 0, -1)
-        async with self.redis.pipeline(transaction=True) as pipe:
+        """Remove every trace of the student and set their tombstone, with the erasure event.
+
+        One transaction over the profile and the list of feedback entries, so a profile
+        saved or feedback recorded meanwhile is erased too; after it, the tombstone keeps
+        feedback, suggestions and enrolments of the student out.
+        """
+
+        async def erase_all(pipe: Pipeline) -> None:
+            raw: Any = await pipe.get(keys.profile(student_id))
+            entry_ids: Any = await pipe.lrange(keys.feedback_entries(student_id), 0, -1)
+            previous = VolunteerProfile.FromString(raw) if raw is not None else None
+            pipe.multi()  # type: ignore[no-untyped-call]  # untyped in redis-py
             if previous is not None:
                 pipe.srem(keys.section_students(previous.host_section_id), student_id)
                 for edition in previous.week_editions:
@@ -96,14 +129,39 @@ class MatchingStore:
             if entry_ids:
                 pipe.xdel(keys.FEEDBACK_LOG, *entry_ids)
             pipe.delete(*keys.student_keys(student_id))
+            pipe.set(keys.tombstone(student_id), erased_value(event.event_id))
             pipe.xadd(keys.OUTBOX, entry_fields(event))  # type: ignore[arg-type]
-            await pipe.execute()
+
+        await self.redis.transaction(
+            erase_all, keys.profile(student_id), keys.feedback_entries(student_id)
+        )
         async for key in self.redis.scan_iter(match=keys.weekly_budget(student_id, "*")):
             await self.redis.delete(key)
+        await self._forget_in_allocations(student_id)
+
+    async def _forget_in_allocations(self, student_id: str) -> None:
+        """Takes the student's places out of the Week allocations kept for platforms."""
+        async for key in self.redis.scan_iter(match=keys.ALLOCATION_PATTERN):
+
+            async def rewrite(pipe: Pipeline, key: Any = key) -> None:
+                raw: Any = await pipe.get(key)
+                if raw is None:
+                    return
+                allocation = AllocateWeekResponse.FromString(raw)
+                kept = [a for a in allocation.assignments if a.student_id != student_id]
+                if len(kept) == len(allocation.assignments):
+                    return
+                del allocation.assignments[:]
+                allocation.assignments.extend(kept)
+                pipe.multi()  # type: ignore[no-untyped-call]  # untyped in redis-py
+                pipe.set(key, allocation.SerializeToString(), keepttl=True)
+
+            await self.redis.transaction(rewrite, key)
 
     # Feedback and exclusions ----------------------------------------------------------
 
-    async def record_feedback(self, feedback: Feedback) -> None:
+    async def record_feedback(self, feedback: Feedback) -> bool:
+        """Record the feedback; False (nothing written) when the student is erased."""
         student = feedback.student_id
         fields = {
             "student_id": student,
@@ -112,12 +170,20 @@ class MatchingStore:
             "rating": str(feedback.rating),
             "at_ms": str(feedback.occurred_at.ToMilliseconds()),
         }
-        entry_id = await self.redis.xadd(keys.FEEDBACK_LOG, fields)  # type: ignore[arg-type]
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.rpush(keys.feedback_entries(student), entry_id)
-            if feedback.kind in EXCLUDING_FEEDBACK:
-                pipe.sadd(keys.excluded(student), feedback.activity_id)
-            await pipe.execute()
+        result = await self._record_feedback(
+            keys=[
+                keys.FEEDBACK_LOG,
+                keys.feedback_entries(student),
+                keys.excluded(student),
+                keys.tombstone(student),
+            ],
+            args=[
+                "1" if feedback.kind in EXCLUDING_FEEDBACK else "0",
+                feedback.activity_id,
+                *(part for pair in fields.items() for part in pair),
+            ],
+        )
+        return int(result) == 1
 
     async def feedback_log(self, count: int = 1_000_000) -> list[dict[str, str]]:
         entries: Any = await self.redis.xrange(keys.FEEDBACK_LOG, count=count)
@@ -132,22 +198,23 @@ class MatchingStore:
     async def set_enrolled(self, student_id: str, activity_id: str, enrolled: bool) -> None:
         """Enrolled students are not offered the same activity again; a cancellation
         makes it suggestible again (unless they dismissed it)."""
-        if enrolled:
-            await self.redis.sadd(keys.excluded(student_id), activity_id)
-        else:
-            await self.redis.srem(keys.excluded(student_id), activity_id)
+        await self._set_enrolled(
+            keys=[keys.excluded(student_id), keys.tombstone(student_id)],
+            args=[activity_id, "1" if enrolled else "0"],
+        )
 
     # Reverse matching and allocation ---------------------------------------------------
 
     async def record_suggestion(
         self, student_id: str, activity_id: str, week: str, budget: int, event: OutgoingEvent
     ) -> str:
-        """'created', or 'duplicate' / 'over_budget' when nothing was written."""
+        """'created', or 'duplicate' / 'over_budget' / 'erased' when nothing was written."""
         result = await self._record_suggestion(
             keys=[
                 keys.suggested(student_id),
                 keys.weekly_budget(student_id, week),
                 keys.OUTBOX,
+                keys.tombstone(student_id),
             ],
             args=[activity_id, budget, BUDGET_TTL_SECONDS, *event_args(event)],
         )

@@ -14,6 +14,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
+PERSONAL_DATA_RETENTION_SECONDS = 7 * 24 * 3600.0
+"""A week: consumers acknowledge in milliseconds, so this only has to cover an outage."""
+
 LOCAL_METRICS_PORTS = {"catalogue": 9101, "matching": 9102, "notify": 9103}
 """Where each service serves its metrics when it runs on the local stack and no
 ``SE_METRICS_LISTEN`` is set (127.0.0.1 only)."""
@@ -46,6 +49,9 @@ class RuntimeSettings:
     log_level: str = "INFO"
     stream_replicas: int = 1
     """JetStream replicas per stream: 1 locally, 3 in a cluster."""
+    personal_data_retention_seconds: float = PERSONAL_DATA_RETENTION_SECONDS
+    """How long the streams that carry personal data keep a message (services.runtime.streams);
+    the same for every service, as each provisions the streams at start-up."""
     instance: str = field(default_factory=lambda: f"{os.uname().nodename}-{os.getpid()}")
     """Replica name, unique per process (outbox and consumer bookkeeping)."""
     grace_seconds: float = 5.0
@@ -61,6 +67,8 @@ class RuntimeSettings:
             raise SettingsError(f"SE_LOG_LEVEL must be one of {', '.join(LEVELS)}")
         if not 1 <= self.stream_replicas <= 5:
             raise SettingsError("SE_STREAM_REPLICAS must be between 1 and 5")
+        if self.personal_data_retention_seconds < 1:
+            raise SettingsError("SE_PERSONAL_DATA_RETENTION_SECONDS must be at least 1")
         if not _is_host_port(self.listen):
             raise SettingsError(f"SE_{self.service.upper()}_LISTEN must be host:port")
         if self.metrics_listen is not None and not _is_host_port(self.metrics_listen):
@@ -99,6 +107,9 @@ class RuntimeSettings:
             local_dir=local_dir,
             log_level=(env.get("SE_LOG_LEVEL") or "INFO").upper(),
             stream_replicas=number("SE_STREAM_REPLICAS", "1"),
+            personal_data_retention_seconds=number(
+                "SE_PERSONAL_DATA_RETENTION_SECONDS", str(int(PERSONAL_DATA_RETENTION_SECONDS))
+            ),
             instance=env.get("SE_INSTANCE") or f"{os.uname().nodename}-{os.getpid()}",
             grace_seconds=float(env.get("SE_GRACE_SECONDS") or 5),
             metrics_listen=metrics_listen,
@@ -114,6 +125,7 @@ class RuntimeSettings:
             "redis_url": redact(self.redis_url or "local stack"),
             "tokens_file": str(self.tokens_file),
             "stream_replicas": str(self.stream_replicas),
+            "personal_data_retention_seconds": str(self.personal_data_retention_seconds),
             "instance": self.instance,
             "metrics_listen": self.metrics_listen or "off",
         }

@@ -101,6 +101,9 @@ async def connected(settings: RuntimeSettings) -> AsyncIterator[Connections]:
         stack.push_async_callback(client.drain)
         js = client.jetstream()
         await until_jetstream_answers(
-            lambda: provision_streams(js, settings.stream_replicas), "provisioning streams"
+            lambda: provision_streams(
+                js, settings.stream_replicas, settings.personal_data_retention_seconds
+            ),
+            "provisioning streams",
         )
         yield Connections(redis=redis, nats=client, js=js)

@@ -8,12 +8,11 @@ from nats.js import JetStreamContext
 from nats.js.api import StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
+from services.runtime.config import PERSONAL_DATA_RETENTION_SECONDS
+
 DUPLICATE_WINDOW_SECONDS = 15 * 60
 """How long JetStream remembers Nats-Msg-Id values: an outbox entry re-published within
 this window after a relay crash is dropped as a duplicate."""
-
-
-DAY_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,38 +20,51 @@ class StreamSpec:
     name: str
     subjects: tuple[str, ...]
     description: str
-    max_age_seconds: float = 0
-    """Messages older than this are removed; 0 keeps them (matching replays CATALOGUE)."""
+    personal: bool = False
+    """Its messages name students: kept only for the personal data window (``max_age``)."""
 
 
 STREAMS = (
+    # Kept without limit: matching rebuilds its index from it. Enrolment events name
+    # students, so the catalogue deletes an erased student's ones message by message.
     StreamSpec("CATALOGUE", ("se.catalogue.>",), "Activities and enrolments"),
-    StreamSpec("MATCHING", ("se.matching.>",), "Suggestions, allocations, profile erasures"),
-    # One event per message and channel: kept a month, for consumers to catch up.
-    StreamSpec("NOTIFY", ("se.notify.>",), "Deliveries to students", 30 * DAY_SECONDS),
-    # Long enough for an operator to inspect and replay what failed.
+    # Suggestions, allocations and erasures name students; their consumers acknowledge in
+    # milliseconds, so they need the messages only as long as an outage may last.
     StreamSpec(
-        "DLQ", ("se.dlq.>",), "Events a consumer gave up on, with the reason", 90 * DAY_SECONDS
+        "MATCHING", ("se.matching.>",), "Suggestions, allocations, profile erasures", personal=True
+    ),
+    StreamSpec("NOTIFY", ("se.notify.>",), "Deliveries to students", personal=True),
+    # Copies of events of any stream, for an operator to inspect and replay within the window.
+    StreamSpec(
+        "DLQ", ("se.dlq.>",), "Events a consumer gave up on, with the reason", personal=True
     ),
 )
 
 
-def stream_config(spec: StreamSpec, replicas: int) -> StreamConfig:
+def stream_config(
+    spec: StreamSpec, replicas: int, personal_retention_seconds: float
+) -> StreamConfig:
     return StreamConfig(
         name=spec.name,
         description=spec.description,
         subjects=list(spec.subjects),
         storage=StorageType.FILE,
         num_replicas=replicas,
-        duplicate_window=DUPLICATE_WINDOW_SECONDS,
-        max_age=spec.max_age_seconds,
+        duplicate_window=min(DUPLICATE_WINDOW_SECONDS, personal_retention_seconds)
+        if spec.personal
+        else DUPLICATE_WINDOW_SECONDS,
+        max_age=personal_retention_seconds if spec.personal else 0,
     )
 
 
-async def provision_streams(js: JetStreamContext, replicas: int = 1) -> None:
+async def provision_streams(
+    js: JetStreamContext,
+    replicas: int = 1,
+    personal_retention_seconds: float = PERSONAL_DATA_RETENTION_SECONDS,
+) -> None:
     """Create missing streams and bring existing ones to the declared configuration."""
     for spec in STREAMS:
-        config = stream_config(spec, replicas)
+        config = stream_config(spec, replicas, personal_retention_seconds)
         try:
             await js.stream_info(spec.name)
         except NotFoundError:

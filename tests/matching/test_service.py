@@ -216,6 +216,60 @@ async def test_erasure_removes_every_trace_and_announces_it(
     assert await eventually(erased_event)
 
 
+async def test_an_erased_student_is_kept_out_until_a_new_profile_announces_them(
+    services: Services, redis_client: Redis
+) -> None:
+    """Feedback about an erased student is refused with FAILED_PRECONDITION and changes
+    nothing; a new profile lifts the tombstone and says so on the MATCHING stream."""
+    activity = await publish(services)
+    await upsert(services)
+    await services.matching.EraseProfile(pb.EraseProfileRequest(student_id="ana"), metadata=STUDENT)
+    feedback = pb.RecordFeedbackRequest(
+        feedback=pb.Feedback(student_id="ana", activity_id=activity.id, kind=pb.FEEDBACK_KIND_SAVED)
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await services.matching.RecordFeedback(feedback, metadata=STUDENT)
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "erased" in (refused.value.details() or "")
+    assert await redis_client.xlen("matching:feedback") == 0
+
+    await upsert(services)
+    await services.matching.RecordFeedback(feedback, metadata=STUDENT)
+    assert await redis_client.xlen("matching:feedback") == 1
+    assert [k async for k in redis_client.scan_iter(match="matching:tombstone:*")] == []
+
+    async def recreated() -> bool:
+        client = await nats.connect(services.stack.nats_url)
+        try:
+            message = await client.jetstream().get_last_msg(
+                "MATCHING", "se.matching.profile.recreated"
+            )
+            return events_pb2.ProfileRecreated.FromString(message.data or b"").student_id == "ana"
+        except Exception:
+            return False
+        finally:
+            await client.close()
+
+    assert await eventually(recreated)
+    await upsert(services)  # a profile that was not erased announces nothing
+    assert await eventually(lambda: _outbox_empty(redis_client))
+    client = await nats.connect(services.stack.nats_url)
+    try:
+        info = await client.jetstream().stream_info(
+            "MATCHING", subjects_filter="se.matching.profile.>"
+        )
+    finally:
+        await client.close()
+    assert info.state.subjects == {
+        "se.matching.profile.erased": 1,
+        "se.matching.profile.recreated": 1,
+    }
+
+
+async def _outbox_empty(redis: Redis) -> bool:
+    return int(await redis.xlen("matching:outbox")) == 0
+
+
 async def test_week_allocation_respects_capacity_and_places_everyone_it_can(
     services: Services,
 ) -> None:

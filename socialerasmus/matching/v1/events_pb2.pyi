@@ -97,7 +97,10 @@ Global___SuggestionCreated: _TypeAlias = SuggestionCreated  # noqa: Y015
 
 @_typing.final
 class ProfileErased(_message.Message):
-    """se.matching.profile.erased: every service must erase what it holds of the student."""
+    """se.matching.profile.erased: every service must erase what it holds of the student, and
+    take no fact about them again until se.matching.profile.recreated. The event_id orders the
+    two: a service applies one only if it is newer than the last it applied for the student.
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -122,6 +125,36 @@ class ProfileErased(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ProfileErased: _TypeAlias = ProfileErased  # noqa: Y015
+
+@_typing.final
+class ProfileRecreated(_message.Message):
+    """se.matching.profile.recreated: a student erased before has a profile again; services take
+    facts about them again.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EVENT_ID_FIELD_NUMBER: _builtins.int
+    OCCURRED_AT_FIELD_NUMBER: _builtins.int
+    STUDENT_ID_FIELD_NUMBER: _builtins.int
+    event_id: _builtins.str
+    student_id: _builtins.str
+    @_builtins.property
+    def occurred_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        event_id: _builtins.str = ...,
+        occurred_at: _timestamp_pb2.Timestamp | None = ...,
+        student_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["occurred_at", b"occurred_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["event_id", b"event_id", "occurred_at", b"occurred_at", "student_id", b"student_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ProfileRecreated: _TypeAlias = ProfileRecreated  # noqa: Y015
 
 @_typing.final
 class AllocationProposed(_message.Message):

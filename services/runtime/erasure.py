@@ -1,0 +1,143 @@
+"""Erasing a student everywhere: the events that carry it and the tombstones that keep it.
+
+Matching erases a profile on request and announces it (``se.matching.profile.erased``). Each
+service then erases what it holds of the student and keeps a *tombstone*, so that it takes
+no fact about them again (a late event, a platform enrolling them again) until matching
+announces a new profile (``se.matching.profile.recreated``).
+
+A tombstone is one Redis key per student, ``<service>:tombstone:<digest>``, named by the
+SHA-256 digest of the id rather than the id: the service can recognise the student when they
+come again, but the id cannot be read back from it. Its value is ``erased <revision>`` or
+``lifted <revision>``, the revision being the id of the event that set it (a ULID, ordered
+by time): an event older than the one last applied changes nothing, so an erasure
+redelivered after the profile was created again does not erase the new one. A lifted
+tombstone expires once no older erasure event can still be delivered (the streams' personal
+data window); an erased one stays.
+
+Lua scripts that must refuse an erased student read the key themselves, in the same atomic
+step as their write: ``string.sub(redis.call('GET', KEY) or '', 1, 6) == 'erased'``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+from nats.aio.msg import Msg
+from redis.asyncio import Redis
+
+from services.runtime.bus import ConsumerSpec, Handler
+from services.runtime.redis_values import as_text
+from socialerasmus.matching.v1 import events_pb2
+
+__all__ = [
+    "PROFILE_ERASED",
+    "PROFILE_RECREATED",
+    "Tombstones",
+    "apply_erasure_event",
+    "erased_value",
+    "erasure_consumer",
+    "erasure_handler",
+    "tombstone_key",
+]
+
+PROFILE_ERASED: Final = "se.matching.profile.erased"
+PROFILE_RECREATED: Final = "se.matching.profile.recreated"
+
+_ERASED: Final = "erased"
+_LIFTED: Final = "lifted"
+
+# KEYS: tombstone. ARGV: state, revision, seconds a lifted tombstone lasts.
+# Returns 1 when set, 0 when a newer revision is there already (nothing changes).
+_RECORD = """
+local current = redis.call('GET', KEYS[1])
+if current and string.sub(current, 8) > ARGV[2] then
+  return 0
+end
+if ARGV[1] == 'erased' then
+  redis.call('SET', KEYS[1], 'erased ' .. ARGV[2])
+else
+  redis.call('SET', KEYS[1], 'lifted ' .. ARGV[2], 'EX', ARGV[3])
+end
+return 1
+"""
+
+
+def tombstone_key(prefix: str, student_id: str) -> str:
+    """The tombstone of ``student_id`` among the keys of the service with ``prefix``."""
+    return f"{prefix}:tombstone:{hashlib.sha256(student_id.encode()).hexdigest()}"
+
+
+def erased_value(revision: str) -> str:
+    """The value of a tombstone set by the erasure event ``revision``."""
+    return f"{_ERASED} {revision}"
+
+
+class Tombstones:
+    """The tombstones of one service, set from matching's events."""
+
+    def __init__(self, redis: Redis, prefix: str, lifted_seconds: float) -> None:
+        self.redis = redis
+        self.prefix = prefix
+        self.lifted_seconds = max(int(lifted_seconds), 1)
+        self._record = redis.register_script(_RECORD)
+
+    def key(self, student_id: str) -> str:
+        return tombstone_key(self.prefix, student_id)
+
+    async def erase(self, student_id: str, revision: str) -> bool:
+        """Marks the student erased; False when a newer event (a new profile) came first."""
+        return await self._set(_ERASED, student_id, revision)
+
+    async def lift(self, student_id: str, revision: str) -> bool:
+        """The student has a profile again; False when a newer erasure came first."""
+        return await self._set(_LIFTED, student_id, revision)
+
+    async def is_erased(self, student_id: str) -> bool:
+        value = await self.redis.get(self.key(student_id))
+        return value is not None and as_text(value).startswith(_ERASED)
+
+    async def _set(self, state: str, student_id: str, revision: str) -> bool:
+        result = await self._record(
+            keys=[self.key(student_id)], args=[state, revision, self.lifted_seconds]
+        )
+        return int(result) == 1
+
+
+def erasure_consumer(durable: str) -> ConsumerSpec:
+    """A durable consumer of matching's erasure and new-profile events."""
+    return ConsumerSpec(
+        durable=durable, stream="MATCHING", subjects=(PROFILE_ERASED, PROFILE_RECREATED)
+    )
+
+
+OnErased = Callable[[str], Awaitable[object]]
+
+
+async def apply_erasure_event(tombstones: Tombstones, message: Msg, on_erased: OnErased) -> bool:
+    """Applies a profile erased or recreated event; False for any other subject.
+
+    ``on_erased`` erases the service's data of the student; it runs after the tombstone is
+    set, so nothing about the student can be written meanwhile, and again when the event is
+    redelivered (it must be safe to repeat).
+    """
+    if message.subject == PROFILE_ERASED:
+        erased = events_pb2.ProfileErased.FromString(message.data)
+        if await tombstones.erase(erased.student_id, erased.event_id):
+            await on_erased(erased.student_id)
+        return True
+    if message.subject == PROFILE_RECREATED:
+        recreated = events_pb2.ProfileRecreated.FromString(message.data)
+        await tombstones.lift(recreated.student_id, recreated.event_id)
+        return True
+    return False
+
+
+def erasure_handler(tombstones: Tombstones, on_erased: OnErased) -> Handler:
+    """The handler of :func:`erasure_consumer`."""
+
+    async def handle(message: Msg) -> None:
+        await apply_erasure_event(tombstones, message, on_erased)
+
+    return handle
