@@ -1,13 +1,17 @@
-"""Wires the catalogue: store, use cases, gRPC adapter, outbox relay."""
+"""Wires the catalogue: store, use cases, gRPC adapter, outbox relay, erasure consumers."""
 
 from __future__ import annotations
 
-from services.catalogue import keys
+from services.catalogue import events, keys
+from services.catalogue.erasure import CatalogueErasure
 from services.catalogue.grpc_api import CatalogueApi
 from services.catalogue.service import CatalogueService
 from services.catalogue.store import CatalogueStore
+from services.catalogue.subscriptions import enrolment_messages, student_erasure
+from services.runtime.bus import EventConsumer, ensure_consumers
 from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
+from services.runtime.erasure import Tombstones
 from services.runtime.outbox import OutboxRelay
 from services.runtime.server import Registration, ServiceParts
 from socialerasmus.catalogue.v1 import catalogue_pb2, catalogue_pb2_grpc
@@ -18,9 +22,19 @@ SERVICE_NAME = catalogue_pb2.DESCRIPTOR.services_by_name["CatalogueService"].ful
 
 
 async def catalogue_parts(connections: Connections, settings: RuntimeSettings) -> ServiceParts:
-    service = CatalogueService(CatalogueStore(connections.redis))
+    store = CatalogueStore(connections.redis)
+    service = CatalogueService(store)
     api = CatalogueApi(service)
     relay = OutboxRelay(connections.redis, connections.js, keys.OUTBOX, settings.instance)
+    erasure = CatalogueErasure(service, store, connections.js)
+    tombstones = Tombstones(
+        connections.redis, keys.PREFIX, settings.personal_data_retention_seconds
+    )
+    await ensure_consumers(connections.js, events.CONSUMERS)
+    consumers = [
+        EventConsumer(connections.js, events.ERASURES, student_erasure(tombstones, erasure)),
+        EventConsumer(connections.js, events.ENROLMENT_MESSAGES, enrolment_messages(erasure)),
+    ]
     return ServiceParts(
         registrations=[
             Registration(
@@ -30,5 +44,5 @@ async def catalogue_parts(connections: Connections, settings: RuntimeSettings) -
                 SERVICE_NAME,
             )
         ],
-        background=[relay.run],
+        background=[relay.run, *(c.run for c in consumers)],
     )

@@ -2,10 +2,17 @@
 
 Consumers: matching (activity.* for its index, enrolment.* for feedback and seats) and
 notify (enrolment.* for confirmations and reminders, activity.* for changes).
+
+The catalogue consumes two streams itself: matching's erasures (``ERASURES``: erase the
+student's enrolments, keep a tombstone) and its own enrolment events (``ENROLMENT_MESSAGES``:
+remember which CATALOGUE messages name which student, so erasure can delete them; the stream
+is kept without limit, as matching rebuilds its index from it).
 """
 
 from __future__ import annotations
 
+from services.runtime.bus import ConsumerSpec
+from services.runtime.erasure import erasure_consumer
 from services.runtime.events import OutgoingEvent, event_of, new_event_id, timestamp_now
 from socialerasmus.catalogue.v1 import events_pb2
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, Enrolment, EnrolmentStatus
@@ -18,6 +25,15 @@ ENROLMENT_CONFIRMED = "se.catalogue.enrolment.confirmed"
 ENROLMENT_WAITLISTED = "se.catalogue.enrolment.waitlisted"
 ENROLMENT_CANCELLED = "se.catalogue.enrolment.cancelled"
 ENROLMENT_PROMOTED = "se.catalogue.enrolment.promoted"
+ENROLMENT_ERASED = "se.catalogue.enrolment.erased"
+
+ERASURES = erasure_consumer("catalogue-erasures")
+ENROLMENT_MESSAGES = ConsumerSpec(
+    durable="catalogue-enrolment-messages",
+    stream="CATALOGUE",
+    subjects=("se.catalogue.enrolment.>",),
+)
+CONSUMERS = (ERASURES, ENROLMENT_MESSAGES)
 
 
 def activity_published(activity: Activity) -> OutgoingEvent:
@@ -97,5 +113,18 @@ def enrolment_promoted(enrolment: Enrolment) -> OutgoingEvent:
         ENROLMENT_PROMOTED,
         events_pb2.EnrolmentPromoted(
             event_id=new_event_id(), occurred_at=timestamp_now(), enrolment=enrolment
+        ),
+    )
+
+
+def enrolment_erased(activity_id: str, previous: EnrolmentStatus.ValueType) -> OutgoingEvent:
+    """A place freed by erasure: no student is named (the script adds the seats)."""
+    return event_of(
+        ENROLMENT_ERASED,
+        events_pb2.EnrolmentErased(
+            event_id=new_event_id(),
+            occurred_at=timestamp_now(),
+            activity_id=activity_id,
+            previous_status=previous,
         ),
     )

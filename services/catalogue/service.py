@@ -318,14 +318,10 @@ class CatalogueService:
             cancelled.status = EnrolmentStatus.ENROLMENT_STATUS_CANCELLED
             cancelled.waitlist_position = 0
             cancelled.updated_at.FromMilliseconds(now_ms)
-            head = ""
-            promoted_event = None
-            if current.status == EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED:
-                head = await self.store.waitlist_head(activity_id)
-            if head:
-                promoted_event = await self._promoted_event(activity_id, head, now_ms)
-                if promoted_event is None:
-                    continue
+            successor = await self._successor(activity_id, current, now_ms)
+            if successor is None:
+                continue
+            head, promoted_event = successor
             result = await self.store.cancel_enrolment(
                 current,
                 head,
@@ -337,6 +333,51 @@ class CatalogueService:
                 continue
             promoted = await self.store.enrolment(activity_id, result) if result else None
             return cancelled, promoted
+        raise Aborted("the waitlist keeps changing; try again")
+
+    async def _successor(
+        self, activity_id: str, leaving: Enrolment | None, now_ms: int
+    ) -> tuple[str, OutgoingEvent | None] | None:
+        """Who takes the seat ``leaving`` frees: the head of the waitlist and the event of
+        their promotion ('' and None when no seat is freed or nobody waits), or None when the
+        head left meanwhile and the caller must read again."""
+        if leaving is None or leaving.status != EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED:
+            return "", None
+        head = await self.store.waitlist_head(activity_id)
+        if not head:
+            return "", None
+        promoted_event = await self._promoted_event(activity_id, head, now_ms)
+        return None if promoted_event is None else (head, promoted_event)
+
+    async def erase_enrolments(self, student_id: str) -> int:
+        """Erase every enrolment of a student whose data is erased; returns in how many
+        activities. A confirmed seat goes to the head of the waitlist in the same step, with
+        its promotion event; the student's tombstone is set before, so no enrolment of them
+        can appear meanwhile. Safe to repeat."""
+        activity_ids = await self.store.activities_of(student_id)
+        for activity_id in sorted(activity_ids):
+            await self._erase_enrolment(activity_id, student_id)
+        return len(activity_ids)
+
+    async def _erase_enrolment(self, activity_id: str, student_id: str) -> None:
+        for _ in range(STALE_RETRIES):
+            current = await self.store.enrolment(activity_id, student_id)
+            now_ms = int(self.clock().timestamp() * 1000)
+            successor = await self._successor(activity_id, current, now_ms)
+            if successor is None:
+                continue
+            head, promoted_event = successor
+            held = (
+                current.status
+                if current is not None
+                else EnrolmentStatus.ENROLMENT_STATUS_UNSPECIFIED
+            )
+            erased_event = events.enrolment_erased(activity_id, held)
+            erased = await self.store.erase_enrolment(
+                activity_id, student_id, current, head, now_ms, erased_event, promoted_event
+            )
+            if erased is not None:
+                return
         raise Aborted("the waitlist keeps changing; try again")
 
     async def list_enrolments(

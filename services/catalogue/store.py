@@ -29,6 +29,16 @@ STATUS_BY_NAME = {
 NAME_BY_STATUS = {value: name for name, value in STATUS_BY_NAME.items()}
 
 
+# KEYS: 1 the student's tombstone, 2 the student's messages set. ARGV: 1 stream sequence.
+# One step with the tombstone check: a message is either indexed before an erasure reads the
+# index, or seen here as the message of an erased student (returns 0).
+_RECORD_MESSAGE = """
+if string.sub(redis.call('GET', KEYS[1]) or '', 1, 6) == 'erased' then return 0 end
+redis.call('SADD', KEYS[2], ARGV[1])
+return 1
+"""
+
+
 def _lua(name: str) -> str:
     return resources.files("services.catalogue").joinpath("lua", f"{name}.lua").read_text()
 
@@ -65,6 +75,8 @@ class CatalogueStore:
         self._enrol = _script(redis, "enrol", with_seats=True)
         self._cancel = _script(redis, "cancel_enrolment", with_seats=True)
         self._promote = _script(redis, "promote", with_seats=True)
+        self._erase_enrolment = _script(redis, "erase_enrolment", with_seats=True)
+        self._record_message = redis.register_script(_RECORD_MESSAGE)
 
     # Activities ---------------------------------------------------------------------
 
@@ -217,6 +229,8 @@ class CatalogueStore:
                 keys.waitlist(activity_id),
                 keys.enrolments(activity_id),
                 keys.OUTBOX,
+                keys.student_activities(student_id),
+                keys.tombstone(student_id),
             ],
             args=[
                 student_id,
@@ -225,9 +239,15 @@ class CatalogueStore:
                 int(PUBLISHED),
                 *event_args(confirmed_event),
                 *event_args(waitlisted_event),
+                activity_id,
             ],
         )
         outcome = as_text(result[0])
+        if outcome == "erased":
+            raise FailedPrecondition(
+                f"student {student_id} was erased: they can be enrolled again once they"
+                " create a new profile"
+            )
         if outcome == "not_found":
             raise NotFound(f"activity {activity_id} not found")
         if outcome == "not_open":
@@ -298,6 +318,75 @@ class CatalogueStore:
             args=[head, now_ms, *event_args(promoted_event)],
         )
         return as_text(result[0])
+
+    async def erase_enrolment(  # noqa: PLR0917  (the script's arguments, in its order)
+        self,
+        activity_id: str,
+        student_id: str,
+        current: Enrolment | None,
+        expected_head: str,
+        now_ms: int,
+        erased_event: OutgoingEvent,
+        promoted_event: OutgoingEvent | None,
+    ) -> str | None:
+        """Erase the student's enrolment (``current``, as read) in the activity; returns the
+        promoted student ('' for none), or None when the state moved on and the caller must
+        read again and retry."""
+        result = await self._erase_enrolment(
+            keys=[
+                keys.activity(activity_id),
+                keys.enrolment(activity_id, student_id),
+                keys.confirmed(activity_id),
+                keys.waitlist(activity_id),
+                keys.enrolments(activity_id),
+                keys.enrolment(activity_id, expected_head or student_id),
+                keys.student_activities(student_id),
+                keys.OUTBOX,
+            ],
+            args=[
+                student_id,
+                activity_id,
+                NAME_BY_STATUS[current.status] if current is not None else "",
+                expected_head,
+                now_ms,
+                *event_args(erased_event),
+                *event_args(promoted_event),
+            ],
+        )
+        if as_text(result[0]) == "retry":
+            return None
+        return as_text(result[1])
+
+    async def activities_of(self, student_id: str) -> set[str]:
+        """The activities the student has an enrolment in (cancelled ones too).
+
+        Enrolments made before the index of a student's activities existed are found by
+        scanning the enrolment keys: erasure is rare, and must miss none.
+        """
+        members: Any = await self.redis.smembers(keys.student_activities(student_id))
+        found = {as_text(m) for m in members}
+        async for key in self.redis.scan_iter(match=keys.ENROLMENT_PATTERN, count=1000):
+            activity_id, owner = keys.enrolment_of(as_text(key))
+            if owner == student_id:
+                found.add(activity_id)
+        return found
+
+    async def record_message(self, student_id: str, sequence: int) -> bool:
+        """Remembers that CATALOGUE message ``sequence`` names the student; False when the
+        student is erased already (the caller deletes the message instead)."""
+        result = await self._record_message(
+            keys=[keys.tombstone(student_id), keys.student_messages(student_id)],
+            args=[sequence],
+        )
+        return int(result) == 1
+
+    async def messages_of(self, student_id: str) -> list[int]:
+        members: Any = await self.redis.smembers(keys.student_messages(student_id))
+        return sorted(int(m) for m in members)
+
+    async def forget_messages(self, student_id: str, sequences: list[int]) -> None:
+        if sequences:
+            await self.redis.srem(keys.student_messages(student_id), *sequences)
 
     async def list_enrolments(
         self, activity_id: str, after_seq: int, limit: int
