@@ -7,7 +7,7 @@ import logging
 
 import httpx
 
-from services.notify import events
+from services.notify import events, keys
 from services.notify.dispatch import Dispatcher, Links
 from services.notify.email_channel import EmailChannel
 from services.notify.grpc_api import NotifyApi
@@ -24,6 +24,7 @@ from services.notify.webhook_channel import WebhookChannel
 from services.runtime.bus import EventConsumer, ensure_consumers
 from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
+from services.runtime.erasure import Tombstones
 from services.runtime.server import Registration, ServiceParts
 from socialerasmus.notify.v1 import notify_pb2, notify_pb2_grpc
 
@@ -66,10 +67,11 @@ async def notify_parts(connections: Connections, settings: RuntimeSettings) -> S
     intake = Intake(
         store, schedule, projection, activity_url=config.activity_url, wake=dispatcher.wake
     )
+    tombstones = Tombstones(redis, keys.PREFIX, settings.personal_data_retention_seconds)
     await ensure_consumers(connections.js, events.CONSUMERS)
     consumers = [
         EventConsumer(connections.js, events.CATALOGUE_FACTS, catalogue_facts(intake)),
-        EventConsumer(connections.js, events.MATCHING_FACTS, matching_facts(intake)),
+        EventConsumer(connections.js, events.MATCHING_FACTS, matching_facts(intake, tombstones)),
     ]
 
     async def dispatch(stop: asyncio.Event) -> None:

@@ -152,7 +152,10 @@ class Dispatcher:
         """Handles one claimed job in the trace of the fact that made it."""
         token = tracing.current.set(tracing.continue_from(claimed.job.traceparent or None))
         try:
-            if claimed.job.is_timer:
+            if await self.store.is_erased(claimed.job.student_id):
+                # Claimed just before the erasure removed it: it goes unsent and unrecorded.
+                await self.schedule.done(claimed)
+            elif claimed.job.is_timer:
                 await self._expand(claimed)
             else:
                 await self._deliver(claimed)

@@ -1,8 +1,8 @@
 """Events of the notify service, in one place: what it consumes and what it publishes.
 
 Consumes, with durable consumers shared by every replica: the catalogue's activity and
-enrolment events (``notify-catalogue``) and matching's suggestions and erasures
-(``notify-matching``). Publishes ``se.notify.delivery.delivered`` and
+enrolment events (``notify-catalogue``) and matching's suggestions, erasures and new
+profiles after an erasure (``notify-matching``). Publishes ``se.notify.delivery.delivered`` and
 ``se.notify.delivery.failed`` for each message and channel, and sends messages that failed
 for good to ``se.dlq.notify-delivery`` with the reason.
 """
@@ -44,7 +44,7 @@ CATALOGUE_FACTS = ConsumerSpec(
 MATCHING_FACTS = ConsumerSpec(
     durable="notify-matching",
     stream="MATCHING",
-    subjects=(matching.SUGGESTION_CREATED, matching.PROFILE_ERASED),
+    subjects=(matching.SUGGESTION_CREATED, matching.PROFILE_ERASED, matching.PROFILE_RECREATED),
     ack_wait_seconds=10.0,
 )
 CONSUMERS: Final = (CATALOGUE_FACTS, MATCHING_FACTS)

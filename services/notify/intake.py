@@ -59,6 +59,7 @@ NOTABLE_CHANGES: Final = frozenset(
 
 SKIP_STALE: Final = "event too old to announce"
 SKIP_BUDGET: Final = "weekly suggestion budget used"
+SKIP_ERASED: Final = "student erased"
 
 
 @dataclass(slots=True)
@@ -182,9 +183,12 @@ class Intake:
             raise LookupError(f"activity {enrolment.activity_id} is not known yet")
         student = enrolment.student_id
         confirmed = kind is not MessageKind.ENROLMENT_WAITLISTED
-        await self.projection.attend(
+        attending = await self.projection.attend(
             activity.id, student, Attendance.CONFIRMED if confirmed else Attendance.WAITLISTED
         )
+        if not attending:  # an erased student's enrolment, sent before the erasure
+            result.skipped.append(SKIP_ERASED)
+            return result
         facts = self._facts(activity)
         if confirmed:
             await self._set_reminder(student, facts, self.clock())
@@ -210,6 +214,9 @@ class Intake:
         result = Scheduled()
         now = self.clock()
         student = event.student_id
+        if await self.store.is_erased(student):
+            result.skipped.append(SKIP_ERASED)
+            return result
         prefs = await self.store.preferences(student)
         facts = await self._suggested_facts(event)
         plan = plan_suggestion(
@@ -252,7 +259,10 @@ class Intake:
         return result
 
     async def profile_erased(self, student_id: str) -> int:
-        """Every trace of the student in notify goes: schedule, activity lists, own keys."""
+        """Every trace of the student in notify goes: schedule, activity lists, own keys.
+
+        Called once the student's tombstone is set, which keeps out anything written about
+        them meanwhile (each script that writes checks it), so nothing comes back after."""
         removed = await self.schedule.forget_student(student_id)
         await self.projection.forget_student(student_id)
         return removed + await self.store.erase(student_id)
@@ -284,6 +294,8 @@ class Intake:
         outcome = await self.schedule.apply(change)
         if outcome is Outcome.DUPLICATE:
             result.duplicates += 1
+        elif outcome is Outcome.ERASED:
+            result.skipped.append(SKIP_ERASED)
         elif outcome is Outcome.OVER_BUDGET:
             await self._record_skip(change.student_id, plan.kind, SKIP_BUDGET)
             result.skipped.append(SKIP_BUDGET)

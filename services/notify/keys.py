@@ -8,6 +8,8 @@ ids never contain braces (``services.catalogue.limits.STUDENT_ID_PATTERN``), whi
 
 from __future__ import annotations
 
+from services.runtime.erasure import tombstone_key
+
 PREFIX = "notify"
 
 
@@ -66,6 +68,12 @@ def weekly_budget(student_id: str, week_key: str) -> str:
 def student_index(student_id: str) -> str:
     """Set of every key written for the student, so erasure finds them all."""
     return f"{PREFIX}:keys:{_student(student_id)}"
+
+
+def tombstone(student_id: str) -> str:
+    """Set when the student was erased, until they create a profile again. No hash tag: it is
+    named by a digest of the id (``services.runtime.erasure``)."""
+    return tombstone_key(PREFIX, student_id)
 
 
 def schedule() -> str:

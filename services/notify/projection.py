@@ -33,6 +33,19 @@ return 1
 """
 
 
+# KEYS: enrolled hash, the student's activities set, student index, tombstone.
+# ARGV: student id, status, activity id. Returns 0 for an erased student (nothing written).
+_ATTEND = """
+if string.sub(redis.call('GET', KEYS[4]) or '', 1, 6) == 'erased' then
+  return 0
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('SADD', KEYS[3], KEYS[2])
+return 1
+"""
+
+
 class Attendance(StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
@@ -67,6 +80,7 @@ class ActivityProjection:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
         self._save = redis.register_script(_SAVE)
+        self._attend = redis.register_script(_ATTEND)
 
     async def save(self, activity: Activity) -> bool:
         """Stores ``activity`` unless a newer version is stored; True when stored."""
@@ -80,12 +94,18 @@ class ActivityProjection:
         raw: Any = await self.redis.hget(keys.activity(activity_id), "data")
         return None if raw is None else Activity.FromString(raw)
 
-    async def attend(self, activity_id: str, student_id: str, status: Attendance) -> None:
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(keys.enrolled(activity_id), student_id, status.value)
-            pipe.sadd(keys.student_activities(student_id), activity_id)
-            pipe.sadd(keys.student_index(student_id), keys.student_activities(student_id))
-            await pipe.execute()
+    async def attend(self, activity_id: str, student_id: str, status: Attendance) -> bool:
+        """Records the student as enrolled; False (nothing written) when they are erased."""
+        result = await self._attend(
+            keys=[
+                keys.enrolled(activity_id),
+                keys.student_activities(student_id),
+                keys.student_index(student_id),
+                keys.tombstone(student_id),
+            ],
+            args=[student_id, status.value, activity_id],
+        )
+        return int(result) == 1
 
     async def leave(self, activity_id: str, student_id: str) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:

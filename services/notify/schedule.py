@@ -37,12 +37,18 @@ CLAIM_TTL_SECONDS: Final = 120 * 24 * 3600
 """How long a natural key stays claimed; longer than any activity is announced ahead."""
 BUDGET_TTL_SECONDS: Final = 8 * 24 * 3600
 
-# KEYS: claim, student index, schedule, jobs, student jobs, budget, digest.
+# KEYS: claim, student index, schedule, jobs, student jobs, budget, digest, tombstone.
 # ARGV: has claim, claim ttl, budget (-1: none), budget ttl, #adds, #removes, #digest sets,
 #       #digest deletes, then adds (id, due ms, payload, keep existing), removes (id,
 #       expected payload or ''), digest sets (field, value), digest deletes (field).
+# A change that would write about an erased student is refused whole (-2); removals alone
+# are always applied.
 _APPLY = """
 local has_claim = ARGV[1] == '1'
+if (has_claim or ARGV[5] ~= '0' or ARGV[7] ~= '0')
+    and string.sub(redis.call('GET', KEYS[8]) or '', 1, 6) == 'erased' then
+  return -2
+end
 if has_claim and redis.call('EXISTS', KEYS[1]) == 1 then
   return 0
 end
@@ -128,6 +134,8 @@ class Outcome(IntEnum):
     APPLIED = 1
     OVER_BUDGET = -1
     """The week's budget was used up: nothing was scheduled, the key is claimed as skipped."""
+    ERASED = -2
+    """The student is erased: nothing changed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +216,7 @@ class Schedule:
                 keys.student_jobs(student),
                 budget,
                 keys.digest(student),
+                keys.tombstone(student),
             ],
             args=args,
         )

@@ -11,7 +11,7 @@ from services.notify.validation import validate_preferences
 from services.notify.watchers import InboxWatchers
 from services.runtime.auth import Principal
 from services.runtime.clock import Clock, utc_now
-from services.runtime.errors import InvalidArgument
+from services.runtime.errors import FailedPrecondition, InvalidArgument
 from socialerasmus.notify.v1.notify_pb2 import Delivery, InboxItem, Preferences
 
 MAX_MARKED = 100
@@ -41,7 +41,11 @@ class NotifyService:
         stored = Preferences()
         stored.CopyFrom(preferences)
         stored.updated_at.FromDatetime(self.clock())
-        await self.store.save_preferences(stored)
+        if not await self.store.save_preferences(stored):
+            raise FailedPrecondition(
+                f"student {preferences.student_id} was erased: nothing is kept about them"
+                " until they create a new profile"
+            )
         return stored
 
     async def unsubscribe(self, token: str) -> str:
@@ -52,6 +56,7 @@ class NotifyService:
         preferences = await self.store.preferences(student_id)
         preferences.unsubscribed = True
         preferences.updated_at.FromDatetime(self.clock())
+        # An erased student's link: nothing is sent to them, so there is nothing to keep.
         await self.store.save_preferences(preferences)
         return student_id
 

@@ -29,9 +29,13 @@ RECENT_DELIVERIES_MAX: Final = 200
 DELIVERY_TTL_SECONDS: Final = 90 * 24 * 3600
 PAGE_TOKEN_FIELD: Final = "page_token"
 
-# KEYS: item hash, inbox zset, unread zset, student index.
+# KEYS: item hash, inbox zset, unread zset, student index, tombstone.
 # ARGV: serialised item, score (ms), item id, read ("0"/"1"), pub/sub channel.
+# Returns 1, 0 (the item exists), -1 (the student is erased).
 _ADD_INBOX_ITEM = """
+if string.sub(redis.call('GET', KEYS[5]) or '', 1, 6) == 'erased' then
+  return -1
+end
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return 0
 end
@@ -58,10 +62,14 @@ end
 return marked
 """
 
-# KEYS: delivery hash, recent list, student index.
+# KEYS: delivery hash, recent list, student index, tombstone.
 # ARGV: channel, serialised delivery, updated_at ms, message id, list cap, ttl seconds.
-# An update older than the stored one (a redelivered event) is ignored.
+# An update older than the stored one (a redelivered event) is ignored, as is one about an
+# erased student (a message that was being sent when the erasure came).
 _RECORD_DELIVERY = """
+if string.sub(redis.call('GET', KEYS[4]) or '', 1, 6) == 'erased' then
+  return 0
+end
 local at = redis.call('HGET', KEYS[1], 'at:' .. ARGV[1])
 if at and tonumber(at) > tonumber(ARGV[3]) then
   return 0
@@ -72,6 +80,16 @@ redis.call('LREM', KEYS[2], 0, ARGV[4])
 redis.call('LPUSH', KEYS[2], ARGV[4])
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[5]) - 1)
 redis.call('SADD', KEYS[3], KEYS[1], KEYS[2])
+return 1
+"""
+
+# KEYS: preferences, student index, tombstone. ARGV: serialised preferences.
+_SAVE_PREFERENCES = """
+if string.sub(redis.call('GET', KEYS[3]) or '', 1, 6) == 'erased' then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SADD', KEYS[2], KEYS[1])
 return 1
 """
 
@@ -127,6 +145,7 @@ class NotifyStore:
         self._mark_read = redis.register_script(_MARK_READ)
         self._record_delivery = redis.register_script(_RECORD_DELIVERY)
         self._erase = redis.register_script(_ERASE)
+        self._save_preferences = redis.register_script(_SAVE_PREFERENCES)
 
     # Preferences -----------------------------------------------------------------------
 
@@ -137,18 +156,25 @@ class NotifyStore:
             return default_preferences(student_id)
         return Preferences.FromString(_bytes(raw))
 
-    async def save_preferences(self, preferences: Preferences) -> None:
+    async def save_preferences(self, preferences: Preferences) -> bool:
+        """Stores the preferences; False (nothing stored) when the student is erased."""
         student = preferences.student_id
-        key = keys.preferences(student)
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(key, preferences.SerializeToString())
-            pipe.sadd(keys.student_index(student), key)
-            await pipe.execute()
+        result = await self._save_preferences(
+            keys=[keys.preferences(student), keys.student_index(student), keys.tombstone(student)],
+            args=[preferences.SerializeToString()],
+        )
+        return int(result) == 1
+
+    async def is_erased(self, student_id: str) -> bool:
+        """The student was erased and has no new profile: nothing is taken about them."""
+        value: Any = await self.redis.get(keys.tombstone(student_id))
+        return value is not None and as_text(value).startswith("erased")
 
     # Inbox -----------------------------------------------------------------------------
 
     async def add_inbox_item(self, item: InboxItem) -> bool:
-        """Store and publish a new item; False (and nothing changes) when its id exists."""
+        """Store and publish a new item; False (and nothing changes) when its id exists or
+        the student is erased."""
         student = item.student_id
         result = await self._add_inbox_item(
             keys=[
@@ -156,6 +182,7 @@ class NotifyStore:
                 keys.inbox(student),
                 keys.unread(student),
                 keys.student_index(student),
+                keys.tombstone(student),
             ],
             args=[
                 item.SerializeToString(),
@@ -242,6 +269,7 @@ class NotifyStore:
                 keys.delivery(student, delivery.message_id),
                 keys.recent_deliveries(student),
                 keys.student_index(student),
+                keys.tombstone(student),
             ],
             args=[
                 delivery.channel,

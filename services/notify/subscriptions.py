@@ -12,6 +12,7 @@ from services.matching import events as matching
 from services.notify.intake import Intake
 from services.notify.messages import MessageKind
 from services.runtime.bus import Handler
+from services.runtime.erasure import Tombstones, apply_erasure_event
 from socialerasmus.catalogue.v1 import events_pb2
 from socialerasmus.matching.v1 import events_pb2 as matching_events
 
@@ -62,16 +63,16 @@ def catalogue_facts(intake: Intake) -> Handler:
     return handle
 
 
-def matching_facts(intake: Intake) -> Handler:
-    """se.matching.suggestion.created and se.matching.profile.erased."""
+def matching_facts(intake: Intake, tombstones: Tombstones) -> Handler:
+    """se.matching.suggestion.created, se.matching.profile.erased and .recreated, in one
+    consumer: a suggestion and the erasure that follows it are handled in that order."""
 
     async def handle(message: Msg) -> None:
         if message.subject == matching.SUGGESTION_CREATED:
             await intake.suggestion_created(
                 matching_events.SuggestionCreated.FromString(message.data)
             )
-        elif message.subject == matching.PROFILE_ERASED:
-            erased = matching_events.ProfileErased.FromString(message.data)
-            await intake.profile_erased(erased.student_id)
+        else:
+            await apply_erasure_event(tombstones, message, intake.profile_erased)
 
     return handle

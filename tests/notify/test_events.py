@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import grpc
 import nats
 import pytest
 from nats.js import JetStreamContext
@@ -243,6 +244,31 @@ async def test_erasure_event_removes_the_inbox(one: Running) -> None:
     assert not (await stub.ListInbox(request, metadata=PLATFORM)).items
     prefs = await stub.GetPreferences(pb.GetPreferencesRequest(student_id="ana"), metadata=PLATFORM)
     assert prefs.preferences.time_zone == "UTC"  # the defaults again
+
+    # Until a new profile, nothing is taken about her: no preferences, no suggestion.
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await set_preferences(stub, "ana", "")
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    park = activity("act-park", starts_at=datetime.now(UTC) + timedelta(days=5))
+    await publish(one.js, catalogue_events.activity_published(park))
+    await publish(one.js, matching_events.suggestion_created("ana", park, 0.9, []))
+    await publish(one.js, matching_events.profile_recreated("ana"))
+
+    async def preferences_taken() -> bool:
+        try:
+            await set_preferences(stub, "ana", "")
+        except grpc.aio.AioRpcError:
+            return False
+        return True
+
+    await eventually(preferences_taken, "preferences taken again after the new profile")
+    # The suggestion came before the new profile, in the same consumer: it was dropped, not
+    # scheduled (ListDeliveries would list it).
+    listed = await stub.ListDeliveries(
+        pb.ListDeliveriesRequest(student_id="ana", page_size=50), metadata=PLATFORM
+    )
+    assert list(listed.deliveries) == []
+    assert not (await stub.ListInbox(request, metadata=PLATFORM)).items
 
 
 async def test_a_delivery_stays_in_the_trace_of_the_suggestion_it_delivers(

@@ -19,8 +19,11 @@ from services.notify.jobs import reminder_timer_id
 from services.notify.messages import MessageKind
 from services.notify.retry import RetryPolicy
 from services.notify.schedule import Change, ClaimedJob, Outcome
+from services.notify.store import default_preferences
 from services.notify.unsubscribe import read_token
 from services.runtime import metrics
+from services.runtime.erasure import Tombstones
+from services.runtime.events import new_event_id
 from socialerasmus.catalogue.v1.catalogue_pb2 import ActivityState, EnrolmentStatus
 from socialerasmus.common.v1.common_pb2 import Cause
 from socialerasmus.notify.v1.notify_pb2 import DeliveryStatus, Frequency
@@ -440,6 +443,33 @@ async def test_erasure_removes_every_trace_of_the_student(p: Pipeline) -> None:
     assert await p.schedule.pending() == 0
     assert await p.projection.attendees(beach.id) == {}
     assert await p.redis.hlen(keys.jobs()) == 0
+
+
+async def test_facts_about_an_erased_student_create_nothing(p: Pipeline) -> None:
+    """After the tombstone: late enrolment and suggestion events, and a job that was claimed
+    just before the erasure, leave no key, no message and no delivery record."""
+    await p.prefer("ana", webhook_url="")
+    beach = activity()
+    await p.intake.activity_published(beach)
+    await p.intake.suggestion_created(suggestion("ana", activity("act-2")))
+    claimed = await p.schedule.claim_due(p.clock.now, 60, 10)  # being sent when erased
+    assert len(claimed) == 2  # e-mail and inbox
+
+    await Tombstones(p.redis, keys.PREFIX, 60).erase("ana", new_event_id())
+    await p.intake.profile_erased("ana")
+    late = await p.intake.suggestion_created(suggestion("ana", activity("act-3")))
+    confirmed = await p.intake.enrolment_changed(
+        MessageKind.ENROLMENT_CONFIRMED, enrolment("ana"), p.clock.now
+    )
+    for job in claimed:
+        await p.dispatcher.handle(job)
+    await p.send_due()
+
+    assert late.skipped == confirmed.skipped == ["student erased"]
+    assert [k async for k in p.redis.scan_iter(match="*ana*")] == []
+    assert p.mails_to("ana") == [] and p.reports == []
+    assert await p.projection.attendees(beach.id) == {}
+    assert not await p.store.save_preferences(default_preferences("ana"))
 
 
 async def test_an_enrolment_before_its_activity_is_known_is_retried_not_lost(
