@@ -15,6 +15,7 @@ from services.notify import keys
 from services.notify.store import NotifyStore
 from services.notify.watchers import InboxWatchers
 from socialerasmus.notify.v1.notify_pb2 import InboxItem
+from tests.waiting import eventually
 
 
 def item(item_id: str, student_id: str = "ana") -> InboxItem:
@@ -93,4 +94,9 @@ async def test_hundreds_of_watches_share_one_connection_and_each_gets_its_items(
         for stream in streams:
             await stream.aclose()  # type: ignore[attr-defined]
     assert watchers.watched_students == 0
-    assert await subscribers(redis_client, "student-000") == 0
+    # UNSUBSCRIBE is only sent when the last watch ends; Redis counts it once it has read it.
+    await eventually(lambda: _unsubscribed(redis_client, "student-000"), "the channel unsubscribed")
+
+
+async def _unsubscribed(redis: Redis, student_id: str) -> bool:
+    return await subscribers(redis, student_id) == 0
