@@ -216,7 +216,8 @@ def inbox_table(student_id: str, items: Sequence[notify.InboxItem]) -> Table:
 
 def deliveries_table(student_id: str, deliveries: Sequence[notify.Delivery]) -> Table:
     table = Table(title=f"Deliveries to {student_id} ({len(deliveries)})", title_justify="left")
-    for column in ("Updated", "Kind", "Channel", "Status", "Attempts", "Reason", "Message"):
+    columns = ("Updated", "Kind", "Channel", "Status", "Due", "Attempts", "Reason", "Message")
+    for column in columns:
         table.add_column(column, overflow="fold")
     for delivery in deliveries:
         status = notify.DeliveryStatus.Name(delivery.status).removeprefix("DELIVERY_STATUS_")
@@ -225,6 +226,7 @@ def deliveries_table(student_id: str, deliveries: Sequence[notify.Delivery]) -> 
             delivery.kind,
             delivery.channel or "-",
             status.lower(),
+            when(delivery.due_at) if delivery.HasField("due_at") else "",
             str(delivery.attempts),
             delivery.reason,
             delivery.message_id,

@@ -88,7 +88,7 @@ async def notify_parts(connections: Connections, settings: RuntimeSettings) -> S
         await stop.wait()
         await watchers.close()
 
-    api = NotifyApi(NotifyService(store, watchers, config.unsubscribe_secret))
+    api = NotifyApi(NotifyService(store, schedule, watchers, config.unsubscribe_secret))
     return ServiceParts(
         registrations=[
             Registration(

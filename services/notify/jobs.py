@@ -71,6 +71,9 @@ class Job:
     created_ms: int = 0
     traceparent: str = ""
     """The trace of the fact that made the job, continued when it is handled."""
+    due_ms: int = 0
+    """When it was scheduled for (set by the schedule; a lease moves the job's score, not
+    this), so a listing tells a message held by quiet hours from one being sent."""
 
     @property
     def student_id(self) -> str:
@@ -211,6 +214,7 @@ def encode_job(job: Job) -> str:
             "attempts": job.attempts,
             "created_ms": job.created_ms,
             "trace": job.traceparent,
+            "due": job.due_ms,
         },
         separators=(",", ":"),
         sort_keys=True,
@@ -230,6 +234,7 @@ def decode_job(text: str | bytes) -> Job:
         attempts=raw["attempts"],
         created_ms=raw["created_ms"],
         traceparent=raw.get("trace", ""),
+        due_ms=raw.get("due", 0),  # absent in jobs stored before it was kept
     )
 
 

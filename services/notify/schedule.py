@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any, Final
@@ -194,10 +194,11 @@ class Schedule:
             len(change.digest_delete),
         ]
         for added in change.add:
+            due = _ms(added.due)
             args += [
                 added.job.job_id,
-                _ms(added.due),
-                encode_job(added.job),
+                due,
+                encode_job(replace(added.job, due_ms=due)),
                 "1" if added.keep_existing else "0",
             ]
         for job_id, expected in change.remove:
@@ -268,6 +269,28 @@ class Schedule:
     async def digest_items(self, student_id: str) -> dict[str, str]:
         raw: Any = await self.redis.hgetall(keys.digest(student_id))
         return {as_text(k): as_text(v) for k, v in raw.items()}
+
+    async def pending_of(self, student_id: str) -> list[tuple[Job, int]]:
+        """The student's jobs waiting in the schedule (deliveries, retries and timers), each
+        with the time it was scheduled for (ms)."""
+        members: Any = await self.redis.smembers(keys.student_jobs(student_id))
+        ids = sorted(as_text(m) for m in members)
+        if not ids:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hmget(keys.jobs(), ids)
+            pipe.zmscore(keys.schedule(), ids)
+            raws, scores = await pipe.execute()
+        pending = []
+        for raw, score in zip(raws, scores, strict=True):
+            if raw is None or score is None:
+                continue  # removed since the set was read
+            try:
+                job = decode_job(raw)
+            except (ValueError, KeyError, TypeError):
+                continue  # dropped by the next claim (claim_due)
+            pending.append((job, job.due_ms or int(score)))  # older jobs kept no due time
+        return pending
 
     async def pending(self) -> int:
         """Jobs in the schedule, due or not."""

@@ -1,13 +1,16 @@
-"""Notify's use cases behind its gRPC API: preferences, inbox, unsubscribe, delivery status."""
+"""Notify's use cases behind its gRPC API: preferences, inbox, unsubscribe, delivery status
+(what was sent, and what waits in the schedule)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
 from services.catalogue.validation import validate_page_size, validate_student_id
+from services.notify.schedule import Schedule
 from services.notify.store import NotifyStore
 from services.notify.unsubscribe import read_token
 from services.notify.validation import validate_preferences
+from services.notify.waiting import waiting, with_waiting
 from services.notify.watchers import InboxWatchers
 from services.runtime.auth import Principal
 from services.runtime.clock import Clock, utc_now
@@ -21,11 +24,13 @@ class NotifyService:
     def __init__(
         self,
         store: NotifyStore,
+        schedule: Schedule,
         watchers: InboxWatchers,
         unsubscribe_secret: bytes,
         clock: Clock = utc_now,
     ) -> None:
         self.store = store
+        self.schedule = schedule
         self.watchers = watchers
         self.unsubscribe_secret = unsubscribe_secret
         self.clock = clock
@@ -87,4 +92,11 @@ class NotifyService:
         validate_student_id(student_id, "student_id")
         size = validate_page_size(page_size, "page_size")
         principal.require_student(student_id)
-        return await self.store.deliveries(student_id, message_id, size)
+        logged = await self.store.deliveries(student_id, message_id, size)
+        pending = [
+            (job, due)
+            for job, due in await self.schedule.pending_of(student_id)
+            if not message_id or job.message_id == message_id
+        ]
+        digest_size = len(await self.schedule.digest_items(student_id)) if pending else 0
+        return with_waiting(waiting(pending, self.clock(), digest_size), logged, size)

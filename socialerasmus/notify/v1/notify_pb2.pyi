@@ -63,6 +63,36 @@ DELIVERY_STATUS_FAILED: DeliveryStatus.ValueType  # 4
 DELIVERY_STATUS_SKIPPED: DeliveryStatus.ValueType  # 5
 Global___DeliveryStatus: _TypeAlias = DeliveryStatus  # noqa: Y015
 
+class _WaitingFor:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _WaitingForEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_WaitingFor.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    WAITING_FOR_UNSPECIFIED: _WaitingFor.ValueType  # 0
+    WAITING_FOR_QUIET_HOURS: _WaitingFor.ValueType  # 1
+    """The student's quiet hours: it goes when they end."""
+    WAITING_FOR_DIGEST: _WaitingFor.ValueType  # 2
+    """Collected for the student's daily or weekly digest."""
+    WAITING_FOR_RETRY_BACKOFF: _WaitingFor.ValueType  # 3
+    """A failed attempt: the next one is due then."""
+    WAITING_FOR_REMINDER_TIME: _WaitingFor.ValueType  # 4
+    """A reminder, due a day (or two hours) before the activity starts."""
+
+class WaitingFor(_WaitingFor, metaclass=_WaitingForEnumTypeWrapper):
+    """Why a message that is not sent yet waits."""
+
+WAITING_FOR_UNSPECIFIED: WaitingFor.ValueType  # 0
+WAITING_FOR_QUIET_HOURS: WaitingFor.ValueType  # 1
+"""The student's quiet hours: it goes when they end."""
+WAITING_FOR_DIGEST: WaitingFor.ValueType  # 2
+"""Collected for the student's daily or weekly digest."""
+WAITING_FOR_RETRY_BACKOFF: WaitingFor.ValueType  # 3
+"""A failed attempt: the next one is due then."""
+WAITING_FOR_REMINDER_TIME: WaitingFor.ValueType  # 4
+"""A reminder, due a day (or two hours) before the activity starts."""
+Global___WaitingFor: _TypeAlias = WaitingFor  # noqa: Y015
+
 @_typing.final
 class QuietHours(_message.Message):
     """Local wall-clock window during which nothing is sent; messages wait until it ends."""
@@ -203,17 +233,26 @@ class Delivery(_message.Message):
     ATTEMPTS_FIELD_NUMBER: _builtins.int
     REASON_FIELD_NUMBER: _builtins.int
     UPDATED_AT_FIELD_NUMBER: _builtins.int
+    DUE_AT_FIELD_NUMBER: _builtins.int
+    WAITING_FOR_FIELD_NUMBER: _builtins.int
     message_id: _builtins.str
+    """Empty for a digest or a reminder not made yet: its channels are chosen when it is due."""
     student_id: _builtins.str
     kind: _builtins.str
     channel: _builtins.str
-    """"email", "webhook", "in_app"."""
+    """"email", "webhook", "in_app"; empty for a digest or a reminder not made yet."""
     status: Global___DeliveryStatus.ValueType
     attempts: _builtins.int
     reason: _builtins.str
-    """Why it failed or was skipped ("quiet hours until 08:00", "HTTP 410")."""
+    """Why it failed, was skipped or waits ("HTTP 410", "quiet hours")."""
+    waiting_for: Global___WaitingFor.ValueType
+    """SCHEDULED and RETRYING: why it waits (unspecified: it is being sent)."""
     @_builtins.property
     def updated_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def due_at(self) -> _timestamp_pb2.Timestamp:
+        """SCHEDULED and RETRYING: when it is due to go."""
+
     def __init__(
         self,
         *,
@@ -225,10 +264,12 @@ class Delivery(_message.Message):
         attempts: _builtins.int = ...,
         reason: _builtins.str = ...,
         updated_at: _timestamp_pb2.Timestamp | None = ...,
+        due_at: _timestamp_pb2.Timestamp | None = ...,
+        waiting_for: Global___WaitingFor.ValueType = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["updated_at", b"updated_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["due_at", b"due_at", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["attempts", b"attempts", "channel", b"channel", "kind", b"kind", "message_id", b"message_id", "reason", b"reason", "status", b"status", "student_id", b"student_id", "updated_at", b"updated_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["attempts", b"attempts", "channel", b"channel", "due_at", b"due_at", "kind", b"kind", "message_id", b"message_id", "reason", b"reason", "status", b"status", "student_id", b"student_id", "updated_at", b"updated_at", "waiting_for", b"waiting_for"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

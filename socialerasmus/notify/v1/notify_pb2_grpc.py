@@ -116,7 +116,8 @@ class NotifyServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListDeliveries(self, request, context):
-        """Delivery attempts of one message or of a student's recent messages.
+        """What waits to be sent (soonest first), then the latest status of one message or of a
+        student's recent messages (newest first).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

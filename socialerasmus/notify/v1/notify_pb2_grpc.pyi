@@ -43,7 +43,9 @@ class NotifyServiceStub:
     WatchInbox: _grpc.UnaryStreamMultiCallable[_notify_pb2.WatchInboxRequest, _notify_pb2.WatchInboxResponse]
     """Pushes each new inbox item as it arrives, until the client cancels."""
     ListDeliveries: _grpc.UnaryUnaryMultiCallable[_notify_pb2.ListDeliveriesRequest, _notify_pb2.ListDeliveriesResponse]
-    """Delivery attempts of one message or of a student's recent messages."""
+    """What waits to be sent (soonest first), then the latest status of one message or of a
+    student's recent messages (newest first).
+    """
 
 @_typing.type_check_only
 class NotifyServiceAsyncStub(NotifyServiceStub):
@@ -60,7 +62,9 @@ class NotifyServiceAsyncStub(NotifyServiceStub):
     WatchInbox: _aio.UnaryStreamMultiCallable[_notify_pb2.WatchInboxRequest, _notify_pb2.WatchInboxResponse]  # type: ignore[assignment]
     """Pushes each new inbox item as it arrives, until the client cancels."""
     ListDeliveries: _aio.UnaryUnaryMultiCallable[_notify_pb2.ListDeliveriesRequest, _notify_pb2.ListDeliveriesResponse]  # type: ignore[assignment]
-    """Delivery attempts of one message or of a student's recent messages."""
+    """What waits to be sent (soonest first), then the latest status of one message or of a
+    student's recent messages (newest first).
+    """
 
 class NotifyServiceServicer(metaclass=_abc_1.ABCMeta):
     """What students receive and how: preferences, the in-app inbox, unsubscribe, delivery status."""
@@ -116,6 +120,8 @@ class NotifyServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _notify_pb2.ListDeliveriesRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_notify_pb2.ListDeliveriesResponse, _abc.Awaitable[_notify_pb2.ListDeliveriesResponse]]:
-        """Delivery attempts of one message or of a student's recent messages."""
+        """What waits to be sent (soonest first), then the latest status of one message or of a
+        student's recent messages (newest first).
+        """
 
 def add_NotifyServiceServicer_to_server(servicer: NotifyServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
