@@ -25,6 +25,7 @@ from services.notify.messages import (
     SuggestionItem,
     SuggestionReason,
 )
+from services.notify.planner import TRANSACTIONAL_KINDS
 from services.notify.rendering import Renderer
 
 UNSUBSCRIBE_URL = "https://match.socialerasmus.example/unsubscribe?token=sample"
@@ -135,7 +136,8 @@ def sample_context(
         student_id="stu-sample",
         locale=locale,
         student_time_zone=time_zone,
-        unsubscribe_url=UNSUBSCRIBE_URL,
+        # As the dispatcher does: unsubscribing does not stop transactional messages.
+        unsubscribe_url="" if kind in TRANSACTIONAL_KINDS else UNSUBSCRIBE_URL,
         manage_url=MANAGE_URL,
         activity=first,
         explanation=BEACH_EXPLANATION,

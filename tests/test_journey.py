@@ -126,6 +126,10 @@ def beach_clean_up(starts: datetime) -> catalogue.ActivityDetails:
     return details
 
 
+def beach_title() -> str:
+    return beach_clean_up(datetime.now(UTC)).title
+
+
 def plain_text(mail: EmailMessage) -> str:
     body = mail.get_body(("plain",))
     return "" if body is None else str(body.get_content())
@@ -198,7 +202,11 @@ async def test_a_student_s_journey_from_publication_to_cancellation(product: Pro
     assert len(mails) == 4, list(mails)
     assert all(m["To"] == "ana@students.test" for m in mails.values())
     [cancelled] = [m for m in mails.values() if "Red flag" in plain_text(m)]
-    assert cancelled["List-Unsubscribe"].startswith("<https://")
+    assert "List-Unsubscribe" not in cancelled  # unsubscribing would not stop it
+    assert "https://socialerasmus.example/notifications" in plain_text(cancelled)
+    # Only the suggestion may be unsubscribed from (confirmation and reminder may not).
+    unsubscribable = [m["Subject"] for m in mails.values() if "List-Unsubscribe" in m]
+    assert unsubscribable == [f"Uma atividade de voluntariado para ti: {beach_title()}"]
     deliveries = await product.notify.ListDeliveries(
         notify.ListDeliveriesRequest(student_id="ana", page_size=50), metadata=STUDENT
     )

@@ -31,6 +31,7 @@ from services.notify.planner import (
     CHANNEL_EMAIL,
     CHANNEL_IN_APP,
     CHANNEL_WEBHOOK,
+    TRANSACTIONAL_KINDS,
     Plan,
     channels_for,
     digest_key,
@@ -313,12 +314,14 @@ class Dispatcher:
         return ""
 
     def _context(self, notice: Notice, prefs: Preferences, now: datetime) -> MessageContext:
+        # Unsubscribing does not stop transactional messages: a link to it there would lie.
+        transactional = notice.kind in TRANSACTIONAL_KINDS
         return MessageContext(
             kind=notice.kind,
             student_id=notice.student_id,
             locale=prefs.locale,
             student_time_zone=prefs.time_zone,
-            unsubscribe_url=self.links.unsubscribe(notice.student_id, now),
+            unsubscribe_url="" if transactional else self.links.unsubscribe(notice.student_id, now),
             activity=notice.activity,
             items=notice.items,
             explanation=notice.explanation,

@@ -92,15 +92,18 @@ class EmailChannel:
         list_unsubscribe_url: str,
     ) -> EmailMessage:
         """The MIME message: multipart/alternative, text first, then HTML (RFC 2046: the
-        preferred, richest part last), with one-click unsubscribe headers (RFC 8058)."""
+        preferred, richest part last), with one-click unsubscribe headers (RFC 8058) unless
+        ``list_unsubscribe_url`` is empty (a transactional message, which unsubscribing
+        does not stop)."""
         message = EmailMessage(policy=MESSAGE_POLICY)
         message["From"] = self._settings.sender
         message["To"] = to
         message["Subject"] = subject
         message["Date"] = formatdate(usegmt=True)
         message["Message-ID"] = _message_id_header(message_id, self._settings.sender)
-        message["List-Unsubscribe"] = f"<{list_unsubscribe_url}>"
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        if list_unsubscribe_url:
+            message["List-Unsubscribe"] = f"<{list_unsubscribe_url}>"
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message.set_content(text)
         message.add_alternative(html, subtype="html")
         return message

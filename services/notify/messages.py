@@ -123,6 +123,9 @@ class MessageContext:
     ``reason``; ``activity_changed`` may carry ``changed_fields`` (``ActivityDetails``
     field names, as ``ActivityUpdated.changed_fields``); ``enrolment_waitlisted`` may
     carry ``waitlist_position`` (1-based, 0 when unknown).
+
+    ``unsubscribe_url`` is empty for transactional messages, which unsubscribing does not
+    stop: they link to ``manage_url`` (the student's notification settings) instead.
     """
 
     kind: MessageKind

@@ -23,6 +23,8 @@ from services.runtime.localstack import DEFAULT_MAIL_PORT
 
 DEFAULT_SENDER = "ESN SocialErasmus <noreply@socialerasmus.example>"
 DEFAULT_UNSUBSCRIBE_URL = "https://socialerasmus.example/unsubscribe"
+DEFAULT_PREFERENCES_URL = "https://socialerasmus.example/notifications"
+"""Transactional messages link here instead of to unsubscribing, so it is never empty."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,7 @@ class NotifySettings:
             webhook_secrets=webhook_secrets,
             unsubscribe_secret=unsubscribe.encode(),
             unsubscribe_url=values.get("SE_NOTIFY_UNSUBSCRIBE_URL") or DEFAULT_UNSUBSCRIBE_URL,
-            manage_url=values.get("SE_NOTIFY_PREFERENCES_URL", ""),
+            manage_url=values.get("SE_NOTIFY_PREFERENCES_URL") or DEFAULT_PREFERENCES_URL,
             activity_url=values.get("SE_NOTIFY_ACTIVITY_URL", ""),
             lease_seconds=_seconds(values, "SE_NOTIFY_LEASE_SECONDS", LEASE_SECONDS),
         )

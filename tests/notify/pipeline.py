@@ -41,6 +41,7 @@ from tests.notify.receivers import Mailbox, WebhookReceiver, smtp_server, webhoo
 SECRET = b"pipeline-unsubscribe-secret"
 WEBHOOK_SECRET = generate_secret()
 UNSUBSCRIBE_URL = "https://platform.test/unsubscribe"
+MANAGE_URL = "https://platform.test/notifications"
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Madrid
 
 
@@ -217,7 +218,7 @@ async def pipeline(redis_url: str, retry: RetryPolicy | None = None) -> AsyncIte
                 schedule,
                 projection,
                 Renderer(),
-                Links(SECRET, UNSUBSCRIBE_URL),
+                Links(SECRET, UNSUBSCRIBE_URL, MANAGE_URL),
                 email=email,
                 webhook=WebhookChannel(http, WEBHOOK_SECRET, timeout_seconds=2.0),
                 retry=retry or RetryPolicy(jitter=0.0),

@@ -29,8 +29,10 @@ from socialerasmus.common.v1.common_pb2 import Cause
 from socialerasmus.notify.v1.notify_pb2 import DeliveryStatus, Frequency
 from tests.conftest import Stack
 from tests.notify.pipeline import (
+    MANAGE_URL,
     SECRET,
     T0,
+    UNSUBSCRIBE_URL,
     Pipeline,
     activity,
     enrolment,
@@ -99,6 +101,35 @@ async def test_the_unsubscribe_link_of_a_mail_names_the_student(p: Pipeline) -> 
     text = mail.get_body(("plain",))
     assert text is not None
     assert link in text.get_content()
+
+
+async def test_a_confirmation_links_to_the_settings_and_offers_no_unsubscribing(
+    p: Pipeline,
+) -> None:
+    """Unsubscribing does not stop transactional mail, so it carries the settings link and
+    no List-Unsubscribe header; a suggestion keeps both, as the SMTP server received them."""
+    await p.prefer("ana", webhook_url="", locale="de")
+    beach = activity()
+    await p.intake.activity_published(beach)
+    await p.confirm("ana", beach)
+    await p.intake.suggestion_created(suggestion("ana", activity("act-2")))
+    await p.send_due()
+
+    mails = {m["Subject"]: m for m in p.mails_to("ana")}
+    [confirmation] = [m for subject, m in mails.items() if "bestätigt" in subject]
+    [offer] = [m for m in mails.values() if m is not confirmation]
+    assert "List-Unsubscribe" not in confirmation
+    assert "List-Unsubscribe-Post" not in confirmation
+    for part in ("plain", "html"):
+        body = confirmation.get_body((part,))
+        assert body is not None
+        content = body.get_content()
+        assert MANAGE_URL in content
+        assert UNSUBSCRIBE_URL not in content
+        assert "auch dann, wenn" in content  # why it comes though unsubscribed, in German
+    assert offer["List-Unsubscribe"].startswith(f"<{UNSUBSCRIBE_URL}?token=")
+    plain = offer.get_body(("plain",))
+    assert plain is not None and MANAGE_URL in plain.get_content()
 
 
 async def test_muted_causes_and_unsubscribing_stop_suggestions_not_confirmations(

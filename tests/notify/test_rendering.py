@@ -28,6 +28,7 @@ from services.notify.messages import (
     SuggestionItem,
     SuggestionReason,
 )
+from services.notify.planner import TRANSACTIONAL_KINDS
 from services.notify.rendering import Renderer
 
 UNSUBSCRIBE_URL = "https://match.socialerasmus.example/unsubscribe?token=v1.abc-DEF_123&kind=all"
@@ -184,6 +185,25 @@ def test_every_kind_renders_in_every_locale(
     assert catalogue.phrases["team"] in message.text
     # Dates are written in the student's language: the July month name appears.
     assert catalogue.months[6] in message.text
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+@pytest.mark.parametrize("kind", sorted(TRANSACTIONAL_KINDS))
+def test_transactional_messages_link_to_the_settings_and_not_to_unsubscribing(
+    renderer: Renderer, kind: MessageKind, locale: str
+) -> None:
+    """The dispatcher gives them no unsubscribe link: unsubscribing does not stop them."""
+    message = renderer.render(replace(context(kind, locale), unsubscribe_url=""))
+    t = Translator(locale)
+
+    assert_clean(message)
+    assert_well_formed(message.html)
+    assert f"{t('footer.manage')}{t('colon')}{MANAGE_URL}" in message.text
+    assert f'href="{escape(MANAGE_URL)}"' in message.html
+    assert t("footer.transactional") in message.text
+    assert str(escape(t("footer.transactional"))) in message.html
+    assert t("footer.unsubscribe") not in message.text + message.html
+    assert "/unsubscribe" not in message.text + message.html
 
 
 def test_languages_differ_from_english(renderer: Renderer) -> None:

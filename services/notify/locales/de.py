@@ -34,6 +34,10 @@ PHRASES: Final[dict[str, str]] = {
     ),
     "footer.unsubscribe": "Abmelden",
     "footer.manage": "Benachrichtigungen verwalten",
+    "footer.transactional": (
+        "Nachrichten zu Aktivitäten, für die du angemeldet bist, erhältst du auch dann, wenn "
+        "du die Vorschläge abbestellt hast."
+    ),
     "footer.about": (
         "SocialErasmus ist das Freiwilligenprogramm des Erasmus Student Network (ESN) für "
         "internationale Studierende."

@@ -35,6 +35,10 @@ PHRASES: Final[dict[str, str]] = {
     ),
     "footer.unsubscribe": "Unsubscribe",
     "footer.manage": "Manage your notification settings",
+    "footer.transactional": (
+        "Messages about the activities you signed up for come even if you unsubscribed from "
+        "suggestions."
+    ),
     "footer.about": (
         "SocialErasmus is the volunteering programme of the Erasmus Student Network (ESN) "
         "for international students."

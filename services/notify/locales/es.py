@@ -34,6 +34,10 @@ PHRASES: Final[dict[str, str]] = {
     ),
     "footer.unsubscribe": "Cancelar la suscripción",
     "footer.manage": "Gestionar tus notificaciones",
+    "footer.transactional": (
+        "Los mensajes sobre las actividades a las que te has apuntado llegan aunque hayas "
+        "cancelado la suscripción a las sugerencias."
+    ),
     "footer.about": (
         "SocialErasmus es el programa de voluntariado de Erasmus Student Network (ESN) para "
         "estudiantes internacionales."

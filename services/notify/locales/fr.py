@@ -33,6 +33,10 @@ PHRASES: Final[dict[str, str]] = {
     ),
     "footer.unsubscribe": "Se désabonner",
     "footer.manage": "Gérer vos notifications",
+    "footer.transactional": (
+        "Les messages sur les activités auxquelles vous participez vous parviennent même si "
+        "vous vous êtes désabonné des suggestions."
+    ),
     "footer.about": (
         "SocialErasmus est le programme de bénévolat d'Erasmus Student Network (ESN) pour "
         "les étudiants internationaux."

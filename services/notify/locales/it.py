@@ -34,6 +34,10 @@ PHRASES: Final[dict[str, str]] = {
     ),
     "footer.unsubscribe": "Non ricevere più questi messaggi",
     "footer.manage": "Gestisci le tue notifiche",
+    "footer.transactional": (
+        "I messaggi sulle attività a cui ti sei iscritto arrivano anche se non ricevi più i "
+        "suggerimenti."
+    ),
     "footer.about": (
         "SocialErasmus è il programma di volontariato di Erasmus Student Network (ESN) per "
         "studenti internazionali."

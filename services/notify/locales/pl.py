@@ -33,6 +33,10 @@ PHRASES: Final[dict[str, str]] = {
     ),
     "footer.unsubscribe": "Zrezygnuj z tych wiadomości",
     "footer.manage": "Zarządzaj powiadomieniami",
+    "footer.transactional": (
+        "Wiadomości o aktywnościach, na które Cię zapisano, otrzymujesz także po rezygnacji z "
+        "propozycji."
+    ),
     "footer.about": (
         "SocialErasmus to program wolontariatu Erasmus Student Network (ESN) dla studentów "
         "zagranicznych."

@@ -33,6 +33,10 @@ PHRASES: Final[dict[str, str]] = {
     ),
     "footer.unsubscribe": "Cancelar a subscrição",
     "footer.manage": "Gerir as tuas notificações",
+    "footer.transactional": (
+        "As mensagens sobre as atividades em que te inscreveste chegam mesmo que tenhas "
+        "cancelado a subscrição das sugestões."
+    ),
     "footer.about": (
         "O SocialErasmus é o programa de voluntariado da Erasmus Student Network (ESN) para "
         "estudantes internacionais."

@@ -34,6 +34,9 @@ PHRASES: Final[dict[str, str]] = {
     "footer.why.activity": "Bu mesajı, bu SocialErasmus etkinliğine kaydolduğun için alıyorsun.",
     "footer.unsubscribe": "Abonelikten çık",
     "footer.manage": "Bildirim ayarlarını yönet",
+    "footer.transactional": (
+        "Kaydolduğun etkinliklerle ilgili mesajlar, önerilerin aboneliğinden çıkmış olsan da gelir."
+    ),
     "footer.about": (
         "SocialErasmus, Erasmus Student Network'ün (ESN) uluslararası öğrenciler için "
         "gönüllülük programıdır."
