@@ -43,11 +43,11 @@ def _lua(name: str) -> str:
     return resources.files("services.catalogue").joinpath("lua", f"{name}.lua").read_text()
 
 
-def _script(redis: Redis, name: str, *, with_seats: bool = False) -> AsyncScript:
-    """A script of ``lua/``; ``with_seats`` for the ones that write enrolment events, which
-    append the seat counts to them (``lua/seat_counts.lua``)."""
+def _script(redis: Redis, name: str, *, enrolments: bool = False) -> AsyncScript:
+    """A script of ``lua/``; ``enrolments`` for the ones that change enrolments, which use
+    the functions of ``lua/enrolments.lua`` (seat counts for their events, freeing a seat)."""
     source = _lua(name)
-    return redis.register_script(_lua("seat_counts") + source if with_seats else source)
+    return redis.register_script(_lua("enrolments") + source if enrolments else source)
 
 
 def _stamp_ms(milliseconds: int) -> Timestamp:
@@ -72,10 +72,10 @@ class CatalogueStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
         self._save = _script(redis, "save_activity")
-        self._enrol = _script(redis, "enrol", with_seats=True)
-        self._cancel = _script(redis, "cancel_enrolment", with_seats=True)
-        self._promote = _script(redis, "promote", with_seats=True)
-        self._erase_enrolment = _script(redis, "erase_enrolment", with_seats=True)
+        self._enrol = _script(redis, "enrol", enrolments=True)
+        self._cancel = _script(redis, "cancel_enrolment", enrolments=True)
+        self._promote = _script(redis, "promote", enrolments=True)
+        self._erase_enrolment = _script(redis, "erase_enrolment", enrolments=True)
         self._record_message = redis.register_script(_RECORD_MESSAGE)
 
     # Activities ---------------------------------------------------------------------

@@ -176,6 +176,19 @@ async def test_a_redelivered_publication_suggests_nothing_new(services: Services
     assert len(await suggestions(services.stack.nats_url)) == 1
 
 
+async def announced(services: Services, subject: str, student: str = "ana") -> bool:
+    """The last profile event of ``subject`` on the MATCHING stream names ``student``."""
+    client = await nats.connect(services.stack.nats_url)
+    try:
+        message = await client.jetstream().get_last_msg("MATCHING", subject)
+    except Exception:
+        return False
+    finally:
+        await client.close()
+    # ProfileErased and ProfileRecreated share their fields.
+    return events_pb2.ProfileErased.FromString(message.data or b"").student_id == student
+
+
 async def test_erasure_removes_every_trace_and_announces_it(
     services: Services, redis_client: Redis
 ) -> None:
@@ -201,19 +214,7 @@ async def test_erasure_removes_every_trace_and_announces_it(
     for key in [k async for k in redis_client.scan_iter(match="matching:section:*")]:
         assert not await redis_client.sismember(key, "ana")
 
-    async def erased_event() -> bool:
-        client = await nats.connect(services.stack.nats_url)
-        try:
-            message = await client.jetstream().get_last_msg(
-                "MATCHING", "se.matching.profile.erased"
-            )
-            return events_pb2.ProfileErased.FromString(message.data or b"").student_id == "ana"
-        except Exception:
-            return False
-        finally:
-            await client.close()
-
-    assert await eventually(erased_event)
+    assert await eventually(lambda: announced(services, "se.matching.profile.erased"))
 
 
 async def test_an_erased_student_is_kept_out_until_a_new_profile_announces_them(
@@ -238,19 +239,7 @@ async def test_an_erased_student_is_kept_out_until_a_new_profile_announces_them(
     assert await redis_client.xlen("matching:feedback") == 1
     assert [k async for k in redis_client.scan_iter(match="matching:tombstone:*")] == []
 
-    async def recreated() -> bool:
-        client = await nats.connect(services.stack.nats_url)
-        try:
-            message = await client.jetstream().get_last_msg(
-                "MATCHING", "se.matching.profile.recreated"
-            )
-            return events_pb2.ProfileRecreated.FromString(message.data or b"").student_id == "ana"
-        except Exception:
-            return False
-        finally:
-            await client.close()
-
-    assert await eventually(recreated)
+    assert await eventually(lambda: announced(services, "se.matching.profile.recreated"))
     await upsert(services)  # a profile that was not erased announces nothing
     assert await eventually(lambda: _outbox_empty(redis_client))
     client = await nats.connect(services.stack.nats_url)

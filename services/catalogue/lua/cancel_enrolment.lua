@@ -14,16 +14,8 @@ local promoted = ''
 if status == 'waitlisted' then
   redis.call('ZREM', KEYS[4], ARGV[1])
 else
-  local head = redis.call('ZRANGE', KEYS[4], 0, 0)[1] or ''
-  if head ~= ARGV[3] then return {'retry'} end
-  redis.call('SREM', KEYS[3], ARGV[1])
-  local capacity = tonumber(redis.call('HGET', KEYS[1], 'capacity'))
-  if head ~= '' and redis.call('SCARD', KEYS[3]) < capacity then
-    redis.call('ZREM', KEYS[4], head)
-    redis.call('SADD', KEYS[3], head)
-    redis.call('HSET', KEYS[5], 'status', 'confirmed', 'promoted', '1', 'updated_ms', ARGV[4])
-    promoted = head
-  end
+  promoted = free_seat(KEYS[1], KEYS[3], KEYS[4], KEYS[5], ARGV[1], ARGV[3], ARGV[4])
+  if not promoted then return {'retry'} end
 end
 redis.call('HSET', KEYS[2], 'status', 'cancelled', 'updated_ms', ARGV[4])
 redis.call('XADD', KEYS[6], '*', 'subject', ARGV[5], 'event_id', ARGV[6],

@@ -14,16 +14,8 @@ local status = redis.call('HGET', KEYS[2], 'status') or ''
 if status ~= ARGV[3] then return {'retry'} end
 local promoted = ''
 if status == 'confirmed' then
-  local head = redis.call('ZRANGE', KEYS[4], 0, 0)[1] or ''
-  if head ~= ARGV[4] then return {'retry'} end
-  redis.call('SREM', KEYS[3], ARGV[1])
-  local capacity = tonumber(redis.call('HGET', KEYS[1], 'capacity'))
-  if head ~= '' and redis.call('SCARD', KEYS[3]) < capacity then
-    redis.call('ZREM', KEYS[4], head)
-    redis.call('SADD', KEYS[3], head)
-    redis.call('HSET', KEYS[6], 'status', 'confirmed', 'promoted', '1', 'updated_ms', ARGV[5])
-    promoted = head
-  end
+  promoted = free_seat(KEYS[1], KEYS[3], KEYS[4], KEYS[6], ARGV[1], ARGV[4], ARGV[5])
+  if not promoted then return {'retry'} end
 elseif status == 'waitlisted' then
   redis.call('ZREM', KEYS[4], ARGV[1])
 end
