@@ -127,7 +127,8 @@ class CatalogueFollower:
             except Exception:  # a bad event must not stop the index; it is logged
                 log.exception("could not apply catalogue event", extra={"subject": message.subject})
             self.applied_sequence = message.metadata.sequence.stream
-            if self.applied_sequence >= caught_up_at:
+            if self.applied_sequence >= caught_up_at and not ready.is_set():
+                self.index.prepare_for_queries()  # the first queries need not pay for it
                 ready.set()
 
         subscription = await js.subscribe(

@@ -65,6 +65,7 @@ _INITIAL_WIDTH = 2
 _INITIAL_TEXT_ENTRIES = 1 << 14
 _MIN_GARBAGE_TO_COMPACT = 1 << 16
 _MIN_TAIL_SEGMENTS = 256
+_MAX_TAIL_SEGMENTS = 1024
 _TAIL_SHARE = 32
 _LATITUDE_CELLS = round(180 / CELL_DEGREES)
 _LONGITUDE_CELLS = round(360 / CELL_DEGREES)
@@ -305,8 +306,9 @@ class _TextRows:
 
     Scoring reads only the postings of the query's tokens: segments up to ``_inverted_upto`` are
     also held column by column (CSC), and the few written since are scanned row by row. The
-    inverted copy is rebuilt once that tail outgrows 1/32 of it, again O(1) per write
-    amortised, so a query never scans the whole arena.
+    first query to find that tail longer than 1/32 of the inverted part (at least 256, at most
+    1,024 segments) rebuilds the inverted copy: writes only append, a replay of the stream
+    inverts once, and no query scans more than 1,024 segments row by row.
     """
 
     def __init__(self, n_features: int, rows: int) -> None:
@@ -326,6 +328,10 @@ class _TextRows:
         self._inverted_upto = 0
         self._query_weights: Values = np.zeros(n_features)
         """Dense query weights for the tail, zero between calls: cheaper than a fresh one."""
+        self._tail_segments_cache: Rows | None = None
+        """See :meth:`_tail_segments`."""
+        self._dead_cache: Rows | None = None
+        """The garbage segments, until one more is made or the arena is compacted."""
 
     @property
     def statistics(self) -> TermStatistics:
@@ -354,11 +360,8 @@ class _TextRows:
         self._segments += 1
         self._indptr[self._segments] = used + entries
         self._segment_of_row[row] = self._segments - 1
+        self._tail_segments_cache = None
         self._statistics.add(self._indices[used : used + entries])
-        if self._segments - self._inverted_upto > max(
-            _MIN_TAIL_SEGMENTS, self._inverted_upto // _TAIL_SHARE
-        ):
-            self._invert()
 
     def drop(self, row: int) -> None:
         segment = int(self._segment_of_row[row])
@@ -369,6 +372,7 @@ class _TextRows:
         self._garbage += end - start
         self._segment_of_row[row] = UNKNOWN
         self._live[segment] = False
+        self._dead_cache = None
         live = int(self._indptr[self._segments]) - self._garbage
         if self._garbage > max(live, _MIN_GARBAGE_TO_COMPACT):
             self._compact()
@@ -398,35 +402,65 @@ class _TextRows:
             return np.zeros(rows.size)
         return np.clip(found / best, 0.0, 1.0)
 
+    def prepare_for_queries(self) -> None:
+        """Inverts the segments written since the last inversion, if any, so that the next
+        query reads postings only."""
+        if self._segments > self._inverted_upto:
+            self._invert()
+
     def _segment_scores(self, query: Query, term_weights: Values) -> Values:
         """BM25 score of every segment, garbage included: the postings of the query's tokens
         for the inverted segments, the entries of the few written since for the rest."""
+        tail_limit = min(self._inverted_upto // _TAIL_SHARE, _MAX_TAIL_SEGMENTS)
+        if self._segments - self._inverted_upto > max(_MIN_TAIL_SEGMENTS, tail_limit):
+            self._invert()
         inverted = self._inverted
-        starts = inverted.indptr[query.indices]
-        lengths = inverted.indptr[query.indices + 1] - starts
-        found = int(lengths.sum())
-        first_of_token = np.cumsum(lengths) - lengths
-        entries = np.repeat(starts - first_of_token, lengths) + np.arange(found)
-        by_segment = _sums(
-            inverted.indices[entries],
-            inverted.data[entries] * np.repeat(term_weights, lengths),
-            self._segments,
-        )  # segments written since the inversion get their sums from the tail below
+        bounds = zip(
+            inverted.indptr[query.indices].tolist(),
+            inverted.indptr[query.indices + 1].tolist(),
+            term_weights.tolist(),
+            strict=True,
+        )
+        # A query has a handful of tokens: joining their postings' slices beats gathering them
+        postings = [(start, end, weight) for start, end, weight in bounds if end > start]
+        if postings:
+            by_segment = _sums(
+                np.concatenate([inverted.indices[start:end] for start, end, _ in postings]),
+                np.concatenate(
+                    [inverted.data[start:end] * weight for start, end, weight in postings]
+                ),
+                self._segments,
+            )  # segments written since the inversion get their sums from the tail below
+        else:
+            by_segment = np.zeros(self._segments)
         first, end = self._inverted_upto, self._segments
         if end > first:
             dense = self._query_weights
             dense[query.indices] = term_weights
             start, stop = int(self._indptr[first]), int(self._indptr[end])
             by_segment[first:] += _sums(
-                np.repeat(np.arange(end - first), np.diff(self._indptr[first : end + 1])),
+                self._tail_segments(),
                 self._data[start:stop] * dense[self._indices[start:stop]],
                 end - first,
             )
             dense[query.indices] = 0
         return by_segment
 
+    def _tail_segments(self) -> Rows:
+        """The segment of each entry written since the inversion, counted from the first such
+        segment; kept until the next write."""
+        first, end = self._inverted_upto, self._segments
+        if self._tail_segments_cache is None:
+            sizes = np.diff(self._indptr[first : end + 1])
+            self._tail_segments_cache = np.repeat(np.arange(end - first), sizes)
+        return self._tail_segments_cache
+
     def _best_live(self, by_segment: Values) -> float:
-        return float(np.max(by_segment, where=self._live[: self._segments], initial=0.0))
+        """The best of ``by_segment`` (modified) among live segments."""
+        if self._dead_cache is None:
+            self._dead_cache = np.flatnonzero(~self._live[: self._segments])
+        by_segment[self._dead_cache] = 0.0
+        return float(by_segment.max(initial=0.0))
 
     def _arena(self, first: int, end: int) -> sp.csr_matrix:
         """Segments ``first`` to ``end`` (excluded), garbage included, as CSR rows."""
@@ -444,6 +478,7 @@ class _TextRows:
         # float64, as queries are weighed: no conversion of the postings at every query
         self._inverted = self._arena(0, self._segments).tocsc().astype(np.float64)
         self._inverted_upto = self._segments
+        self._tail_segments_cache = None
 
     def _compact(self) -> None:
         live = np.flatnonzero(self._segment_of_row != UNKNOWN)
@@ -458,6 +493,7 @@ class _TextRows:
         self._live = np.zeros(self._indptr.shape[0], np.bool_)
         self._live[: live.size] = True
         self._garbage = 0
+        self._dead_cache = None
         self._invert()
 
 
@@ -673,6 +709,11 @@ class ActivityIndex:
         any activity held: in [0, 1]. ``reference``: another index whose term statistics
         weigh the words and whose best activity counts too."""
         return self._text.scores(rows, query, None if reference is None else reference._text)
+
+    def prepare_for_queries(self) -> None:
+        """Does now the upkeep a query would otherwise pay for (inverting text written since
+        the last query): call once a replay has caught up."""
+        self._text.prepare_for_queries()
 
     # Writing -------------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from google.protobuf.internal.containers import RepeatedCompositeFieldContainer
 from numpy.typing import NDArray
 
 from services.catalogue.filters import EARTH_RADIUS_KM
@@ -54,7 +55,6 @@ __all__ = [
     "SectionDirectory",
     "StudentMatch",
     "cause_signal",
-    "could_be_diversified_in",
     "distances_km",
     "diversify",
     "has_any_cause",
@@ -68,6 +68,7 @@ __all__ = [
     "motivation_signal",
     "not_excluded",
     "proximity_signal",
+    "relevance_ranks",
     "shares_language",
     "similar_students_signal",
     "skills_signal",
@@ -299,8 +300,9 @@ def within_weekly_availability(
     """Start to end, on the student's clock, fits inside one slot; no slots means any time."""
     if not slots:
         return np.ones(rows.size, np.bool_)
-    starts = local_seconds(columns.starts[rows], time_zone) + _THURSDAY_TO_MONDAY
-    ends = local_seconds(columns.ends[rows], time_zone) + _THURSDAY_TO_MONDAY
+    # One call for both ends: the offset tables are looked up once
+    local = local_seconds(np.concatenate((columns.starts[rows], columns.ends[rows])), time_zone)
+    starts, ends = np.split(local + _THURSDAY_TO_MONDAY, 2)
     # Seconds since the Monday 00:00 before the start (x - x // w * w is x % w, but faster),
     # and the end counted from the same Monday.
     start_in_week = starts - starts // _WEEK * _WEEK
@@ -485,30 +487,26 @@ def similar_students_signal(
 # --- Diversity --------------------------------------------------------------------------------
 
 
-def could_be_diversified_in(scores: Values, k: int, trade_off: float = MMR_LAMBDA) -> Mask:
-    """Which items :func:`diversify` may pick: a provable bound, so dropping the others changes
-    nothing. While fewer than ``k`` are picked, one of the ``k`` best by score is left, worth at
-    least ``trade_off * kth_best - (1 - trade_off)``; an item worth less can never be picked,
-    so its score must reach ``kth_best - (1 - trade_off) / trade_off``."""
-    if scores.size <= k:
-        return np.ones(scores.size, np.bool_)
-    kth_best = float(np.partition(scores, scores.size - k)[scores.size - k])
-    reachable: Mask = scores >= kth_best - (1 - trade_off) / trade_off
-    return reachable
-
-
 def diversify(
-    scores: Values, causes: NDArray[np.uint8], k: int, trade_off: float = MMR_LAMBDA
+    scores: Values,
+    causes: NDArray[np.uint8],
+    k: int,
+    tie_breaks: NDArray[np.int64] | None = None,
+    trade_off: float = MMR_LAMBDA,
 ) -> list[int]:
     """Positions of up to ``k`` items by maximal marginal relevance: each pick maximises
     ``trade_off * score - (1 - trade_off) * similarity``, where similarity is 1 when the item
-    shares a cause with an item already picked. Ties go to the lower position."""
+    shares a cause with an item already picked. Ties go to the lowest ``tie_breaks`` (distinct
+    numbers; by default the position), so the items need no sorting first."""
     relevance = trade_off * scores
     values = relevance.copy()
     covered = 0
     picked: list[int] = []
     for _ in range(min(k, scores.size)):
         best = int(np.argmax(values))
+        if tie_breaks is not None:
+            tied = np.flatnonzero(values == values[best])
+            best = int(tied[np.argmin(tie_breaks[tied])]) if tied.size > 1 else best
         picked.append(best)
         relevance[best] = -np.inf
         if int(causes[best]) & ~covered:  # new causes: items sharing one are now less novel
@@ -517,6 +515,20 @@ def diversify(
         else:
             values[best] = -np.inf
     return picked
+
+
+def relevance_ranks(
+    scores: Values, tie_breaks: NDArray[np.int64], picks: Sequence[int]
+) -> list[int]:
+    """Where each pick stands by score alone, from 1: higher scores first, ties by the lowest
+    ``tie_breaks``, as :func:`diversify` breaks them."""
+    picked = np.asarray(picks, np.int64)
+    picked_scores = scores[picked][:, None]
+    ahead = (scores > picked_scores) | (
+        (scores == picked_scores) & (tie_breaks < tie_breaks[picked][:, None])
+    )
+    ranks: list[int] = (ahead.sum(axis=1) + 1).tolist()
+    return ranks
 
 
 # --- Reasons ----------------------------------------------------------------------------------
@@ -533,6 +545,8 @@ class _Pair:
     """NaN when online."""
     scarcity: float
     departure_nearness: float
+    local_start: int
+    """The start on the student's clock, in seconds since 1970-01-01 00:00."""
 
 
 def _pairs(student: _Student, index: ActivityIndex, rows: Rows) -> list[_Pair]:
@@ -543,11 +557,12 @@ def _pairs(student: _Student, index: ActivityIndex, rows: Rows) -> list[_Pair]:
         distances_km(columns, rows, student.origin).tolist(),
         _scarcity(columns, rows).tolist(),
         _departure_nearness(columns, rows, student.departure).tolist(),
+        local_seconds(columns.starts[rows], student.time_zone).tolist(),
         strict=True,
     )
     return [
-        _Pair(student, index, index.activity_at(row), distance, scarcity, nearness)
-        for row, distance, scarcity, nearness in facts
+        _Pair(student, index, index.activity_at(row), distance, scarcity, nearness, local_start)
+        for row, distance, scarcity, nearness, local_start in facts
     ]
 
 
@@ -600,39 +615,39 @@ _REASON_FACTS: dict[str, Callable[[_Pair, matching_pb2.Reason], None]] = {
 }
 
 
-def _reasons(pair: _Pair, signals: Values, weights: Weights) -> list[matching_pb2.Reason]:
-    """The scored signals that added more than REASON_MIN_CONTRIBUTION, largest first, each
-    with the facts it quotes and its English text."""
-    contributions: list[float] = (weights.values * signals).tolist()
-    found = []
-    for name, value, contribution in zip(SIGNALS, signals.tolist(), contributions, strict=True):
+def _add_reasons(
+    reasons: RepeatedCompositeFieldContainer[matching_pb2.Reason],
+    pair: _Pair,
+    signals: Values,
+    weights: Weights,
+) -> None:
+    """Adds the scored signals that added more than REASON_MIN_CONTRIBUTION, largest first,
+    each with the facts it quotes and its English text."""
+    contributions = weights.values * signals
+    for position in np.argsort(-contributions, kind="stable").tolist():
+        contribution = float(contributions[position])
         if contribution <= REASON_MIN_CONTRIBUTION:
-            continue
-        reason = matching_pb2.Reason(
-            signal=REASON_SIGNALS[name], contribution=contribution, value=value
+            break
+        name = SIGNALS[position]
+        reason = reasons.add(
+            signal=REASON_SIGNALS[name], contribution=contribution, value=float(signals[position])
         )
         _REASON_FACTS[name](pair, reason)
         reason.text = reason_text(reason)
-        found.append(reason)
-    found.sort(key=lambda reason: -reason.contribution)
-    return found
 
 
-def _match_facts(pair: _Pair) -> matching_pb2.MatchFacts:
+def _write_match_facts(facts: matching_pb2.MatchFacts, pair: _Pair) -> None:
     """The languages the activity passed the language filter with, and its start on the
     student's clock."""
     student = pair.student
-    local = datetime.fromtimestamp(
-        pair.activity.details.starts_at.seconds, ZoneInfo(student.time_zone)
+    days, seconds_of_day = divmod(pair.local_start, _DAY)
+    facts.shared_languages.extend(
+        code for code in pair.activity.details.languages if code in student.language_codes
     )
-    return matching_pb2.MatchFacts(
-        shared_languages=[
-            code for code in pair.activity.details.languages if code in student.language_codes
-        ],
-        weekday=matching_pb2.Weekday.ValueType(local.isoweekday()),  # Monday is 1 in both
-        start_minute=local.hour * 60 + local.minute,
-        time_zone=student.time_zone,
-    )
+    # 1970-01-01 was a Thursday, ISO weekday 4 (Monday is 1, as in Weekday)
+    facts.weekday = matching_pb2.Weekday.ValueType((days + 3) % 7 + 1)
+    facts.start_minute = seconds_of_day // 60
+    facts.time_zone = student.time_zone
 
 
 class StudentMatch(NamedTuple):
@@ -695,17 +710,15 @@ class Ranker:
         )
         signals = self._signals(student, rows, collaborative)
         scores = np.clip(signals @ self._weights.values, 0.0, 1.0)
-        reachable = could_be_diversified_in(scores, k)
-        rows, signals, scores = rows[reachable], signals[reachable], scores[reachable]
-        order = np.lexsort((rows, -scores))
-        rows, signals, scores = rows[order], signals[order], scores[order]
-        picks = diversify(scores, self._index.columns.causes[rows], k)
+        picks = diversify(scores, self._index.columns.causes[rows], k, tie_breaks=rows)
+        ranks = relevance_ranks(scores, rows, picks)
         pairs = _pairs(student, self._index, rows[picks])
-        # Rows are in score order: by score alone, the picks would be 0, 1, 2, ...
-        response = matching_pb2.RecommendResponse(diversified=picks != list(range(len(picks))))
-        for pair, p in zip(pairs, picks, strict=True):
+        # By score alone, the picks would rank 1, 2, 3, ...
+        diversified = ranks != list(range(1, len(ranks) + 1))
+        response = matching_pb2.RecommendResponse(diversified=diversified)
+        for pair, p, rank in zip(pairs, picks, ranks, strict=True):
             self._fill_recommendation(
-                response.recommendations.add(), pair, signals[p], scores[p], relevance_rank=p + 1
+                response.recommendations.add(), pair, signals[p], scores[p], relevance_rank=rank
             )
         return response
 
@@ -744,8 +757,10 @@ class Ranker:
             signals = ranker._signals(student, rows, None, self._index)
             score = float(np.clip(signals[0] @ self._weights.values, 0.0, 1.0))
             (pair,) = _pairs(student, alone, rows)
-            reasons = _reasons(pair, signals[0], self._weights)
-            found.append(StudentMatch(profile.student_id, score, reasons, _match_facts(pair)))
+            told = matching_pb2.Recommendation()
+            _add_reasons(told.reasons, pair, signals[0], self._weights)
+            _write_match_facts(told.facts, pair)
+            found.append(StudentMatch(profile.student_id, score, list(told.reasons), told.facts))
         found.sort(key=lambda match: (-match.score, match.student_id))
         return found
 
@@ -863,11 +878,9 @@ class Ranker:
         relevance_rank: int,
     ) -> None:
         """Writes the recommendation in place, in the response: the activity is copied once."""
-        reasons = _reasons(pair, signals, self._weights)
-        facts = _match_facts(pair)
+        _add_reasons(recommendation.reasons, pair, signals, self._weights)
+        _write_match_facts(recommendation.facts, pair)
         recommendation.activity.CopyFrom(pair.activity)
         recommendation.score = float(score)
-        recommendation.reasons.extend(reasons)
-        recommendation.explanation = explanation(reasons, facts)
-        recommendation.facts.CopyFrom(facts)
+        recommendation.explanation = explanation(recommendation.reasons, recommendation.facts)
         recommendation.relevance_rank = relevance_rank

@@ -15,9 +15,9 @@ from services.matching.index import ActivityIndex
 from services.matching.ranking import (
     REASON_MIN_CONTRIBUTION,
     Ranker,
-    could_be_diversified_in,
     diversify,
     local_seconds,
+    relevance_ranks,
     within_weekly_availability,
 )
 from services.matching.signals import SIGNALS, Weights
@@ -624,18 +624,24 @@ def test_a_spanish_motivation_prefers_the_spanish_beach_clean_up() -> None:
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_items_the_bound_drops_are_never_diversified_in(seed: int) -> None:
-    """Dropping what the bound rules out leaves the same picks, in the same order."""
+def test_tie_breaks_pick_as_sorting_first_would(seed: int) -> None:
+    """Shuffled items with their sorted positions as tie-breaks get the picks, and the ranks by
+    score, that the same items sorted by (score desc, position) get without them."""
     rng = np.random.default_rng(seed)
-    scores = np.sort(rng.uniform(0, 1, 300) ** rng.uniform(0.2, 3))[::-1]
-    causes = (1 << rng.integers(1, 7, 300)).astype(np.uint8)
-    kept = could_be_diversified_in(scores, 10)
+    size = 300
+    scores = np.round(rng.uniform(0, 1, size) ** rng.uniform(0.2, 3), 1)  # many ties
+    causes = (1 << rng.integers(1, 7, size)).astype(np.uint8)
+    order = np.lexsort((np.arange(size), -scores))
+    shuffled = rng.permutation(size)
+    ties = np.empty(size, np.int64)
+    ties[order] = np.arange(size)  # the position of each item in the sorted order
 
-    picks = diversify(scores, causes, 10)
-    kept_picks = diversify(scores[kept], causes[kept], 10)
+    sorted_picks = diversify(scores[order], causes[order], 10)
+    picks = diversify(scores[shuffled], causes[shuffled], 10, tie_breaks=ties[shuffled])
 
-    assert kept[: int(kept.sum())].all()  # the best by score, as scores are sorted
-    assert [int(p) for p in np.flatnonzero(kept)[kept_picks]] == picks
+    assert [int(shuffled[p]) for p in picks] == [int(order[p]) for p in sorted_picks]
+    ranks = relevance_ranks(scores[shuffled], ties[shuffled], picks)
+    assert ranks == [p + 1 for p in sorted_picks]
 
 
 def test_the_motivation_reaches_the_least_popular_of_many_tied_activities() -> None:
