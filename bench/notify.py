@@ -324,7 +324,7 @@ class InboxWatch:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        await self.pubsub.aclose()  # type: ignore[no-untyped-call]  # untyped in redis-py
+        await self.pubsub.aclose()
 
 
 @contextlib.asynccontextmanager

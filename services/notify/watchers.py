@@ -64,7 +64,7 @@ class InboxWatchers:
             with contextlib.suppress(asyncio.CancelledError):
                 await reader
         if pubsub is not None:
-            await pubsub.aclose()  # type: ignore[no-untyped-call]  # untyped in redis-py
+            await pubsub.aclose()
 
     async def _join(self, student_id: str, queue: asyncio.Queue[InboxItem]) -> None:
         async with self._lock:
