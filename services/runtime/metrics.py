@@ -9,9 +9,17 @@ the services measure:
   ``_count`` is the request rate and, by code, the error rate.
 - Outbox (sampled by the relay): ``se_outbox_depth{outbox}``,
   ``se_outbox_oldest_age_seconds{outbox}``; ``se_outbox_published_total{outbox}``.
+- Dependencies: ``se_dependency_up{dependency}`` (1 while the last probe of Redis or NATS
+  succeeded, services.runtime.probes); ``se_dependency_failures_total{dependency}`` (calls
+  answered UNAVAILABLE).
+- Background loops (services.runtime.supervisor): ``se_background_task_failures_total{task}``
+  (a loop raised, or ended before the service stopped), ``se_background_task_restarts_total
+  {task}``, ``se_background_task_up{task}`` (0 while waiting to be restarted).
 - Consumers: ``se_consumer_handled_total{consumer}``, ``se_consumer_retries_total{consumer}``
   (handler failures answered with a nak, i.e. redeliveries),
-  ``se_consumer_dead_lettered_total{consumer}``, ``se_consumer_handling_seconds{consumer}``;
+  ``se_consumer_dead_lettered_total{consumer}``, ``se_consumer_handling_seconds{consumer}``,
+  ``se_consumer_settle_failures_total{consumer}`` (an ack, nak or dead-lettering that failed:
+  the event comes again);
   sampled from JetStream: ``se_consumer_pending_messages{consumer}`` (the lag: not yet
   delivered) and ``se_consumer_ack_pending_messages{consumer}``.
 - Domain counters: ``se_catalogue_enrolments_total{outcome}``,
@@ -105,6 +113,33 @@ DEPENDENCY_FAILURES = Counter(
     ["dependency"],
     registry=REGISTRY,
 )
+DEPENDENCY_UP = Gauge(
+    "se_dependency_up",
+    "1 while the last probe of the dependency (redis, nats) succeeded, else 0.",
+    ["dependency"],
+    registry=REGISTRY,
+)
+
+# Background loops --------------------------------------------------------------------------
+
+BACKGROUND_FAILURES = Counter(
+    "se_background_task_failures",
+    "Times a background loop raised, or ended before the service stopped.",
+    ["task"],
+    registry=REGISTRY,
+)
+BACKGROUND_RESTARTS = Counter(
+    "se_background_task_restarts",
+    "Times a background loop was started again after a failure.",
+    ["task"],
+    registry=REGISTRY,
+)
+BACKGROUND_UP = Gauge(
+    "se_background_task_up",
+    "1 while the background loop runs, 0 while it waits to be restarted.",
+    ["task"],
+    registry=REGISTRY,
+)
 
 # Outbox ------------------------------------------------------------------------------------
 
@@ -144,6 +179,13 @@ CONSUMER_RETRIES = Counter(
 CONSUMER_DEAD_LETTERED = Counter(
     "se_consumer_dead_lettered",
     "Events given up on after max_deliver attempts and moved to se.dlq.<consumer>.",
+    ["consumer"],
+    registry=REGISTRY,
+)
+CONSUMER_SETTLE_FAILURES = Counter(
+    "se_consumer_settle_failures",
+    "Acks, naks and dead-letterings that failed (NATS away): JetStream delivers the event"
+    " again once its ack wait has passed.",
     ["consumer"],
     registry=REGISTRY,
 )
