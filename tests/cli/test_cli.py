@@ -12,14 +12,18 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 from rich.console import Console
 
+from services.catalogue.app import SERVICE_NAME as CATALOGUE
 from services.cli import views
 from services.cli.main import main
 from services.client import ClientConfig, SocialErasmusClient
+from services.runtime.auth import TokenRegistry
 from services.runtime.localstack import free_port
+from services.runtime.server import Registration, ServiceParts, serve
 from socialerasmus.matching.v1 import matching_pb2 as match
 from tests.catalogue.builders import valid_details
 from tests.cli.conftest import Cli, Outcome
 from tests.client.servers import Running, inbox_item
+from tests.conftest import Stack
 from tests.matching.builders import valid_profile
 
 TITLE = "Beach clean-up with ESN Valencia UPV"
@@ -99,7 +103,7 @@ async def test_health_shows_every_service_serving(running: Running, cli: Cli) ->
     ]
     gone = f"127.0.0.1:{free_port()}"
     partial = await cli("--json", "--notify", gone, "health")
-    assert partial.code == 1
+    assert partial.code == 3  # as for any command that cannot reach a service
     notify = partial.json()[2]
     assert (notify["service"], notify["address"], notify["status"]) == (
         "notify",
@@ -107,6 +111,24 @@ async def test_health_shows_every_service_serving(running: Running, cli: Cli) ->
         "UNREACHABLE",
     )
     assert notify["detail"]  # gRPC's reason, e.g. "Connection refused"
+
+
+async def test_health_exits_1_for_a_service_not_serving_and_3_when_one_is_unreachable(
+    stack: Stack, cli: Cli
+) -> None:
+    parts = ServiceParts([Registration(lambda server: None, CATALOGUE)])
+    tokens = TokenRegistry.from_file(stack.tokens_file)
+    async with serve("127.0.0.1:0", tokens, parts, 0.5) as catalogue:
+        await catalogue.readiness.report("redis", up=False)
+        not_serving = await cli("--catalogue", catalogue.address, "health", "catalogue")
+        assert not_serving.code == 1
+        assert "NOT_SERVING" in not_serving.out
+        gone = f"127.0.0.1:{free_port()}"
+        both = await cli(
+            "--catalogue", catalogue.address, "--notify", gone, "health", "catalogue", "notify"
+        )
+        assert both.code == 3
+        assert no_traceback(not_serving) and no_traceback(both)
 
 
 async def test_an_activity_is_created_from_a_file_published_listed_and_shown(
