@@ -22,6 +22,7 @@ from services.runtime.auth import TokenRegistry
 from services.runtime.connections import connected
 from services.runtime.lifecycle import PartsFactory
 from services.runtime.localstack import free_port, nats_server, redis_server
+from services.runtime.readiness import LIVENESS
 from services.runtime.server import serve
 from socialerasmus.catalogue.v1 import catalogue_pb2 as pb
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
@@ -70,11 +71,11 @@ async def running(stack: Stack, service: str) -> AsyncIterator[grpc.aio.Channel]
         yield channel
 
 
-async def statuses(channel: grpc.aio.Channel, service: str) -> set[str]:
-    """The health of the server as a whole and of the service, as the standard probe asks."""
+async def statuses(channel: grpc.aio.Channel, service: str, *names: str) -> set[str]:
+    """The health of the server as a whole and of the service (or of ``names``)."""
     stub = health_pb2_grpc.HealthStub(channel)
     found = set()
-    for name in ("", SERVICES[service][1]):
+    for name in names or ("", SERVICES[service][1]):
         reply = await stub.Check(health_pb2.HealthCheckRequest(service=name), timeout=2)
         found.add(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))
     return found
@@ -96,6 +97,7 @@ async def test_health_is_not_serving_while_redis_is_down_and_serving_once_it_is_
 
         await eventually(not_serving, f"{service} NOT_SERVING without Redis")
         assert value("se_dependency_up", dependency="redis") == 0
+        assert await statuses(channel, service, LIVENESS) == {"SERVING"}  # no restart wanted
 
         own_stack.redis.start()  # same port, same data
 

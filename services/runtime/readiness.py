@@ -18,6 +18,11 @@ log = logging.getLogger(__name__)
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 
+LIVENESS = "liveness"
+"""A health name that is SERVING for as long as the server runs, whatever is down: for
+liveness probes, which would otherwise restart every replica while Redis is away, when
+restarting helps nothing."""
+
 
 class Readiness:
     """What is down, and the health statuses that follow from it."""
@@ -43,6 +48,8 @@ class Readiness:
 
     async def publish(self) -> None:
         """Set the health statuses to what is known now (SERVING when nothing is down)."""
+        if self._serving is None:
+            await self._servicer.set(LIVENESS, SERVING)
         serving = not self._down
         if serving == self._serving:
             return
