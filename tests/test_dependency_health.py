@@ -21,13 +21,12 @@ from services.notify.app import notify_parts
 from services.runtime.auth import TokenRegistry
 from services.runtime.connections import connected
 from services.runtime.lifecycle import PartsFactory
-from services.runtime.localstack import free_port, nats_server, redis_server
 from services.runtime.readiness import LIVENESS
 from services.runtime.server import serve
 from socialerasmus.catalogue.v1 import catalogue_pb2 as pb
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
 from tests.catalogue.builders import valid_details
-from tests.conftest import Stack, bearer, channel_to
+from tests.conftest import Stack, bearer, channel_to, servers_in
 from tests.runtime.observing import value
 from tests.waiting import eventually
 
@@ -41,19 +40,8 @@ SERVICES: dict[str, tuple[PartsFactory, str]] = {
 @pytest.fixture
 def own_stack(stack: Stack, tmp_path: Path) -> Iterator[Stack]:
     """A nats-server and a redis-server for this test alone, free to be killed."""
-    own = Stack(
-        nats_server(tmp_path, free_port()),
-        redis_server(tmp_path, free_port()),
-        tmp_path,
-        stack.tokens_file,
-    )
-    own.nats.start()
-    own.redis.start()
-    try:
+    with servers_in(tmp_path, stack.tokens_file) as own:
         yield own
-    finally:
-        own.nats.stop()
-        own.redis.stop()
 
 
 @contextlib.asynccontextmanager
