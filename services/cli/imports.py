@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from google.protobuf import json_format
 from google.protobuf.message import Message
 
 from services.cli.arguments import FEEDBACK_KIND, enum_value
 from services.cli.errors import BAD_INPUT, CliError
+from services.cli.files import parse_message
 from socialerasmus.matching.v1 import matching_pb2 as match
 
 M = TypeVar("M", bound=Message)
@@ -77,14 +77,7 @@ def profile_batches(path: str, size: int) -> list[Batch[match.VolunteerProfile]]
         for number, text in enumerate(_text(path), start=1):
             if not text.strip():
                 continue
-            try:
-                yield number, json_format.Parse(text, match.VolunteerProfile())
-            except json_format.ParseError as error:
-                raise CliError(
-                    f"{path} line {number} is not a valid VolunteerProfile:",
-                    BAD_INPUT,
-                    [" ".join(str(error).split())],
-                ) from None
+            yield number, parse_message(text, match.VolunteerProfile(), f"{path} line {number}")
 
     return list(_batches(rows(), size))
 

@@ -36,7 +36,7 @@ import asyncio
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -290,10 +290,22 @@ def run_listings(args: argparse.Namespace) -> tuple[ListingsEvaluation, dict[str
 
 
 def main_listings(args: argparse.Namespace) -> int:
+    return _on_services(args, run_listings, ListingsError, args.listings, "listings_evaluation")
+
+
+def _on_services(
+    args: argparse.Namespace,
+    run: Callable[[argparse.Namespace], tuple[_Result, dict[str, object]]],
+    bad_file: type[Exception],
+    path: Path,
+    name: str,
+) -> int:
+    """Runs a protocol that starts its own services; a bad file exits 2, services that
+    refuse or do not come up 1."""
     try:
-        result, report = run_listings(args)
-    except ListingsError as error:
-        print(f"{args.listings}: {error}", file=sys.stderr)
+        result, report = run(args)
+    except bad_file as error:
+        print(f"{path}: {error}", file=sys.stderr)
         return 2
     except grpc.aio.AioRpcError as error:
         print(f"services: {error.code().name}: {error.details()}", file=sys.stderr)
@@ -301,7 +313,7 @@ def main_listings(args: argparse.Namespace) -> int:
     except (RuntimeError, TimeoutError) as error:  # a service or server did not come up
         print(f"services: {error}", file=sys.stderr)
         return 1
-    return _report(args, result, report, "listings_evaluation")
+    return _report(args, result, report, name)
 
 
 def run_joins(args: argparse.Namespace) -> tuple[ImplicitEvaluation, dict[str, object]]:
@@ -347,18 +359,7 @@ def run_joins(args: argparse.Namespace) -> tuple[ImplicitEvaluation, dict[str, o
 
 
 def main_joins(args: argparse.Namespace) -> int:
-    try:
-        result, report = run_joins(args)
-    except JoinsError as error:
-        print(f"{args.joins}: {error}", file=sys.stderr)
-        return 2
-    except grpc.aio.AioRpcError as error:
-        print(f"services: {error.code().name}: {error.details()}", file=sys.stderr)
-        return 1
-    except (RuntimeError, TimeoutError) as error:  # a service or server did not come up
-        print(f"services: {error}", file=sys.stderr)
-        return 1
-    return _report(args, result, report, "implicit_evaluation")
+    return _on_services(args, run_joins, JoinsError, args.joins, "implicit_evaluation")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

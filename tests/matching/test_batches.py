@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import grpc
-import nats
 import pytest
 from redis.asyncio import Redis
 
@@ -16,7 +15,14 @@ from socialerasmus.matching.v1 import matching_pb2 as pb
 from tests.conftest import bearer
 from tests.matching.builders import valid_profile
 from tests.matching.conftest import Services
-from tests.matching.test_service import announced, eventually, now, publish, recommended_ids
+from tests.matching.test_service import (
+    announced,
+    eventually,
+    now,
+    profile_events,
+    publish,
+    recommended_ids,
+)
 
 PLATFORM = bearer("platform")
 STUDENT = bearer("student")  # student_id "ana"
@@ -206,14 +212,8 @@ async def test_a_batch_lifts_tombstones_and_announces_new_profiles(
     )
     assert [k async for k in redis_client.scan_iter(match="matching:tombstone:*")] == []
     assert await eventually(lambda: announced(services, "se.matching.profile.recreated", "ana"))
-    client = await nats.connect(services.stack.nats_url)
-    try:
-        info = await client.jetstream().stream_info(
-            "MATCHING", subjects_filter="se.matching.profile.recreated"
-        )
-    finally:
-        await client.close()
-    assert info.state.subjects == {"se.matching.profile.recreated": 1}
+    recreated = "se.matching.profile.recreated"
+    assert await profile_events(services, recreated) == {recreated: 1}
     reply = await services.matching.RecordFeedbackBatch(
         pb.RecordFeedbackBatchRequest(items=[feedback("ana")]), metadata=PLATFORM
     )
