@@ -40,6 +40,18 @@ class MatchingApi(MatchingServiceServicer):
         await self.service.record_feedback(principal(), request.feedback)
         return pb.RecordFeedbackResponse()
 
+    async def UpsertProfiles(  # noqa: N802
+        self, request: pb.UpsertProfilesRequest, context: Context
+    ) -> pb.UpsertProfilesResponse:
+        profiles = await self.service.upsert_profiles(principal(), request.items)
+        return pb.UpsertProfilesResponse(profiles=profiles)
+
+    async def RecordFeedbackBatch(  # noqa: N802
+        self, request: pb.RecordFeedbackBatchRequest, context: Context
+    ) -> pb.RecordFeedbackBatchResponse:
+        recorded = await self.service.record_feedback_batch(principal(), request.items)
+        return pb.RecordFeedbackBatchResponse(recorded=recorded)
+
     async def Recommend(  # noqa: N802
         self, request: pb.RecommendRequest, context: Context
     ) -> pb.RecommendResponse:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ulid import ULID
@@ -25,14 +25,16 @@ from services.matching.store import MatchingStore, iso_week
 from services.matching.validation import (
     validate_allocate,
     validate_feedback,
+    validate_feedback_batch,
     validate_profile,
+    validate_profiles,
     validate_recommend,
 )
 from services.runtime import metrics
 from services.runtime.auth import Principal, Role
 from services.runtime.clock import Clock, utc_now
 from services.runtime.config import SettingsError
-from services.runtime.errors import FailedPrecondition, NotFound
+from services.runtime.errors import FailedPrecondition, NotFound, PermissionDenied, Precondition
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, ActivityState
 from socialerasmus.matching.v1.matching_pb2 import (
     AllocateWeekRequest,
@@ -83,6 +85,28 @@ def policy_from_env(env: Mapping[str, str] | None = None) -> MatchingPolicy:
         raise SettingsError(f"SE_MATCHING_* variable malformed: {error}") from error
 
 
+def _item_names(indices: Sequence[int], shown: int = 10) -> str:
+    """``items[1], items[4]``; past ``shown`` items, how many more."""
+    names = ", ".join(f"items[{index}]" for index in indices[:shown])
+    more = len(indices) - shown
+    return f"{names} and {more} more" if more > 0 else names
+
+
+def _require_students(principal: Principal, student_ids: Sequence[str]) -> None:
+    """The rule of Principal.require_student for every item of a batch, naming the items
+    that break it."""
+    refused = []
+    for index, student_id in enumerate(student_ids):
+        try:
+            principal.require_student(student_id)
+        except PermissionDenied:
+            refused.append(index)
+    if refused:
+        raise PermissionDenied(
+            f"students may act only for themselves: {_item_names(refused)} name another student"
+        )
+
+
 class MatchingService:
     def __init__(
         self,
@@ -116,6 +140,32 @@ class MatchingService:
         await self.store.save_profile(stored, events.profile_recreated(profile.student_id))
         return stored
 
+    async def upsert_profiles(
+        self, principal: Principal, profiles: Sequence[VolunteerProfile]
+    ) -> list[VolunteerProfile]:
+        """Every profile as :meth:`upsert_profile` saves one, all or none, in one step."""
+        validate_profiles(profiles)
+        _require_students(principal, [profile.student_id for profile in profiles])
+        unknown = [
+            index
+            for index, profile in enumerate(profiles)
+            if self.sections.get(profile.host_section_id) is None
+        ]
+        if unknown:
+            raise NotFound(
+                f"{_item_names(unknown)}: host_section_id names no section; nothing was saved"
+            )
+        now = self.clock()
+        stored = []
+        for profile in profiles:
+            copy = VolunteerProfile()
+            copy.CopyFrom(profile)
+            copy.updated_at.FromDatetime(now)
+            stored.append(copy)
+        recreated = {p.student_id: events.profile_recreated(p.student_id) for p in stored}
+        await self.store.save_profiles(stored, recreated)
+        return stored
+
     async def get_profile(self, principal: Principal, student_id: str) -> VolunteerProfile:
         validate_student_id(student_id, "student_id")
         principal.require_student(student_id)
@@ -146,6 +196,33 @@ class MatchingService:
                 f"student {feedback.student_id} was erased: nothing is recorded about them"
                 " until they create a profile again"
             )
+
+    async def record_feedback_batch(self, principal: Principal, items: Sequence[Feedback]) -> int:
+        """Every feedback event as :meth:`record_feedback` records one, all or none, in one
+        step; returns how many were recorded."""
+        validate_feedback_batch(items)
+        _require_students(principal, [feedback.student_id for feedback in items])
+        now = self.clock()
+        recorded = []
+        for feedback in items:
+            copy = Feedback()
+            copy.CopyFrom(feedback)
+            if not copy.HasField("occurred_at"):
+                copy.occurred_at.FromDatetime(now)
+            recorded.append(copy)
+        erased = await self.store.record_feedback_batch(recorded)
+        if erased:
+            raise FailedPrecondition(
+                f"{_item_names(erased)}: the student was erased, and nothing is recorded about"
+                " them until they create a profile again; nothing was recorded",
+                [
+                    Precondition(
+                        "ERASED", f"items[{index}]", f"student {items[index].student_id} was erased"
+                    )
+                    for index in erased
+                ],
+            )
+        return len(recorded)
 
     async def recommend(self, principal: Principal, request: RecommendRequest) -> RecommendResponse:
         k = validate_recommend(request)

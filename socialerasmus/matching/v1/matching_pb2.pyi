@@ -693,6 +693,98 @@ class RecordFeedbackResponse(_message.Message):
 Global___RecordFeedbackResponse: _TypeAlias = RecordFeedbackResponse  # noqa: Y015
 
 @_typing.final
+class UpsertProfilesRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ITEMS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___VolunteerProfile]:
+        """1 to 500 profiles of distinct students. Field violations name the item
+        ("items[3].student_id"); when any item is invalid, none is saved.
+        """
+
+    def __init__(
+        self,
+        *,
+        items: _abc.Iterable[Global___VolunteerProfile] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["items", b"items"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpsertProfilesRequest: _TypeAlias = UpsertProfilesRequest  # noqa: Y015
+
+@_typing.final
+class UpsertProfilesResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PROFILES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def profiles(self) -> _containers.RepeatedCompositeFieldContainer[Global___VolunteerProfile]:
+        """The saved profiles, in the order of the request."""
+
+    def __init__(
+        self,
+        *,
+        profiles: _abc.Iterable[Global___VolunteerProfile] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["profiles", b"profiles"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpsertProfilesResponse: _TypeAlias = UpsertProfilesResponse  # noqa: Y015
+
+@_typing.final
+class RecordFeedbackBatchRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ITEMS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___Feedback]:
+        """1 to 500 feedback events, recorded in this order. Field violations name the item
+        ("items[3].student_id"); when any item is invalid, or names an erased student
+        (FAILED_PRECONDITION, with a google.rpc.PreconditionFailure naming each such item),
+        none is recorded.
+        """
+
+    def __init__(
+        self,
+        *,
+        items: _abc.Iterable[Global___Feedback] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["items", b"items"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordFeedbackBatchRequest: _TypeAlias = RecordFeedbackBatchRequest  # noqa: Y015
+
+@_typing.final
+class RecordFeedbackBatchResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RECORDED_FIELD_NUMBER: _builtins.int
+    recorded: _builtins.int
+    """Feedback events recorded: every item."""
+    def __init__(
+        self,
+        *,
+        recorded: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["recorded", b"recorded"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordFeedbackBatchResponse: _TypeAlias = RecordFeedbackBatchResponse  # noqa: Y015
+
+@_typing.final
 class RecommendRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 

@@ -40,6 +40,14 @@ class MatchingServiceStub:
     """Removes every trace of the student in matching and tells the other services to do so."""
     RecordFeedback: _grpc.UnaryUnaryMultiCallable[_matching_pb2.RecordFeedbackRequest, _matching_pb2.RecordFeedbackResponse]
     """Records what a student did with a suggestion; it trains the ranking."""
+    UpsertProfiles: _grpc.UnaryUnaryMultiCallable[_matching_pb2.UpsertProfilesRequest, _matching_pb2.UpsertProfilesResponse]
+    """Creates or replaces up to 500 profiles in one call, all or none: for platforms importing
+    their students. Each item is checked and authorised as UpsertProfile checks its profile.
+    """
+    RecordFeedbackBatch: _grpc.UnaryUnaryMultiCallable[_matching_pb2.RecordFeedbackBatchRequest, _matching_pb2.RecordFeedbackBatchResponse]
+    """Records up to 500 feedback events in one call, all or none: for platforms importing
+    history. Each item is checked and authorised as RecordFeedback checks its feedback.
+    """
     Recommend: _grpc.UnaryUnaryMultiCallable[_matching_pb2.RecommendRequest, _matching_pb2.RecommendResponse]
     """Ranked activities for a student, each with a score and the reasons behind it."""
     AllocateWeek: _grpc.UnaryUnaryMultiCallable[_matching_pb2.AllocateWeekRequest, _matching_pb2.AllocateWeekResponse]
@@ -57,6 +65,14 @@ class MatchingServiceAsyncStub(MatchingServiceStub):
     """Removes every trace of the student in matching and tells the other services to do so."""
     RecordFeedback: _aio.UnaryUnaryMultiCallable[_matching_pb2.RecordFeedbackRequest, _matching_pb2.RecordFeedbackResponse]  # type: ignore[assignment]
     """Records what a student did with a suggestion; it trains the ranking."""
+    UpsertProfiles: _aio.UnaryUnaryMultiCallable[_matching_pb2.UpsertProfilesRequest, _matching_pb2.UpsertProfilesResponse]  # type: ignore[assignment]
+    """Creates or replaces up to 500 profiles in one call, all or none: for platforms importing
+    their students. Each item is checked and authorised as UpsertProfile checks its profile.
+    """
+    RecordFeedbackBatch: _aio.UnaryUnaryMultiCallable[_matching_pb2.RecordFeedbackBatchRequest, _matching_pb2.RecordFeedbackBatchResponse]  # type: ignore[assignment]
+    """Records up to 500 feedback events in one call, all or none: for platforms importing
+    history. Each item is checked and authorised as RecordFeedback checks its feedback.
+    """
     Recommend: _aio.UnaryUnaryMultiCallable[_matching_pb2.RecommendRequest, _matching_pb2.RecommendResponse]  # type: ignore[assignment]
     """Ranked activities for a student, each with a score and the reasons behind it."""
     AllocateWeek: _aio.UnaryUnaryMultiCallable[_matching_pb2.AllocateWeekRequest, _matching_pb2.AllocateWeekResponse]  # type: ignore[assignment]
@@ -95,6 +111,26 @@ class MatchingServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_matching_pb2.RecordFeedbackResponse, _abc.Awaitable[_matching_pb2.RecordFeedbackResponse]]:
         """Records what a student did with a suggestion; it trains the ranking."""
+
+    @_abc_1.abstractmethod
+    def UpsertProfiles(
+        self,
+        request: _matching_pb2.UpsertProfilesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_matching_pb2.UpsertProfilesResponse, _abc.Awaitable[_matching_pb2.UpsertProfilesResponse]]:
+        """Creates or replaces up to 500 profiles in one call, all or none: for platforms importing
+        their students. Each item is checked and authorised as UpsertProfile checks its profile.
+        """
+
+    @_abc_1.abstractmethod
+    def RecordFeedbackBatch(
+        self,
+        request: _matching_pb2.RecordFeedbackBatchRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_matching_pb2.RecordFeedbackBatchResponse, _abc.Awaitable[_matching_pb2.RecordFeedbackBatchResponse]]:
+        """Records up to 500 feedback events in one call, all or none: for platforms importing
+        history. Each item is checked and authorised as RecordFeedback checks its feedback.
+        """
 
     @_abc_1.abstractmethod
     def Recommend(
