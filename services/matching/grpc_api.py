@@ -61,3 +61,8 @@ class MatchingApi(MatchingServiceServicer):
         self, request: pb.AllocateWeekRequest, context: Context
     ) -> pb.AllocateWeekResponse:
         return await self.service.allocate_week(principal(), request)
+
+    async def GetModelState(  # noqa: N802
+        self, request: pb.GetModelStateRequest, context: Context
+    ) -> pb.GetModelStateResponse:
+        return pb.GetModelStateResponse(state=await self.service.model_state(principal()))

@@ -12,7 +12,8 @@ ESN platform importing its history would:
 3. every train join is recorded as ENROLLED through ``RecordFeedbackBatch``, at its time
    (with a split column, in the file's order, a second apart);
 4. the run waits until matching has refitted its model over all that feedback
-   (:func:`wait_for_refit`; the embedded matching refits every REFIT_SECONDS);
+   (:func:`wait_for_refit` asks ``GetModelState``; the embedded matching refits every
+   REFIT_SECONDS);
 5. ``Recommend`` k for each test user.
 
 With everything else identical, only what matching learns from the feedback can separate
@@ -22,12 +23,10 @@ the activities.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TypeVar
 
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -92,37 +91,17 @@ def feedback_of(
     ]
 
 
-def _refits(log: Path, offset: int) -> tuple[list[int], int]:
-    """Feedback counts of the refits matching logged after ``offset``, and the new offset."""
-    if not log.exists():
-        return [], offset
-    with log.open("rb") as handle:
-        handle.seek(offset)
-        text = handle.read()
-    complete = text[: text.rfind(b"\n") + 1]
-    counts = []
-    for line in complete.splitlines():
-        if b"model refitted" not in line:
-            continue
-        try:
-            counts.append(int(json.loads(line)["feedback"]))
-        except (ValueError, KeyError):
-            continue
-    return counts, offset + len(complete)
-
-
-async def wait_for_refit(log: Path, feedback: int, timeout: float = REFIT_TIMEOUT_SECONDS) -> float:
-    """Seconds until matching has refitted its model over at least ``feedback`` rows.
-
-    The one place that knows how to tell: matching has no call that states its model yet,
-    so this reads the JSON log line of each refit ("model refitted", with the feedback rows
-    it used).
-    """
+async def wait_for_refit(
+    calls: Calls, feedback: int, timeout: float = REFIT_TIMEOUT_SECONDS
+) -> float:
+    """Seconds until matching's model state says it refitted over at least ``feedback``
+    rows (``GetModelState``)."""
     started = asyncio.get_running_loop().time()
-    offset = 0
     while True:
-        counts, offset = _refits(log, offset)
-        if any(count >= feedback for count in counts):
+        reply = await calls.matching.GetModelState(
+            matching.GetModelStateRequest(), metadata=calls.metadata, timeout=CALL_TIMEOUT_SECONDS
+        )
+        if reply.state.feedback_rows >= feedback:
             return asyncio.get_running_loop().time() - started
         if asyncio.get_running_loop().time() - started > timeout:
             raise TimeoutError(f"matching did not refit over {feedback} feedback rows in time")
@@ -146,7 +125,7 @@ async def recommend_for_test_users(
     random.Random(seed).shuffle(order)
     students = student_ids(split.users)
     timings: dict[str, float] = {}
-    settings = {"SE_MATCHING_RELEARN_SECONDS": str(REFIT_SECONDS), "SE_LOG_LEVEL": "INFO"}
+    settings = {"SE_MATCHING_RELEARN_SECONDS": str(REFIT_SECONDS)}
     async with embedded_services(settings) as services, Calls.to(services) as calls:
         clock = time.perf_counter()
         say(f"publishing {len(order):,} identical activities")
@@ -172,9 +151,7 @@ async def recommend_for_test_users(
         timings["feedback_seconds"] = time.perf_counter() - clock
 
         say("waiting for matching to refit over all the feedback")
-        timings["refit_wait_seconds"] = await wait_for_refit(
-            services.logs / "matching.log", len(feedback)
-        )
+        timings["refit_wait_seconds"] = await wait_for_refit(calls, len(feedback))
 
         clock = time.perf_counter()
         users = split.test_users()

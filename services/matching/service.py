@@ -19,7 +19,7 @@ from services.catalogue.validation import validate_student_id
 from services.matching import events
 from services.matching.allocation import Candidate, Slot, allocate
 from services.matching.index import ActivityIndex
-from services.matching.model import LiveModel
+from services.matching.model import LiveModel, state_message
 from services.matching.nearby import SectionMap
 from services.matching.store import MatchingStore, iso_week
 from services.matching.validation import (
@@ -41,6 +41,7 @@ from socialerasmus.matching.v1.matching_pb2 import (
     AllocateWeekResponse,
     Assignment,
     Feedback,
+    ModelState,
     RecommendFilter,
     RecommendRequest,
     RecommendResponse,
@@ -239,6 +240,10 @@ class MatchingService:
         if not found.recommendations:
             metrics.EMPTY_RECOMMENDATIONS.inc()
         return found
+
+    async def model_state(self, principal: Principal) -> ModelState:
+        principal.require_role(Role.OPERATOR, Role.PLATFORM)
+        return state_message(self.model().state)
 
     # Reverse matching -------------------------------------------------------------------
 

@@ -213,11 +213,26 @@ class MatchingStore:
         erased: Any = await self._record_feedback(keys=script_keys, args=args)
         return [int(number) - 1 for number in erased]
 
-    async def feedback_log(self, count: int = 1_000_000) -> list[dict[str, str]]:
-        entries: Any = await self.redis.xrange(keys.FEEDBACK_LOG, count=count)
-        return [
-            {as_text(k): as_text(v) for k, v in fields.items()} for _, fields in entries if fields
-        ]
+    async def feedback_log(
+        self, count: int = 1_000_000, page: int = 10_000
+    ) -> list[dict[str, str]]:
+        """The oldest ``count`` entries, read ``page`` at a time so that requests are
+        served between pages."""
+        rows: list[dict[str, str]] = []
+        after = "-"
+        while len(rows) < count:
+            entries: Any = await self.redis.xrange(
+                keys.FEEDBACK_LOG, min=after, count=min(page, count - len(rows))
+            )
+            rows.extend(
+                {as_text(k): as_text(v) for k, v in fields.items()}
+                for _, fields in entries
+                if fields
+            )
+            if len(entries) < page:
+                break
+            after = f"({as_text(entries[-1][0])}"
+        return rows
 
     async def excluded(self, student_id: str) -> set[str]:
         members: Any = await self.redis.smembers(keys.excluded(student_id))

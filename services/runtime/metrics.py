@@ -227,6 +227,42 @@ EMPTY_RECOMMENDATIONS = Counter(
     "Recommend calls that found nothing to recommend.",
     registry=REGISTRY,
 )
+MODEL_VERSION = Gauge(
+    "se_matching_model_version",
+    "Version of the ranking model serving: 0 for the cold start, +1 at each refit.",
+    registry=REGISTRY,
+)
+MODEL_FITTED = Gauge(
+    "se_matching_model_fitted_timestamp_seconds",
+    "When the model serving was fitted (Unix time); 0 for the cold start.",
+    registry=REGISTRY,
+)
+MODEL_EXAMPLES = Gauge(
+    "se_matching_model_examples",
+    "Labelled examples and feedback rows the last refit used, by what (examples, feedback).",
+    ["what"],
+    registry=REGISTRY,
+)
+MODEL_VALIDATION = Gauge(
+    "se_matching_model_validation_hit_rate",
+    "Hit rate at 10 on held-back joins at the last refit, by weights: in_use (before the"
+    " refit), chosen, cold_start; and of the collaborative model (collaborative, popularity).",
+    ["model"],
+    registry=REGISTRY,
+)
+MODEL_REFITS = Counter(
+    "se_matching_model_refits",
+    "Refits by outcome: adopted (new weights), kept (the weights in use validated as well"
+    " or better; the collaborative model is refreshed either way), failed.",
+    ["outcome"],
+    registry=REGISTRY,
+)
+MODEL_REFIT_SECONDS = Histogram(
+    "se_matching_model_refit_seconds",
+    "Wall time of a refit, most of it in a separate process.",
+    buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60, 120),
+    registry=REGISTRY,
+)
 SUGGESTIONS = Counter(
     "se_matching_suggestions",
     "Reverse-matching decisions for a student scoring above the minimum, by outcome: created"

@@ -32,7 +32,6 @@ from services.matching.implicit_evaluation import (
     score_method,
     split_by_column,
 )
-from services.matching.implicit_run import _refits
 
 
 def joins(*triples: tuple[str, str, float]) -> list[JoinRow]:
@@ -183,20 +182,6 @@ def test_the_generator_writes_a_csv_the_evaluation_reads(tmp_path: Path) -> None
     )
     rows = read_joins(out, "user_id", "project_id", time_column="joined_at")
     assert len({row.user for row in rows}) == 50
-
-
-def test_refits_are_read_from_complete_log_lines(tmp_path: Path) -> None:
-    log = tmp_path / "matching.log"
-    assert _refits(log, 0) == ([], 0)
-    log.write_text(
-        '{"message": "rpc"}\n{"message": "model refitted", "feedback": 12}\n'
-        '{"message": "model refitted", "feedb'
-    )
-    counts, offset = _refits(log, 0)
-    assert counts == [12]
-    with log.open("a") as handle:
-        handle.write('ack": 40}\n')
-    assert _refits(log, offset) == ([40], log.stat().st_size)
 
 
 def test_the_joins_options() -> None:

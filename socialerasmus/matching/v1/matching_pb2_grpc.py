@@ -75,6 +75,11 @@ class MatchingServiceStub:
                 request_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.AllocateWeekRequest.SerializeToString,
                 response_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.AllocateWeekResponse.FromString,
                 _registered_method=True)
+        self.GetModelState = channel.unary_unary(
+                '/socialerasmus.matching.v1.MatchingService/GetModelState',
+                request_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.GetModelStateRequest.SerializeToString,
+                response_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.GetModelStateResponse.FromString,
+                _registered_method=True)
 
 
 class MatchingServiceServicer:
@@ -138,6 +143,14 @@ class MatchingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetModelState(self, request, context):
+        """The ranking model serving on the replica that answers: its version, when and on what it
+        was fitted, and how its weights did on held-back joins. Platforms and operators.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MatchingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -180,6 +193,11 @@ def add_MatchingServiceServicer_to_server(servicer, server):
                     servicer.AllocateWeek,
                     request_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.AllocateWeekRequest.FromString,
                     response_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.AllocateWeekResponse.SerializeToString,
+            ),
+            'GetModelState': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetModelState,
+                    request_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.GetModelStateRequest.FromString,
+                    response_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.GetModelStateResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -399,6 +417,33 @@ class MatchingService:
             '/socialerasmus.matching.v1.MatchingService/AllocateWeek',
             socialerasmus_dot_matching_dot_v1_dot_matching__pb2.AllocateWeekRequest.SerializeToString,
             socialerasmus_dot_matching_dot_v1_dot_matching__pb2.AllocateWeekResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetModelState(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/socialerasmus.matching.v1.MatchingService/GetModelState',
+            socialerasmus_dot_matching_dot_v1_dot_matching__pb2.GetModelStateRequest.SerializeToString,
+            socialerasmus_dot_matching_dot_v1_dot_matching__pb2.GetModelStateResponse.FromString,
             options,
             channel_credentials,
             insecure,

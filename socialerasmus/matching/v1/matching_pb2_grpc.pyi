@@ -52,6 +52,10 @@ class MatchingServiceStub:
     """Ranked activities for a student, each with a score and the reasons behind it."""
     AllocateWeek: _grpc.UnaryUnaryMultiCallable[_matching_pb2.AllocateWeekRequest, _matching_pb2.AllocateWeekResponse]
     """Proposes places for the students who opted in to a Week edition."""
+    GetModelState: _grpc.UnaryUnaryMultiCallable[_matching_pb2.GetModelStateRequest, _matching_pb2.GetModelStateResponse]
+    """The ranking model serving on the replica that answers: its version, when and on what it
+    was fitted, and how its weights did on held-back joins. Platforms and operators.
+    """
 
 @_typing.type_check_only
 class MatchingServiceAsyncStub(MatchingServiceStub):
@@ -77,6 +81,10 @@ class MatchingServiceAsyncStub(MatchingServiceStub):
     """Ranked activities for a student, each with a score and the reasons behind it."""
     AllocateWeek: _aio.UnaryUnaryMultiCallable[_matching_pb2.AllocateWeekRequest, _matching_pb2.AllocateWeekResponse]  # type: ignore[assignment]
     """Proposes places for the students who opted in to a Week edition."""
+    GetModelState: _aio.UnaryUnaryMultiCallable[_matching_pb2.GetModelStateRequest, _matching_pb2.GetModelStateResponse]  # type: ignore[assignment]
+    """The ranking model serving on the replica that answers: its version, when and on what it
+    was fitted, and how its weights did on held-back joins. Platforms and operators.
+    """
 
 class MatchingServiceServicer(metaclass=_abc_1.ABCMeta):
     """Volunteer profiles, recommendations, feedback and SocialErasmus Week allocation."""
@@ -147,5 +155,15 @@ class MatchingServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_matching_pb2.AllocateWeekResponse, _abc.Awaitable[_matching_pb2.AllocateWeekResponse]]:
         """Proposes places for the students who opted in to a Week edition."""
+
+    @_abc_1.abstractmethod
+    def GetModelState(
+        self,
+        request: _matching_pb2.GetModelStateRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_matching_pb2.GetModelStateResponse, _abc.Awaitable[_matching_pb2.GetModelStateResponse]]:
+        """The ranking model serving on the replica that answers: its version, when and on what it
+        was fitted, and how its weights did on held-back joins. Platforms and operators.
+        """
 
 def add_MatchingServiceServicer_to_server(servicer: MatchingServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
