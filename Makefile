@@ -30,6 +30,7 @@ bench: $(STAMP)  ## run the benchmarks; results land in bench/results/
 	$(BIN)/python -m bench.enrolments
 	$(BIN)/python -m bench.ranking
 	$(BIN)/python -m bench.recommend
+	$(BIN)/python -m bench.refit
 	$(BIN)/python -m bench.allocation
 	$(BIN)/python -m bench.notify
 	$(BIN)/python -m bench.journey

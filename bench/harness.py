@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -89,19 +89,27 @@ def spawn(module: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 @contextlib.asynccontextmanager
 async def service_process(
-    module: str, name: str, stack: LocalStack, tokens: Path, ready_timeout: float = 30.0
+    module: str,
+    name: str,
+    stack: LocalStack,
+    tokens: Path,
+    ready_timeout: float = 30.0,
+    *,
+    env: Mapping[str, str] | None = None,
 ) -> AsyncIterator[tuple[str, int]]:
-    """Start ``python -m module`` as production would; yield its address and pid."""
+    """Start ``python -m module`` as production would, with ``env`` (``SE_*`` settings)
+    added; yield its address and pid."""
     port = free_port()
-    env = {
+    environment = {
         **os.environ,
         "SE_NATS_URL": stack.nats_url,
         "SE_REDIS_URL": stack.redis_url,
         "SE_TOKENS_FILE": str(tokens),
         f"SE_{name.upper()}_LISTEN": f"127.0.0.1:{port}",
         "SE_LOG_LEVEL": "WARNING",
+        **(env or {}),
     }
-    process = spawn(module, env)
+    process = spawn(module, environment)
     try:
         address = f"127.0.0.1:{port}"
         if not await wait_until_serving(address, ready_timeout):

@@ -126,6 +126,8 @@ class ActivityColumns:
     capacities: NDArray[np.int32]
     week_editions: NDArray[np.int32]
     """Week edition id; :data:`NO_WEEK_EDITION` for none."""
+    keys: NDArray[np.int64]
+    """The activity's key (:meth:`ActivityIndex.key_of`), 0 for a free row."""
 
     @classmethod
     def empty(cls, rows: int) -> ActivityColumns:
@@ -143,6 +145,7 @@ class ActivityColumns:
             seats_left=np.zeros(rows, np.int32),
             capacities=np.zeros(rows, np.int32),
             week_editions=np.zeros(rows, np.int32),
+            keys=np.zeros(rows, np.int64),
         )
 
     @property
@@ -578,6 +581,7 @@ class ActivityIndex:
         self._skill_sets = _IdSets()
         self._versions: dict[str, int] = {}
         self._row_of: dict[str, int] = {}
+        self._keys: dict[str, int] = {}
         self._activity_at: list[catalogue_pb2.Activity | None] = []
         self._free_rows: list[int] = []
 
@@ -643,6 +647,18 @@ class ActivityIndex:
 
     def row_of(self, activity_id: str) -> int | None:
         return self._row_of.get(activity_id)
+
+    def key_of(self, activity_id: str) -> int:
+        """A number for the activity id, from 1, the same for as long as the index lives
+        (rows are reused, keys are not): what models fitted elsewhere are matched to rows by
+        (:attr:`ActivityColumns.keys`)."""
+        key = self._keys.get(activity_id)
+        if key is None:
+            key = self._keys[activity_id] = len(self._keys) + 1
+        return key
+
+    def keys_of(self, activity_ids: Iterable[str]) -> NDArray[np.int64]:
+        return np.fromiter((self.key_of(a) for a in activity_ids), np.int64)
 
     def activity_ids(self) -> list[str]:
         """Ids of the published activities held."""
@@ -735,6 +751,7 @@ class ActivityIndex:
         details = activity.details
         columns = self._columns
         columns.published[row] = True
+        columns.keys[row] = self.key_of(activity.id)
         columns.starts[row] = details.starts_at.seconds
         columns.ends[row] = details.ends_at.seconds
         columns.causes[row] = cause_bits(details.causes)
@@ -778,5 +795,6 @@ class ActivityIndex:
         self._unplace(row)
         self._text.drop(row)
         self._columns.published[row] = False
+        self._columns.keys[row] = 0
         self._activity_at[row] = None
         self._free_rows.append(row)

@@ -1,28 +1,27 @@
 """The live ranking model: weights and co-enrolment refitted from feedback now and then.
 
 Each replica refits on its own from the shared feedback log; until feedback shows better
-weights, the cold-start ones apply. The counting runs in a separate process and the rest
-between requests (see :mod:`services.matching.training`), so a refit does not starve
-serving. A refit swaps the model in one assignment, so a request sees either the old model
-or the new one.
+weights, the cold-start ones apply. The counting runs in a separate process
+(:mod:`services.matching.refit_worker`) and the rest between requests (see
+:mod:`services.matching.training`), so a refit does not starve serving. A refit swaps the
+model in one assignment, so a request sees either the old model or the new one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from services.matching.collaborative import CoEnrolmentModel, Tuning
+from services.matching.collaborative import KeyedModel, Tuning
 from services.matching.index import ActivityIndex
 from services.matching.nearby import SectionMap
 from services.matching.ranking import Ranker
+from services.matching.refit_worker import RefitWorker
 from services.matching.signals import SIGNALS, Weights
 from services.matching.store import MatchingStore
 from services.matching.training import (
@@ -104,7 +103,8 @@ COLD_START = ModelState(0, None, 0, 0, Weights(), None, None, 0.0, 0, 0)
 @dataclass(frozen=True)
 class LiveModel:
     ranker: Ranker
-    collaborative: CoEnrolmentModel
+    collaborative: KeyedModel
+    """The similar-students model, its activities found by the index's keys."""
     state: ModelState = COLD_START
 
 
@@ -122,8 +122,8 @@ class ModelRefresher:
         self.index = index
         self.sections = sections
         self.interval_seconds = interval_seconds
-        self.current = LiveModel(Ranker(index, Weights(), sections), CoEnrolmentModel.empty())
-        self._processes: ProcessPoolExecutor | None = None
+        self.current = LiveModel(Ranker(index, Weights(), sections), KeyedModel.empty())
+        self._worker = RefitWorker()
 
     def __call__(self) -> LiveModel:
         return self.current
@@ -145,7 +145,7 @@ class ModelRefresher:
 
     async def _drive(self, feedback: list[dict[str, str]]) -> FittedModel:
         in_use = self.current.ranker.weights
-        if not self.current.collaborative.activity_ids:  # the signal reads 0 everywhere
+        if not self.current.collaborative.model.activity_ids:  # the signal reads 0 anywhere
             in_use = in_use.without("similar_students")
         steps = refit(
             feedback, self.index, datetime.now(UTC), in_use=in_use, sections=self.sections
@@ -158,24 +158,12 @@ class ModelRefresher:
                 fitted: FittedModel = done.value
                 return fitted
             if isinstance(step, Offload):
-                reply = await self._offload(step)
+                reply = await self._worker.run(step.function, *step.args)
             elif isinstance(step, NeedProfiles):
                 reply = await self._profiles(step.student_ids)
             else:
                 reply = None
                 await asyncio.sleep(0)  # let requests waiting on the loop run
-
-    async def _offload(self, step: Offload) -> Any:
-        if self._processes is None:
-            self._processes = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
-            )
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(self._processes, step.function, *step.args)
-        except BrokenProcessPool:
-            self._processes = None  # a new one next time
-            raise
 
     async def _profiles(self, student_ids: tuple[str, ...]) -> dict[str, Any]:
         found: dict[str, Any] = {}
@@ -203,7 +191,8 @@ class ModelRefresher:
             collaborative_activities=len(fitted.collaborative.activity_ids),
         )
         ranker = Ranker(self.index, weights, self.sections)
-        self.current = LiveModel(ranker, fitted.collaborative, state)
+        keys = self.index.keys_of(fitted.collaborative.activity_ids)
+        self.current = LiveModel(ranker, KeyedModel(fitted.collaborative, keys), state)
         _publish_metrics(state, adopted)
         rates = fitted.validation.hit_rates
         log.info(
@@ -223,19 +212,33 @@ class ModelRefresher:
         )
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Refit every ``interval_seconds`` until ``stop``, which also ends a refit under
+        way (its worker is killed: the service does not wait for it)."""
         try:
             while not stop.is_set():
                 try:
                     await asyncio.wait_for(stop.wait(), self.interval_seconds)
                 except TimeoutError:
-                    try:
-                        await self.refresh()
-                    except Exception:  # keep serving with the previous model
-                        log.exception("model refit failed")
+                    await self._refresh_unless_stopped(stop)
         finally:
-            if self._processes is not None:
-                self._processes.shutdown(wait=False, cancel_futures=True)
-                self._processes = None
+            self.close()
+
+    def close(self) -> None:
+        """Kill the refit worker, if one runs (the next refit starts another)."""
+        self._worker.close()
+
+    async def _refresh_unless_stopped(self, stop: asyncio.Event) -> None:
+        refit = asyncio.ensure_future(self.refresh())
+        stopping = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({refit, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not refit.done():
+            refit.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await refit
+            return
+        if (error := refit.exception()) is not None:  # keep serving with the previous model
+            log.error("model refit failed", exc_info=error)
 
 
 def _publish_metrics(state: ModelState, adopted: bool) -> None:

@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 
 from services.catalogue.filters import EARTH_RADIUS_KM
 from services.catalogue.sections import Section, load_sections
+from services.matching.collaborative import KeyedScores
 from services.matching.index import (
     UNKNOWN,
     ActivityColumns,
@@ -462,10 +463,16 @@ def urgency_signal(columns: ActivityColumns, rows: Rows, departure: int | None) 
     return (_scarcity(columns, rows) + _departure_nearness(columns, rows, departure)) / 2
 
 
+Collaborative = Mapping[str, float] | KeyedScores
+"""The similar-students signal of one student: per activity id, or by activity key."""
+
+
 def similar_students_signal(
-    index: ActivityIndex, rows: Rows, collaborative: Mapping[str, float] | None
+    index: ActivityIndex, rows: Rows, collaborative: Collaborative | None
 ) -> Values:
-    """The caller's collaborative score per activity id, clipped to [0, 1]; 0 when absent."""
+    """The caller's collaborative score of each row, clipped to [0, 1]; 0 when absent."""
+    if isinstance(collaborative, KeyedScores):
+        return np.clip(collaborative.at_keys(index.columns.keys[rows]), 0.0, 1.0)
     signal = np.zeros(rows.size)
     known = {
         row: value
@@ -693,7 +700,7 @@ class Ranker:
         filter: matching_pb2.RecommendFilter,
         now: datetime,
         excluded: Set[str],
-        collaborative: Mapping[str, float] | None = None,
+        collaborative: Collaborative | None = None,
     ) -> matching_pb2.RecommendResponse:
         """Up to ``k`` activities for the student, most relevant first but diverse in causes;
         ``diversified`` when diversity changed the order by score alone.
@@ -795,7 +802,7 @@ class Ranker:
         profile: matching_pb2.VolunteerProfile,
         now: datetime,
         excluded: Set[str],
-        collaborative: Mapping[str, float] | None = None,
+        collaborative: Collaborative | None = None,
     ) -> tuple[Rows, NDArray[np.float64]]:
         """The rows :meth:`recommend` would weigh for the student at ``now`` with no request
         filter (full activities included), and their signals: what a set of weights is
@@ -874,7 +881,7 @@ class Ranker:
         self,
         student: _Student,
         rows: Rows,
-        collaborative: Mapping[str, float] | None,
+        collaborative: Collaborative | None,
         reference: ActivityIndex | None = None,
     ) -> NDArray[np.float64]:
         """One row per candidate, one column per signal of SIGNALS. ``reference``: the catalogue

@@ -213,9 +213,7 @@ class MatchingStore:
         erased: Any = await self._record_feedback(keys=script_keys, args=args)
         return [int(number) - 1 for number in erased]
 
-    async def feedback_log(
-        self, count: int = 1_000_000, page: int = 10_000
-    ) -> list[dict[str, str]]:
+    async def feedback_log(self, count: int = 1_000_000, page: int = 2_000) -> list[dict[str, str]]:
         """The oldest ``count`` entries, read ``page`` at a time so that requests are
         served between pages."""
         rows: list[dict[str, str]] = []

@@ -32,6 +32,7 @@ evaluation (:func:`fit_model`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,6 +43,7 @@ from numpy.typing import NDArray
 
 from services.matching.collaborative import (
     CoEnrolmentModel,
+    KeyedModel,
     Tuning,
     fit_tuned,
 )
@@ -75,6 +77,7 @@ __all__ = [
     "prepare",
     "refit",
     "run_inline",
+    "weight_candidates",
 ]
 
 HELD_BACK_SHARE = 0.2
@@ -90,12 +93,26 @@ a gain within the noise of the sample is not a gain."""
 BLEND_SHARES = (0.25, 0.5, 1.0)
 """Shares of a regression's weights, the rest the cold start's, tried as candidates."""
 _CUTOFF = 10
-_PAUSE_EVERY = 32
-"""Students handled between two pauses."""
+_SLICE_SECONDS = 0.004
+"""Work done between two pauses at most, about (a student's signals are not cut)."""
 _SIMILAR_STUDENTS = SIGNALS.index("similar_students")
 
 Profiles = Mapping[str, matching_pb2.VolunteerProfile]
 T = TypeVar("T")
+
+
+class _Slices:
+    """Says when a slice of work is used up: the clock here only paces the pauses."""
+
+    def __init__(self) -> None:
+        self._since = time.perf_counter()
+
+    def used_up(self) -> bool:
+        now = time.perf_counter()
+        if now - self._since < _SLICE_SECONDS:
+            return False
+        self._since = now
+        return True
 
 
 def at_ms(row: FeedbackRow) -> int:
@@ -187,15 +204,43 @@ class FittedModel:
 
 
 @dataclass(frozen=True, slots=True)
+class ExampleTable:
+    """Training examples grouped by student, as flat columns: quick to send between
+    processes, where a list of objects is slow to unpickle."""
+
+    students: list[str]
+    """One per group."""
+    bounds: NDArray[np.int64]
+    """Group ``g`` is rows ``bounds[g]`` to ``bounds[g + 1]``."""
+    activity_ids: list[str]
+    labels: NDArray[np.int64]
+    sampled: NDArray[np.bool_]
+    """Whether each row is a sampled negative (not from the feedback)."""
+    similar: NDArray[np.float64]
+    """The similar-students signal of each row, from the history alone."""
+
+    @classmethod
+    def of(
+        cls, examples: Sequence[Example], sampled_from: int, similar: NDArray[np.float64]
+    ) -> ExampleTable:
+        order = sorted(range(len(examples)), key=lambda n: examples[n].student_id)
+        students = [examples[n].student_id for n in order]
+        starts = [n for n in range(len(order)) if n == 0 or students[n] != students[n - 1]]
+        return cls(
+            [students[n] for n in starts],
+            np.array([*starts, len(order)], np.int64),
+            [examples[n].activity_id for n in order],
+            np.array([examples[n].label for n in order], np.int64),
+            np.array([n >= sampled_from for n in order], bool),
+            similar[order] if order else np.zeros(0),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Prepared:
     """What :func:`prepare` makes of the feedback."""
 
-    training: list[Example]
-    """Training examples: positives and shown negatives, then the sampled negatives."""
-    sampled_from: int
-    """Where the sampled negatives start in :attr:`training`."""
-    training_similar: NDArray[np.float64]
-    """The similar-students signal of each training example, from the history alone."""
+    training: ExampleTable
     held_back: list[Example]
     """Held-back joins to validate on."""
     held_back_from_ms: int
@@ -238,9 +283,7 @@ def prepare(
     validation_model, _ = fit_tuned(interactions_from_feedback(before), seed=seed)
     model, tuning = fit_tuned(interactions_from_feedback(ordered), seed=seed)
     return Prepared(
-        examples,
-        sampled_from,
-        similar,
+        ExampleTable.of(examples, sampled_from, similar),
         held_back,
         at_ms(ordered[held_from]) if held_from < len(ordered) else 0,
         {e.student_id: joined_before.get(e.student_id, set()) for e in held_back},
@@ -299,14 +342,14 @@ def refit(
     no collaborative model is serving."""
     prior = prior or Weights()
     prepared: Prepared = yield Offload(prepare, (list(feedback), index.activity_ids(), seed))
-    students = {e.student_id for e in prepared.training} | {
-        e.student_id for e in prepared.held_back
-    }
+    students = set(prepared.training.students) | {e.student_id for e in prepared.held_back}
     profiles: Profiles = yield NeedProfiles(tuple(sorted(students)))
     ranker = Ranker(index, prior, sections)
 
     signals, labels, shown = yield from _training_signals(ranker, prepared, profiles, now)
-    candidates = _candidates(signals, labels, shown, prior, in_use)
+    candidates: list[Candidate] = yield Offload(
+        weight_candidates, (signals, labels, shown, prior, in_use)
+    )
     validation = yield from _validate(ranker, index, prepared, profiles, candidates)
     chosen = next(c.weights for c in candidates if c.name == validation.chosen)
     return FittedModel(
@@ -323,36 +366,38 @@ def _training_signals(
     ranker: Ranker, prepared: Prepared, profiles: Profiles, now: datetime
 ) -> Generator[Step, Any, tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.bool_]]]:
     """Signals, labels, and whether each negative was shown (not sampled)."""
-    by_student: dict[str, list[int]] = {}
-    for n, example in enumerate(prepared.training):
-        if example.student_id in profiles:
-            by_student.setdefault(example.student_id, []).append(n)
+    table = prepared.training
     blocks: list[NDArray[np.float64]] = []
-    taken: list[int] = []
-    for count, (student, numbers) in enumerate(by_student.items()):
-        wanted = {prepared.training[n].activity_id: n for n in numbers}
-        found, block = ranker.signals_for(profiles[student], list(wanted), now)
+    taken: list[NDArray[np.int64]] = []
+    slices = _Slices()
+    for group, student in enumerate(table.students):
+        profile = profiles.get(student)
+        if profile is None:
+            continue
+        first, end = int(table.bounds[group]), int(table.bounds[group + 1])
+        wanted = {table.activity_ids[n]: n for n in range(first, end)}
+        found, block = ranker.signals_for(profile, list(wanted), now)
         if found:
-            rows = [wanted[a] for a in found]
-            block[:, _SIMILAR_STUDENTS] = prepared.training_similar[rows]
+            rows = np.array([wanted[a] for a in found], np.int64)
+            block[:, _SIMILAR_STUDENTS] = table.similar[rows]
             blocks.append(block)
-            taken.extend(rows)
-        if count % _PAUSE_EVERY == _PAUSE_EVERY - 1:
+            taken.append(rows)
+        if slices.used_up():
             yield Pause()
     if not blocks:
         return np.zeros((0, len(SIGNALS))), np.zeros(0, np.int64), np.zeros(0, bool)
-    labels = np.array([prepared.training[n].label for n in taken], np.int64)
-    shown = np.array(taken) < prepared.sampled_from
-    return np.vstack(blocks), labels, shown
+    rows = np.concatenate(taken)
+    return np.vstack(blocks), table.labels[rows], ~table.sampled[rows]
 
 
-def _candidates(
+def weight_candidates(
     signals: NDArray[np.float64],
     labels: NDArray[np.int64],
     shown: NDArray[np.bool_],
     prior: Weights,
     in_use: Weights,
 ) -> list[Candidate]:
+    """The candidate weights of the module doc (step 3). Pure: may run in another process."""
     candidates = [
         Candidate("in_use", in_use),
         Candidate("cold_start", prior),
@@ -384,18 +429,22 @@ def _validate(
 ) -> Generator[Step, Any, Validation]:
     matrix = np.column_stack([c.weights.values for c in candidates])
     split = datetime.fromtimestamp(prepared.held_back_from_ms / 1000, UTC)
+    keyed = KeyedModel(
+        prepared.validation_model, index.keys_of(prepared.validation_model.activity_ids)
+    )
     joins: dict[str, list[int]] = {}
     for join in prepared.held_back:
         target = index.row_of(join.activity_id)
         if join.student_id in profiles and target is not None:
             joins.setdefault(join.student_id, []).append(target)
     hits: list[NDArray[np.float64]] = []  # per join, one column per candidate
-    for count, (student, targets) in enumerate(joins.items()):
+    slices = _Slices()
+    for student, targets in joins.items():
         rows, signals = ranker.candidate_signals(
             profiles[student],
             split,
             prepared.joined_before.get(student, set()),
-            prepared.validation_model.scores_for(student),
+            keyed.scores_for(student),
         )
         scores = np.clip(signals @ matrix, 0.0, 1.0)
         found = [
@@ -404,7 +453,7 @@ def _validate(
         ]
         if found:  # the student's recall: each student counts once, however many joins
             hits.append(np.mean(found, axis=0))
-        if count % _PAUSE_EVERY == _PAUSE_EVERY - 1:
+        if slices.used_up():
             yield Pause()
     table = np.vstack(hits) if hits else np.zeros((0, len(candidates)))
     return Validation(

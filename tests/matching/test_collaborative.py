@@ -9,6 +9,7 @@ from services.matching.collaborative import (
     NEIGHBOURS,
     CoEnrolmentModel,
     Interaction,
+    KeyedModel,
     Settings,
     fit_tuned,
     hit_rate,
@@ -164,3 +165,17 @@ def test_fitting_is_deterministic() -> None:
     second = fit_tuned(taste_groups(seed=3, taste=0.8))[0].scores_for("s5")
 
     assert first == second
+
+
+def test_keyed_scores_read_the_same_signal_by_key() -> None:
+    model = CoEnrolmentModel.fit(two_crowds(), CO_JOINS)
+    keys = np.arange(10, 10 + len(model.activity_ids), dtype=np.int64)
+    keyed = KeyedModel(model, keys).scores_for("eva")
+    assert keyed is not None
+
+    by_id = model.scores_for("eva")
+    read = keyed.at_keys(np.array([*keys, 3, 999], np.int64))
+
+    assert read[: keys.size].tolist() == pytest.approx([by_id[a] for a in model.activity_ids])
+    assert read[keys.size :].tolist() == [0.0, 0.0]  # keys the model does not know
+    assert KeyedModel.empty().scores_for("eva") is None

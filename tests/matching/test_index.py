@@ -143,6 +143,30 @@ def test_freed_rows_are_reused() -> None:
     assert index.row_of(activity_id(7)) == freed
 
 
+def test_keys_outlive_rows() -> None:
+    """A reused row gets its new activity's key: a model matched by key cannot read the
+    cancelled activity's signal into the newcomer."""
+    index = ActivityIndex()
+    for n in range(3):
+        index.apply(activity(n))
+    row = index.row_of(activity_id(1))
+    assert row is not None
+    cancelled_key = index.key_of(activity_id(1))
+    assert index.columns.keys[row] == cancelled_key
+
+    index.apply(with_state(activity(1), ACTIVITY_STATE_CANCELLED, version=2))
+    assert index.columns.keys[row] == 0
+    index.apply(activity(7))
+
+    assert index.row_of(activity_id(7)) == row
+    assert index.columns.keys[row] == index.key_of(activity_id(7)) != cancelled_key
+    assert index.key_of(activity_id(1)) == cancelled_key  # stable while the index lives
+    assert index.keys_of([activity_id(0), activity_id(7)]).tolist() == [
+        index.key_of(activity_id(0)),
+        index.key_of(activity_id(7)),
+    ]
+
+
 def test_index_grows_past_its_first_capacity() -> None:
     index = ActivityIndex()
     items = [activity(n) for n in range(300)]

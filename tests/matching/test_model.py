@@ -77,7 +77,10 @@ async def test_a_refit_adopts_weights_that_find_more_held_back_joins(
     await record_joins(store, grouped_joins(items))
     adopted_before = metrics.MODEL_REFITS.labels("adopted")._value.get()
 
-    state = await refresher.refresh()
+    try:
+        state = await refresher.refresh()
+    finally:
+        refresher.close()
 
     assert state.version == 1
     assert state.validation is not None and state.validation.adopted
@@ -91,7 +94,7 @@ async def test_a_refit_adopts_weights_that_find_more_held_back_joins(
     assert metrics.MODEL_REFITS.labels("adopted")._value.get() == adopted_before + 1
     assert metrics.MODEL_VERSION._value.get() == 1
     # The similar-students signal now separates the groups for a student of group 0.
-    scores = refresher().collaborative.scores_for("s000")
+    scores = refresher().collaborative.model.scores_for("s000")
     own = [scores.get(item.id, 0.0) for item in items[:PER_GROUP]]
     other = [scores.get(item.id, 0.0) for item in items[PER_GROUP:]]
     assert sum(own) / len(own) > 1.5 * sum(other) / len(other)
@@ -107,7 +110,10 @@ async def test_a_refit_that_finds_nothing_better_keeps_the_weights_in_use(
     await record_joins(store, random_joins(items))
     kept_before = metrics.MODEL_REFITS.labels("kept")._value.get()
 
-    state = await refresher.refresh()
+    try:
+        state = await refresher.refresh()
+    finally:
+        refresher.close()
 
     assert state.validation is not None
     assert state.validation.chosen == "in_use"
@@ -120,7 +126,10 @@ async def test_a_refit_that_finds_nothing_better_keeps_the_weights_in_use(
 async def test_no_feedback_keeps_the_cold_start(redis_client: Redis) -> None:
     refresher = ModelRefresher(MatchingStore(redis_client), index_of(), SectionMap())
 
-    state = await refresher.refresh()
+    try:
+        state = await refresher.refresh()
+    finally:
+        refresher.close()
 
     assert state.version == 0
     assert state.fitted_at is None

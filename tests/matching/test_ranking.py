@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Set
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
+from services.matching.collaborative import KeyedScores
 from services.matching.index import ActivityIndex
 from services.matching.ranking import (
     REASON_MIN_CONTRIBUTION,
+    Collaborative,
     Ranker,
     diversify,
     local_seconds,
@@ -72,7 +74,7 @@ def recommend(
     request: RecommendFilter | None = None,
     now: datetime = NOW,
     excluded: Set[str] = frozenset(),
-    collaborative: Mapping[str, float] | None = None,
+    collaborative: Collaborative | None = None,
     k: int = 10,
 ) -> list[Recommendation]:
     return list(
@@ -95,7 +97,7 @@ def ranked(
     request: RecommendFilter | None = None,
     now: datetime = NOW,
     excluded: Set[str] = frozenset(),
-    collaborative: Mapping[str, float] | None = None,
+    collaborative: Collaborative | None = None,
     k: int = 10,
 ) -> RecommendResponse:
     return Ranker(index, Weights()).recommend(
@@ -673,6 +675,22 @@ def test_collaborative_signal_lifts_an_activity() -> None:
     assert ids(plain)[-1] == last
     assert ids(lifted)[0] == last
     assert reason_text(lifted[0], "similar_students") == "students like you joined"
+
+
+def test_the_collaborative_signal_read_by_key_ranks_as_by_id() -> None:
+    index = index_of(*spread_around_valencia(1, 3, causes=[CAUSE_ENVIRONMENTAL_SUSTAINABILITY]))
+    by_id = {activity_id(2): 0.9, activity_id(3): 0.4, activity_id(99): 1.0}
+    known = [activity_id(2), activity_id(3), activity_id(99)]
+    keyed = KeyedScores(
+        np.array([by_id[a] for a in known]), np.full(index.key_of(activity_id(99)) + 1, -1)
+    )
+    keyed.column_of_key[index.keys_of(known)] = np.arange(len(known))
+
+    read_by_id = recommend(index, collaborative=by_id)
+    read_by_key = recommend(index, collaborative=keyed)
+
+    assert ids(read_by_key) == ids(read_by_id)
+    assert [r.score for r in read_by_key] == [r.score for r in read_by_id]
 
 
 # --- Explanations -----------------------------------------------------------------------------
