@@ -49,3 +49,8 @@ class MatchingApi(MatchingServiceServicer):
         self, request: pb.AllocateWeekRequest, context: Context
     ) -> pb.AllocateWeekResponse:
         return await self.service.allocate_week(principal(), request)
+
+    async def ListAllocation(  # noqa: N802
+        self, request: pb.ListAllocationRequest, context: Context
+    ) -> pb.ListAllocationResponse:
+        return await self.service.list_allocation(principal(), request)

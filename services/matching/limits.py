@@ -70,3 +70,8 @@ MAX_PLACES_MAX: Final = 5
 # Feedback rating, only with FEEDBACK_KIND_RATED (0 with every other kind).
 RATING_MIN: Final = 1
 RATING_MAX: Final = 5
+ALLOCATION_PAGE_DEFAULT: Final = 10_000
+"""Assignments per AllocateWeek response, and items per ListAllocation page, by default."""
+ALLOCATION_PAGE_MAX: Final = 20_000
+"""About 2 MB of assignments with ids of 40 characters: well inside gRPC's 4 MB default."""
+ALLOCATION_ID_MAX_LENGTH: Final = 64

@@ -44,6 +44,10 @@ class MatchingServiceStub:
     """Ranked activities for a student, each with a score and the reasons behind it."""
     AllocateWeek: _grpc.UnaryUnaryMultiCallable[_matching_pb2.AllocateWeekRequest, _matching_pb2.AllocateWeekResponse]
     """Proposes places for the students who opted in to a Week edition."""
+    ListAllocation: _grpc.UnaryUnaryMultiCallable[_matching_pb2.ListAllocationRequest, _matching_pb2.ListAllocationResponse]
+    """Reads a stored Week allocation page by page: its assignments, then its unplaced students
+    with the reason of each.
+    """
 
 @_typing.type_check_only
 class MatchingServiceAsyncStub(MatchingServiceStub):
@@ -61,6 +65,10 @@ class MatchingServiceAsyncStub(MatchingServiceStub):
     """Ranked activities for a student, each with a score and the reasons behind it."""
     AllocateWeek: _aio.UnaryUnaryMultiCallable[_matching_pb2.AllocateWeekRequest, _matching_pb2.AllocateWeekResponse]  # type: ignore[assignment]
     """Proposes places for the students who opted in to a Week edition."""
+    ListAllocation: _aio.UnaryUnaryMultiCallable[_matching_pb2.ListAllocationRequest, _matching_pb2.ListAllocationResponse]  # type: ignore[assignment]
+    """Reads a stored Week allocation page by page: its assignments, then its unplaced students
+    with the reason of each.
+    """
 
 class MatchingServiceServicer(metaclass=_abc_1.ABCMeta):
     """Volunteer profiles, recommendations, feedback and SocialErasmus Week allocation."""
@@ -111,5 +119,15 @@ class MatchingServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_matching_pb2.AllocateWeekResponse, _abc.Awaitable[_matching_pb2.AllocateWeekResponse]]:
         """Proposes places for the students who opted in to a Week edition."""
+
+    @_abc_1.abstractmethod
+    def ListAllocation(
+        self,
+        request: _matching_pb2.ListAllocationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_matching_pb2.ListAllocationResponse, _abc.Awaitable[_matching_pb2.ListAllocationResponse]]:
+        """Reads a stored Week allocation page by page: its assignments, then its unplaced students
+        with the reason of each.
+        """
 
 def add_MatchingServiceServicer_to_server(servicer: MatchingServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
