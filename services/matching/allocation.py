@@ -204,10 +204,57 @@ def allocate(
     return _result(problem, used, rounds, time.perf_counter() - started)
 
 
-def _index(slots: Sequence[Slot], candidates: Sequence[Candidate]) -> _Problem:
-    """Validates the input and turns it into arrays."""
-    activity_index = {slot.activity_id: i for i, slot in enumerate(slots)}
-    if len(activity_index) != len(slots):
+def allocate_pairs(
+    slots: Sequence[Slot],
+    student_ids: Sequence[str],
+    student: IntArray,
+    activity: IntArray,
+    fit: FloatArray,
+    *,
+    max_places_per_student: int = 1,
+    time_limit_seconds: float = 25.0,
+) -> AllocationResult:
+    """:func:`allocate` for candidates given as arrays: pair ``i`` is student
+    ``student_ids[student[i]]`` with ``slots[activity[i]]`` at ``fit[i]``. Students without a
+    pair count in ``students_total`` too. Raises ``ValueError`` as :func:`allocate` does, and
+    for indices out of range."""
+    started = time.perf_counter()
+    if max_places_per_student < 1:
+        raise ValueError("max_places_per_student must be at least 1")
+    if not time_limit_seconds > 0:
+        raise ValueError("time_limit_seconds must be positive")
+    capacity, starts, ends = _slot_arrays(slots)
+    student = np.asarray(student, np.int64)
+    activity = np.asarray(activity, np.int64)
+    fit = np.asarray(fit, np.float64)
+    if student.size and (student.min() < 0 or student.max() >= len(student_ids)):
+        raise ValueError("student index out of range")
+    if activity.size and (activity.min() < 0 or activity.max() >= len(slots)):
+        raise ValueError("activity index out of range")
+    if not np.all((fit >= 0.0) & (fit <= 1.0)):
+        raise ValueError("fit must be in [0, 1]")
+    repeated = _first_duplicate(student, activity, len(slots))
+    if repeated is not None:
+        raise ValueError(
+            f"duplicate candidate pair ({student_ids[int(student[repeated])]!r},"
+            f" {slots[int(activity[repeated])].activity_id!r})"
+        )
+    problem = _Problem(
+        list(student_ids),
+        [slot.activity_id for slot in slots],
+        student,
+        activity,
+        fit,
+        capacity,
+        starts,
+        ends,
+    )
+    used, rounds = _run_rounds(problem, max_places_per_student, started + time_limit_seconds)
+    return _result(problem, used, rounds, time.perf_counter() - started)
+
+
+def _slot_arrays(slots: Sequence[Slot]) -> tuple[IntArray, IntArray, IntArray]:
+    if len({slot.activity_id for slot in slots}) != len(slots):
         raise ValueError("duplicate activity_id among slots")
     capacity = np.array([slot.capacity for slot in slots], dtype=np.int64)
     starts = np.array([slot.starts_at for slot in slots], dtype=np.int64)
@@ -216,6 +263,13 @@ def _index(slots: Sequence[Slot], candidates: Sequence[Candidate]) -> _Problem:
         raise ValueError("slot capacity must not be negative")
     if (ends <= starts).any():
         raise ValueError("slot must end after it starts")
+    return capacity, starts, ends
+
+
+def _index(slots: Sequence[Slot], candidates: Sequence[Candidate]) -> _Problem:
+    """Validates the input and turns it into arrays."""
+    capacity, starts, ends = _slot_arrays(slots)
+    activity_index = {slot.activity_id: i for i, slot in enumerate(slots)}
     student_index: dict[str, int] = {}
     student = np.array(
         [student_index.setdefault(c.student_id, len(student_index)) for c in candidates],
@@ -237,12 +291,18 @@ def _index(slots: Sequence[Slot], candidates: Sequence[Candidate]) -> _Problem:
 def _reject_duplicates(
     student: IntArray, activity: IntArray, activities: int, candidates: Sequence[Candidate]
 ) -> None:
+    repeated = _first_duplicate(student, activity, activities)
+    if repeated is not None:
+        pair = candidates[repeated]
+        raise ValueError(f"duplicate candidate pair ({pair.student_id!r}, {pair.activity_id!r})")
+
+
+def _first_duplicate(student: IntArray, activity: IntArray, activities: int) -> int | None:
+    """Position of a pair that repeats an earlier one, if any."""
     keys = student * max(activities, 1) + activity
     order = np.argsort(keys, kind="stable")
     repeated = np.flatnonzero(keys[order][1:] == keys[order][:-1])
-    if len(repeated):
-        pair = candidates[int(order[repeated[0] + 1])]
-        raise ValueError(f"duplicate candidate pair ({pair.student_id!r}, {pair.activity_id!r})")
+    return int(order[repeated[0] + 1]) if len(repeated) else None
 
 
 def _run_rounds(
