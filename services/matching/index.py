@@ -328,6 +328,8 @@ class _TextRows:
         """Segments up to ``_inverted_upto`` by token: each token's postings, (segment,
         weight) pairs, in ``indices`` and ``data`` from ``indptr[token]``."""
         self._inverted_upto = 0
+        self._documents_by_token: sp.csr_matrix | None = None
+        """``_inverted`` as tokens x segments, for many queries at once; made when needed."""
         self._query_weights: Values = np.zeros(n_features)
         """Dense query weights for the tail, zero between calls: cheaper than a fresh one."""
         self._tail_segments_cache: Rows | None = None
@@ -414,11 +416,19 @@ class _TextRows:
             return found
         if self._segments > self._inverted_upto:
             self._invert()
-        documents = self._inverted.T.tocsr()  # tokens x segments
+        if self._documents_by_token is None:
+            self._documents_by_token = self._inverted.T.tocsr()  # tokens x segments
+        documents = self._documents_by_token
         dead = np.flatnonzero(~self._live[: self._segments])
-        present, local_of_pair = np.unique(query_of_pair, return_inverse=True)
-        order = np.argsort(local_of_pair, kind="stable")
-        bounds = np.searchsorted(local_of_pair[order], np.arange(present.size + 1))
+        present = np.flatnonzero(np.bincount(query_of_pair, minlength=len(queries)))
+        local_of = np.zeros(len(queries), np.int64)
+        local_of[present] = np.arange(present.size)
+        local_of_pair = local_of[query_of_pair]
+        if present.size <= _QUERY_CHUNK:  # the usual case: no need to group the pairs
+            order, bounds = np.arange(query_of_pair.size), np.array([0, query_of_pair.size])
+        else:
+            order = np.argsort(local_of_pair, kind="stable")
+            bounds = np.searchsorted(local_of_pair[order], np.arange(present.size + 1))
         for first in range(0, present.size, _QUERY_CHUNK):
             last = min(first + _QUERY_CHUNK, present.size)
             chunk = [queries[q] for q in present[first:last].tolist()]
@@ -433,7 +443,7 @@ class _TextRows:
             by_segment = (weighted @ documents).tocsr()
             by_segment.data[np.isin(by_segment.indices, dead)] = 0.0
             best = by_segment.max(axis=1).toarray().ravel()
-            pairs = order[bounds[first] : bounds[last]]
+            pairs = order if bounds.size == 2 else order[bounds[first] : bounds[last]]
             local = local_of_pair[pairs] - first
             segments = self._segment_of_row[row_of_pair[pairs]]
             value = np.zeros(pairs.size)
@@ -520,6 +530,7 @@ class _TextRows:
         # float64, as queries are weighed: no conversion of the postings at every query
         self._inverted = self._arena(0, self._segments).tocsc().astype(np.float64)
         self._inverted_upto = self._segments
+        self._documents_by_token = None
         self._tail_segments_cache = None
 
     def _compact(self) -> None:

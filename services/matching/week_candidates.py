@@ -101,15 +101,11 @@ class _Students:
     motivation: IntArray
     """Into ``queries``."""
     queries: list[Query]
-    time_zone: IntArray
-    """Into ``time_zones``."""
-    time_zones: list[str]
-    slot_student: IntArray
-    """The weekly availability slots of all students, by student then opening."""
-    slot_opening: IntArray
-    slot_closing: IntArray
-    """Latest closing among the student's slots opened by then (see ranking._slot_bounds)."""
-    has_slots: BoolArray
+    availability: IntArray
+    """Into ``patterns``; -1 for a student free at any time (no slot)."""
+    patterns: list[tuple[str, tuple[tuple[int, int], ...]]]
+    """Distinct (time zone, weekly slots as seconds from Monday 00:00) of the students:
+    students share them, so each is checked against the edition once."""
 
 
 def week_candidates(
@@ -159,6 +155,7 @@ class CandidateFinder:
         self.rows = index.edition_rows(week_edition)
         """The edition's rows, ascending."""
         self._students = _students(profiles, index, sections)
+        self._available = _availability_table(index, self._students, self.rows)
         self._count = len(profiles)
         self._in_reach = np.zeros(self._count, np.bool_)
         self._eligible = np.zeros(self._count, np.bool_)
@@ -172,15 +169,28 @@ class CandidateFinder:
         for first in range(0, self._count, _STUDENT_CHUNK):
             chunk = np.arange(first, min(first + _STUDENT_CHUNK, self._count))
             index, students = self._index, self._students
-            student, row = _in_reach(index, students, self.rows, chunk)
+            student, position = _in_reach(index, students, self.rows, chunk)
             self._in_reach[student] = True
-            keep = _on_time(index, students, student, row, self._now)
-            student, row = student[keep], row[keep]
+            keep = self._on_time(student, position)
+            student, row = student[keep], self.rows[position[keep]]
             self._eligible[student] = True
             fit = _scores(index, students, student, row, self._weights)
             best = _diversified(student, row, fit, index.columns.causes[row], self._per_student)
             self._kept.append((student[best], row[best], fit[best]))
             yield int(chunk[-1]) + 1
+
+    def _on_time(self, student: IntArray, position: IntArray) -> BoolArray:
+        """Not started, within the mobility period and inside one weekly availability slot."""
+        columns, students = self._index.columns, self._students
+        row = self.rows[position]
+        starts, ends = columns.starts[row], columns.ends[row]
+        keep = (starts > self._now) & (starts >= students.arrival[student])
+        keep &= ends <= students.departure[student]
+        pattern = students.availability[student]
+        bound = pattern >= 0
+        if bound.any():
+            keep[bound] &= self._available[pattern[bound], position[bound]]
+        return keep
 
     def result(self) -> WeekCandidates:
         kept = self._kept or [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))]
@@ -209,12 +219,11 @@ def _students(
     language_set = np.zeros(count, np.int64)
     skill_set = np.zeros(count, np.int64)
     motivation = np.zeros(count, np.int64)
-    time_zone = np.zeros(count, np.int64)
+    availability = np.full(count, -1, np.int64)
     languages: dict[tuple[int, ...], int] = {}
     skills: dict[tuple[str, ...], int] = {}
     texts: dict[str, int] = {}
-    zones: dict[str, int] = {}
-    slots: list[tuple[int, int, int]] = []
+    patterns: dict[tuple[str, tuple[tuple[int, int], ...]], int] = {}
     for n, profile in enumerate(profiles):
         if profile.HasField("home_location"):
             latitude[n] = profile.home_location.latitude
@@ -236,16 +245,18 @@ def _students(
         language_set[n] = languages.setdefault(tuple(codes), len(languages))
         skill_set[n] = skills.setdefault(tuple(profile.skills), len(skills))
         motivation[n] = texts.setdefault(profile.motivation, len(texts))
-        time_zone[n] = zones.setdefault(profile.time_zone or "UTC", len(zones))
-        slots.extend(
-            (
-                n,
-                (s.weekday - 1) * _DAY + s.start_minute * 60,
-                (s.weekday - 1) * _DAY + s.end_minute * 60,
+        if profile.weekly_availability:
+            slots = tuple(
+                sorted(
+                    (
+                        (s.weekday - 1) * _DAY + s.start_minute * 60,
+                        (s.weekday - 1) * _DAY + s.end_minute * 60,
+                    )
+                    for s in profile.weekly_availability
+                )
             )
-            for s in profile.weekly_availability
-        )
-    slot_student, slot_opening, slot_closing = _slot_table(slots)
+            key = (profile.time_zone or "UTC", slots)
+            availability[n] = patterns.setdefault(key, len(patterns))
     return _Students(
         latitude=latitude,
         longitude=longitude,
@@ -260,30 +271,9 @@ def _students(
         skill_sets_share=_skills_share(index, list(skills)),
         motivation=motivation,
         queries=[index.encoder.query(text) for text in texts],
-        time_zone=time_zone,
-        time_zones=list(zones),
-        slot_student=slot_student,
-        slot_opening=slot_opening,
-        slot_closing=slot_closing,
-        has_slots=np.bincount(slot_student, minlength=count) > 0,
+        availability=availability,
+        patterns=list(patterns),
     )
-
-
-def _slot_table(slots: list[tuple[int, int, int]]) -> tuple[IntArray, IntArray, IntArray]:
-    """Slots sorted by student then opening, each with the latest closing of the student's
-    slots opened by then: a span fits in one slot iff it ends by the closing of the last
-    opening before its start."""
-    if not slots:
-        empty = np.zeros(0, np.int64)
-        return empty, empty, empty
-    table = np.array(slots, np.int64)
-    table = table[np.lexsort((table[:, 2], table[:, 1], table[:, 0]))]
-    student, opening, closing = table[:, 0], table[:, 1], table[:, 2]
-    # A running maximum per student: closings are below one week, so lifting each student's
-    # by a multiple of two weeks keeps one student's maximum from leaking into the next.
-    lift = student * 2 * _WEEK
-    closing = np.maximum.accumulate(closing + lift) - lift
-    return student, opening, closing
 
 
 def _languages_shared(index: ActivityIndex, sets: list[tuple[int, ...]]) -> BoolArray:
@@ -329,17 +319,18 @@ def _great_circle_km(
 def _in_reach(
     index: ActivityIndex, students: _Students, rows: IntArray, chunk: IntArray
 ) -> tuple[IntArray, IntArray]:
-    """Pairs of the ``chunk`` of students within reach that share a language, by student
-    then row."""
+    """Pairs of the ``chunk`` of students within reach that share a language: students and
+    positions in ``rows``."""
     columns = index.columns
-    online = rows[columns.online[rows]]
-    physical = rows[~columns.online[rows] & ~np.isnan(columns.latitudes[rows])]
+    online = np.flatnonzero(columns.online[rows])
+    physical = np.flatnonzero(~columns.online[rows] & ~np.isnan(columns.latitudes[rows]))
     origin = ~np.isnan(students.latitude[chunk]) & (students.reach[chunk] > 0)
     parts_student: list[IntArray] = []
     parts_row: list[IntArray] = []
     located = chunk[origin]
     if physical.size and located.size:
-        tree = cKDTree(_unit_vectors(columns.latitudes[physical], columns.longitudes[physical]))
+        places = rows[physical]
+        tree = cKDTree(_unit_vectors(columns.latitudes[places], columns.longitudes[places]))
         # Chord length of the reach, widened: the great-circle distance decides below.
         angle = np.minimum(students.reach[located] / EARTH_RADIUS_KM, math.pi)
         radius = 2 * np.sin(angle / 2) * _SLACK + 1e-12
@@ -348,69 +339,48 @@ def _in_reach(
         )
         sizes = np.fromiter((len(f) for f in found), np.int64, located.size)
         student = np.repeat(located, sizes)
-        row = physical[np.fromiter((i for f in found for i in f), np.int64, int(sizes.sum()))]
+        position = physical[np.fromiter((i for f in found for i in f), np.int64, int(sizes.sum()))]
         distance = _great_circle_km(
             students.latitude[student],
             students.longitude[student],
-            columns.latitudes[row],
-            columns.longitudes[row],
+            columns.latitudes[rows[position]],
+            columns.longitudes[rows[position]],
         )
         near = distance <= students.reach[student]
         parts_student.append(student[near])
-        parts_row.append(row[near])
+        parts_row.append(position[near])
     if online.size:
         parts_student.append(np.repeat(chunk, online.size))
         parts_row.append(np.tile(online, chunk.size))
     if not parts_student:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     student = np.concatenate(parts_student)
-    row = np.concatenate(parts_row)
+    position = np.concatenate(parts_row)
     shared = students.language_sets_shared[
-        students.language_set[student], columns.language_sets[row]
+        students.language_set[student], columns.language_sets[rows[position]]
     ]
-    student, row = student[shared], row[shared]
-    order = np.lexsort((row, student))
-    return student[order], row[order]
+    return student[shared], position[shared]
 
 
-def _on_time(
-    index: ActivityIndex, students: _Students, student: IntArray, row: IntArray, now: int
-) -> BoolArray:
-    """Not started, within the mobility period and inside one weekly availability slot."""
+def _availability_table(index: ActivityIndex, students: _Students, rows: IntArray) -> BoolArray:
+    """Per availability pattern and edition row: does the activity, start to end on the
+    pattern's clock, fit inside one of its slots (as ``ranking.within_weekly_availability``)?"""
     columns = index.columns
-    starts, ends = columns.starts[row], columns.ends[row]
-    keep = (starts > now) & (starts >= students.arrival[student])
-    keep &= ends <= students.departure[student]
-    bound = students.has_slots[student]
-    if bound.any():
-        keep[bound] &= _within_availability(index, students, student[bound], row[bound])
-    return keep
-
-
-def _within_availability(
-    index: ActivityIndex, students: _Students, student: IntArray, row: IntArray
-) -> BoolArray:
-    """As ``ranking.within_weekly_availability``, for students with slots."""
-    columns = index.columns
-    start_in_week = np.zeros(student.size, np.int64)
-    duration = columns.ends[row] - columns.starts[row]
-    zone = students.time_zone[student]
-    for number, name in enumerate(students.time_zones):
-        mine = np.flatnonzero(zone == number)
-        if mine.size == 0:
-            continue
-        local = local_seconds(columns.starts[row[mine]], name) + _THURSDAY_TO_MONDAY
-        start_in_week[mine] = local - local // _WEEK * _WEEK
-    end_in_week = start_in_week + duration
-    keys = students.slot_student * 2 * _WEEK + students.slot_opening
-    opened = np.searchsorted(keys, student * 2 * _WEEK + start_in_week, side="right") - 1
-    safe = np.maximum(opened, 0)
-    inside: BoolArray = (
-        (opened >= 0)
-        & (students.slot_student[safe] == student)
-        & (end_in_week <= students.slot_closing[safe])
-    )
-    return inside
+    starts, ends = columns.starts[rows], columns.ends[rows]
+    table = np.zeros((len(students.patterns), rows.size), np.bool_)
+    start_in_week: dict[str, IntArray] = {}
+    for number, (zone, slots) in enumerate(students.patterns):
+        if zone not in start_in_week:
+            local = local_seconds(starts, zone) + _THURSDAY_TO_MONDAY
+            start_in_week[zone] = local - local // _WEEK * _WEEK
+        begins = start_in_week[zone]
+        openings = np.array([opening for opening, _ in slots], np.int64)
+        closings = np.maximum.accumulate(np.array([closing for _, closing in slots], np.int64))
+        opened = np.searchsorted(openings, begins, side="right") - 1
+        table[number] = (opened >= 0) & (
+            begins + (ends - starts) <= closings[np.maximum(opened, 0)]
+        )
+    return table
 
 
 def _scores(
@@ -431,15 +401,15 @@ def _scores(
     skills = students.skill_sets_share[students.skill_set[student], columns.skill_sets[row]]
     online = columns.online[row]
     reach = students.reach[student]
+    proximity = np.full(student.size, ONLINE_PROXIMITY)
+    near = np.flatnonzero(~online)  # in reach: within a positive distance of an origin
     distance = _great_circle_km(
-        students.latitude[student],
-        students.longitude[student],
-        columns.latitudes[row],
-        columns.longitudes[row],
+        students.latitude[student[near]],
+        students.longitude[student[near]],
+        columns.latitudes[row[near]],
+        columns.longitudes[row[near]],
     )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        nearness = np.where(reach > 0, np.clip(1 - distance / reach, 0.0, 1.0), 0.0)
-    proximity = np.where(online, ONLINE_PROXIMITY, nearness)
+    proximity[near] = np.clip(1 - distance / reach[near], 0.0, 1.0)
     capacities = np.maximum(columns.capacities[row], 1)
     scarcity = np.clip(1 - columns.seats_left[row] / capacities, 0.0, 1.0)
     days_left_after = (
