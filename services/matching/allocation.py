@@ -75,6 +75,10 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import maximum_flow, min_weight_full_bipartite_matching
 
+MAX_MATCHING_EDGES = 50_000_000
+"""Largest matching graph a round builds (about 0.6 GB as a sparse matrix, 3 GB at its peak
+while built): past it, :class:`TooLarge` rather than a process out of memory."""
+
 PROOF_TOLERANCE = 1e-9
 """Relative gap under which a round counts as proven optimal (floating-point noise)."""
 
@@ -84,6 +88,10 @@ _DISTANCE_TOLERANCE = 1e-12
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
+
+
+class TooLarge(Exception):
+    """The exact solver would need a matching graph above :data:`MAX_MATCHING_EDGES`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,6 +390,17 @@ def _matching_graph(current: _Round) -> tuple[sp.csr_matrix, IntArray, int]:
     shared = np.flatnonzero(binding[current.activity])
     first_copy = len(private) + np.cumsum(copies) - copies
     repeats = copies[current.activity[shared]]
+    edges = len(private) + int(repeats.sum()) + current.students
+    if edges > MAX_MATCHING_EDGES:
+        # Each binding activity is as many columns as it has places, each with an edge to
+        # every student it has as a candidate: the graph grows with candidates x capacity.
+        raise TooLarge(
+            f"the exact allocation needs a matching graph of {edges:,} edges, more than"
+            f" {MAX_MATCHING_EDGES:,}: {current.students:,} students with"
+            f" {len(current.student):,} candidate pairs on activities of"
+            f" {float(copies[copies > 0].mean()) if (copies > 0).any() else 0:.0f} places"
+            " on average"
+        )
     edge = np.repeat(shared, repeats)
     offset = np.arange(len(edge)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
     real_columns = len(private) + int(copies.sum())

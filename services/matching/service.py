@@ -21,7 +21,7 @@ from ulid import ULID
 
 from services.catalogue.validation import validate_student_id
 from services.matching import events
-from services.matching.allocation import Slot, allocate_pairs
+from services.matching.allocation import Slot, TooLarge, allocate_pairs
 from services.matching.index import ActivityIndex
 from services.matching.model import LiveModel
 from services.matching.nearby import SectionMap
@@ -43,7 +43,7 @@ from services.runtime import metrics
 from services.runtime.auth import Principal, Role
 from services.runtime.clock import Clock, utc_now
 from services.runtime.config import SettingsError
-from services.runtime.errors import FailedPrecondition, InvalidArgument, NotFound
+from services.runtime.errors import FailedPrecondition, InvalidArgument, NotFound, ResourceExhausted
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, ActivityState
 from socialerasmus.matching.v1.matching_pb2 import (
     AllocateWeekRequest,
@@ -242,14 +242,17 @@ class MatchingService:
         ]
         ids = [profile.student_id for profile in profiles]
         started = time.perf_counter()
-        result = await asyncio.to_thread(
-            functools.partial(allocate_pairs, max_places_per_student=places),
-            slots,
-            ids,
-            found.student,
-            np.searchsorted(rows, found.row),
-            found.fit,
-        )
+        try:
+            result = await asyncio.to_thread(
+                functools.partial(allocate_pairs, max_places_per_student=places),
+                slots,
+                ids,
+                found.student,
+                np.searchsorted(rows, found.row),
+                found.fit,
+            )
+        except TooLarge as error:
+            raise ResourceExhausted(f"Week {edition} is too large to allocate: {error}") from None
         solve_seconds = time.perf_counter() - started
         stored = AllocateWeekResponse(
             allocation_id=str(ULID()),
