@@ -2,9 +2,9 @@
 the same run, and ``AllocateWeek`` end to end through gRPC on the real matching process.
 
 Run: ``python -m bench.allocation`` (``--students 20000 --activities 2000`` for the solver,
-``--grpc 20000x2000,350000x10000`` for the editions served through gRPC, ``--before PATH`` to
-serve the same editions first from another checkout of the project, for before/after figures
-in one run). The solver's instance is
+``--grpc 20000x2000,100000x10000,350000x10000`` for the editions served through gRPC,
+``--before PATH`` to serve the same editions first from another checkout of the project, for
+before/after figures in one run). The solver's instance is
 synthetic over the real ESN sections: sections get students and activities in proportion to
 a random size, each student gets about 20 candidate activities of their own and the nearest
 sections, with a fit mixing cause interest, distance and noise; the Week's activities are
@@ -240,11 +240,19 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
     async with grpc.aio.insecure_channel(address, options=options) as channel:
         stub = MatchingServiceStub(channel)
         started = time.perf_counter()
-        reply = await stub.AllocateWeek(
-            pb.AllocateWeekRequest(week_edition=EDITION, max_places_per_student=max_places),
-            metadata=METADATA,
-            timeout=3600,
-        )
+        try:
+            reply = await stub.AllocateWeek(
+                pb.AllocateWeekRequest(week_edition=EDITION, max_places_per_student=max_places),
+                metadata=METADATA,
+                timeout=3600,
+            )
+        except grpc.aio.AioRpcError as error:
+            return {
+                "max_places_per_student": max_places,
+                "wall_seconds": round(time.perf_counter() - started, 3),
+                "error": f"{error.code().name}: {error.details()}",
+                "matching_peak_resident_mb": resident_mb(pid, "VmHWM"),
+            }
         wall = time.perf_counter() - started
         pages, assignments, token = 1, len(reply.assignments), reply.next_page_token
         started = time.perf_counter()
@@ -272,7 +280,7 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
         "proven_optimal": reply.proven_optimal,
         "optimality_gap": reply.optimality_gap,
         "unplaced": unplaced,
-        "matching_resident_mb": resident_mb(pid),
+        "matching_peak_resident_mb": resident_mb(pid, "VmHWM"),
     }
 
 
@@ -342,7 +350,7 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=20_000)
     parser.add_argument("--activities", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=2027)
-    parser.add_argument("--grpc", type=sizes, default=sizes("20000x2000,350000x10000"))
+    parser.add_argument("--grpc", type=sizes, default=sizes("20000x2000,100000x10000,350000x10000"))
     parser.add_argument("--before", type=Path, help="another checkout to serve the editions")
     parser.add_argument(
         "--before-max-students",
