@@ -32,9 +32,9 @@ from numpy.typing import NDArray
 from redis.asyncio import Redis
 
 from bench.harness import BENCH_TOKEN, bench_stack, resident_mb, save, service_process
+from bench.recommend import publish_activities
 from bench.week_edition import (
     EDITION,
-    publish_activities,
     week_activities,
     week_profiles,
     write_profiles,

@@ -11,27 +11,22 @@ profile of ``bench.ranking`` (0 to 3 weekly availability slots, 30 km reach).
 
 from __future__ import annotations
 
-import asyncio
 import random
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from nats.js import JetStreamContext
 from redis.asyncio import Redis
 from ulid import ULID
 
 from bench.ranking import profile_of
-from services.catalogue import events as catalogue_events
 from services.catalogue.demo_data import demo_activities
 from services.catalogue.sections import Section, load_sections
 from services.matching import keys
-from services.runtime.bus import publish
 from socialerasmus.catalogue.v1 import catalogue_pb2 as cat
 from socialerasmus.matching.v1 import matching_pb2 as pb
 
 EDITION = "2027-spring"
 WEEK_START = datetime(2027, 3, 22, tzinfo=UTC)
-PUBLISH_CHUNK = 1000
 WRITE_CHUNK = 5000
 
 
@@ -78,12 +73,6 @@ def week_profiles(
         profile.departure.FromDatetime(WEEK_START + timedelta(days=rng.randint(30, 120)))
         profiles.append(profile)
     return profiles
-
-
-async def publish_activities(js: JetStreamContext, activities: list[cat.Activity]) -> None:
-    for start in range(0, len(activities), PUBLISH_CHUNK):
-        chunk = activities[start : start + PUBLISH_CHUNK]
-        await asyncio.gather(*(publish(js, catalogue_events.activity_published(a)) for a in chunk))
 
 
 async def write_profiles(redis: Redis, profiles: list[pb.VolunteerProfile]) -> None:

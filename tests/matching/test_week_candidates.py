@@ -14,7 +14,12 @@ from services.catalogue.sections import load_sections
 from services.matching.index import ActivityIndex
 from services.matching.ranking import Ranker
 from services.matching.signals import Weights
-from services.matching.week_candidates import PER_STUDENT, unplaced_reasons, week_candidates
+from services.matching.week_candidates import (
+    PER_STUDENT,
+    WeekCandidates,
+    unplaced_reasons,
+    week_candidates,
+)
 from socialerasmus.catalogue.v1 import catalogue_pb2 as cat
 from socialerasmus.common.v1.common_pb2 import GeoPoint
 from socialerasmus.matching.v1 import matching_pb2 as pb
@@ -83,21 +88,26 @@ def student(rng: random.Random, n: int) -> pb.VolunteerProfile:
     return profile
 
 
-def test_candidates_are_what_recommend_lists_for_each_student() -> None:
-    rng = random.Random(11)
+def candidates_of(
+    seed: int,
+) -> tuple[ActivityIndex, list[pb.VolunteerProfile], WeekCandidates]:
+    rng = random.Random(seed)
     index = edition_index(rng)
     profiles = [student(rng, n) for n in range(150)]
-    weights = Weights()
-    ranker = Ranker(index, weights)
-    sections = {s.section_id: s for s in load_sections()}
     found = week_candidates(
         index,
         profiles,
         EDITION,
         now=math.floor(NOW.timestamp()),
-        weights=weights,
-        sections=sections,
+        weights=Weights(),
+        sections={s.section_id: s for s in load_sections()},
     )
+    return index, profiles, found
+
+
+def test_candidates_are_what_recommend_lists_for_each_student() -> None:
+    index, profiles, found = candidates_of(11)
+    ranker = Ranker(index, Weights())
     request = pb.RecommendFilter(week_edition=EDITION, accept_waitlist=True)
     listed_any = 0
     for n, profile in enumerate(profiles):
@@ -121,18 +131,7 @@ def test_candidates_are_what_recommend_lists_for_each_student() -> None:
 
 
 def test_each_unplaced_student_gets_the_first_reason_that_applies() -> None:
-    rng = random.Random(5)
-    index = edition_index(rng)
-    profiles = [student(rng, n) for n in range(150)]
-    weights = Weights()
-    found = week_candidates(
-        index,
-        profiles,
-        EDITION,
-        now=math.floor(NOW.timestamp()),
-        weights=weights,
-        sections={s.section_id: s for s in load_sections()},
-    )
+    _, profiles, found = candidates_of(5)
     placed = found.eligible & (np.arange(len(profiles)) % 2 == 0)
     reasons = unplaced_reasons(found, placed)
     assert (reasons[placed] == pb.UNPLACED_REASON_UNSPECIFIED).all()
