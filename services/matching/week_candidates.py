@@ -156,6 +156,7 @@ class CandidateFinder:
         """The edition's rows, ascending."""
         self._students = _students(profiles, index, sections)
         self._available = _availability_table(index, self._students, self.rows)
+        self._reach = _reach(index, self._students, self.rows)
         self._count = len(profiles)
         self._in_reach = np.zeros(self._count, np.bool_)
         self._eligible = np.zeros(self._count, np.bool_)
@@ -169,7 +170,7 @@ class CandidateFinder:
         for first in range(0, self._count, _STUDENT_CHUNK):
             chunk = np.arange(first, min(first + _STUDENT_CHUNK, self._count))
             index, students = self._index, self._students
-            student, position = _in_reach(index, students, self.rows, chunk)
+            student, position = _in_reach(index, students, self._reach, self.rows, chunk)
             self._in_reach[student] = True
             keep = self._on_time(student, position)
             student, row = student[keep], self.rows[position[keep]]
@@ -316,46 +317,71 @@ def _great_circle_km(
     return distance
 
 
+@dataclass(frozen=True, slots=True)
+class _Reach:
+    """The edition's physical activities within reach of each distinct origin and reach."""
+
+    origin: IntArray
+    """Per student: index of their (origin, reach); -1 without an origin or a reach."""
+    start: IntArray
+    """Per origin: where its positions start in ``positions`` (one more entry at the end)."""
+    positions: IntArray
+    """Positions in the edition's rows, origin by origin."""
+    online: IntArray
+    """Positions of the online activities."""
+
+
+def _reach(index: ActivityIndex, students: _Students, rows: IntArray) -> _Reach:
+    """Students of one section share its place: each distinct origin is searched once."""
+    columns = index.columns
+    online = np.flatnonzero(columns.online[rows])
+    physical = np.flatnonzero(~columns.online[rows] & ~np.isnan(columns.latitudes[rows]))
+    located = np.flatnonzero(~np.isnan(students.latitude) & (students.reach > 0))
+    origin = np.full(students.reach.size, -1, np.int64)
+    if located.size == 0 or physical.size == 0:
+        return _Reach(origin, np.zeros(1, np.int64), np.zeros(0, np.int64), online)
+    places = np.column_stack(
+        (students.latitude[located], students.longitude[located], students.reach[located])
+    )
+    distinct, which = np.unique(places, axis=0, return_inverse=True)
+    origin[located] = which.ravel()
+    latitude, longitude, reach = distinct[:, 0], distinct[:, 1], distinct[:, 2]
+    spots = rows[physical]
+    tree = cKDTree(_unit_vectors(columns.latitudes[spots], columns.longitudes[spots]))
+    # Chord length of the reach, widened: the great-circle distance decides below.
+    angle = np.minimum(reach / EARTH_RADIUS_KM, math.pi)
+    found = tree.query_ball_point(
+        _unit_vectors(latitude, longitude), 2 * np.sin(angle / 2) * _SLACK + 1e-12
+    )
+    sizes = np.fromiter((len(f) for f in found), np.int64, len(found))
+    owner = np.repeat(np.arange(len(found)), sizes)
+    position = physical[np.fromiter((i for f in found for i in f), np.int64, int(sizes.sum()))]
+    distance = _great_circle_km(
+        latitude[owner],
+        longitude[owner],
+        columns.latitudes[rows[position]],
+        columns.longitudes[rows[position]],
+    )
+    near = distance <= reach[owner]
+    start = np.r_[0, np.cumsum(np.bincount(owner[near], minlength=len(found)))]
+    return _Reach(origin, start, position[near], online)
+
+
 def _in_reach(
-    index: ActivityIndex, students: _Students, rows: IntArray, chunk: IntArray
+    index: ActivityIndex, students: _Students, reach: _Reach, rows: IntArray, chunk: IntArray
 ) -> tuple[IntArray, IntArray]:
     """Pairs of the ``chunk`` of students within reach that share a language: students and
     positions in ``rows``."""
     columns = index.columns
-    online = np.flatnonzero(columns.online[rows])
-    physical = np.flatnonzero(~columns.online[rows] & ~np.isnan(columns.latitudes[rows]))
-    origin = ~np.isnan(students.latitude[chunk]) & (students.reach[chunk] > 0)
-    parts_student: list[IntArray] = []
-    parts_row: list[IntArray] = []
-    located = chunk[origin]
-    if physical.size and located.size:
-        places = rows[physical]
-        tree = cKDTree(_unit_vectors(columns.latitudes[places], columns.longitudes[places]))
-        # Chord length of the reach, widened: the great-circle distance decides below.
-        angle = np.minimum(students.reach[located] / EARTH_RADIUS_KM, math.pi)
-        radius = 2 * np.sin(angle / 2) * _SLACK + 1e-12
-        found = tree.query_ball_point(
-            _unit_vectors(students.latitude[located], students.longitude[located]), radius
-        )
-        sizes = np.fromiter((len(f) for f in found), np.int64, located.size)
-        student = np.repeat(located, sizes)
-        position = physical[np.fromiter((i for f in found for i in f), np.int64, int(sizes.sum()))]
-        distance = _great_circle_km(
-            students.latitude[student],
-            students.longitude[student],
-            columns.latitudes[rows[position]],
-            columns.longitudes[rows[position]],
-        )
-        near = distance <= students.reach[student]
-        parts_student.append(student[near])
-        parts_row.append(position[near])
-    if online.size:
-        parts_student.append(np.repeat(chunk, online.size))
-        parts_row.append(np.tile(online, chunk.size))
-    if not parts_student:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    student = np.concatenate(parts_student)
-    position = np.concatenate(parts_row)
+    located = chunk[reach.origin[chunk] >= 0]
+    origin = reach.origin[located]
+    sizes = reach.start[origin + 1] - reach.start[origin]
+    student = np.repeat(located, sizes)
+    offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    position = reach.positions[np.repeat(reach.start[origin], sizes) + offsets]
+    if reach.online.size:
+        student = np.concatenate((student, np.repeat(chunk, reach.online.size)))
+        position = np.concatenate((position, np.tile(reach.online, chunk.size)))
     shared = students.language_sets_shared[
         students.language_set[student], columns.language_sets[rows[position]]
     ]
@@ -448,9 +474,11 @@ def _diversified(
     """
     if student.size == 0:
         return np.zeros(0, np.int64)
-    order = np.lexsort((row, -fit, causes, student))
+    group = student * 256 + causes
+    order = np.lexsort((row, -fit, group))
     student, row, fit, causes = student[order], row[order], fit[order], causes[order]
-    new_group = np.r_[True, (student[1:] != student[:-1]) | (causes[1:] != causes[:-1])]
+    group = group[order]
+    new_group = np.r_[True, group[1:] != group[:-1]]
     group_start = np.flatnonzero(new_group)
     group_length = np.minimum(np.diff(np.r_[group_start, student.size]), count)
     group_student = student[group_start]
