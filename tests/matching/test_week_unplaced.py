@@ -152,3 +152,21 @@ async def test_list_allocation_rejects_what_it_cannot_read(
     assert raised.value.code() == code
     if field is not None:
         assert list(field_violations(raised.value)) == [field]
+
+
+async def test_erasing_a_student_takes_their_reason_out_of_stored_allocations(
+    services: Services,
+) -> None:
+    await crafted_edition(services)
+    reply = await services.matching.AllocateWeek(
+        pb.AllocateWeekRequest(week_edition=EDITION), metadata=PLATFORM
+    )
+    await services.matching.EraseProfile(
+        pb.EraseProfileRequest(student_id="busy"), metadata=PLATFORM
+    )
+    stored = await services.matching.ListAllocation(
+        pb.ListAllocationRequest(allocation_id=reply.allocation_id), metadata=PLATFORM
+    )
+    assert {u.student_id for u in stored.unplaced_students} == {"far", "mute", "gone"} | (
+        {"cap-a", "cap-b", "cap-c"} - {a.student_id for a in stored.assignments}
+    )
