@@ -73,5 +73,8 @@ RATING_MAX: Final = 5
 ALLOCATION_PAGE_DEFAULT: Final = 10_000
 """Assignments per AllocateWeek response, and items per ListAllocation page, by default."""
 ALLOCATION_PAGE_MAX: Final = 20_000
-"""About 2 MB of assignments with ids of 40 characters: well inside gRPC's 4 MB default."""
+"""At most 3.4 MB of assignments with 128-character student ids: inside gRPC's 4 MB default."""
+PROPOSED_ASSIGNMENTS_MAX: Final = 5_000
+"""Assignments an allocation.proposed event carries, at most 850 kB: NATS refuses more than
+1 MB by default, and one refused message would hold up the outbox behind it."""
 ALLOCATION_ID_MAX_LENGTH: Final = 64

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from ulid import ULID
 
 from services.catalogue.validation import validate_student_id
-from services.matching import events
+from services.matching import events, limits
 from services.matching.allocation import Slot, TooLarge, allocate_pairs
 from services.matching.index import ActivityIndex
 from services.matching.model import LiveModel
@@ -271,11 +271,11 @@ class MatchingService:
             assignments_total=len(result.assignments),
         )
         _add_unplaced(stored, ids, found, {a.student_id for a in result.assignments})
-        first_page = list(stored.assignments[:page_size])
+        proposed = list(stored.assignments[: limits.PROPOSED_ASSIGNMENTS_MAX])
         event = events.allocation_proposed(
             stored.allocation_id,
             edition,
-            first_page,
+            proposed,
             stored.objective,
             stored.optimality_gap,
             assignments_total=stored.assignments_total,

@@ -7,10 +7,13 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import grpc
+import nats
 import pytest
 
+from services.matching import limits
 from services.runtime.status import field_violations
 from socialerasmus.common.v1.common_pb2 import GeoPoint
+from socialerasmus.matching.v1 import events_pb2
 from socialerasmus.matching.v1 import matching_pb2 as pb
 from tests.matching.conftest import Services
 from tests.matching.test_service import PLATFORM, eventually, now, publish, recommended_ids, upsert
@@ -170,3 +173,38 @@ async def test_erasing_a_student_takes_their_reason_out_of_stored_allocations(
     assert {u.student_id for u in stored.unplaced_students} == {"far", "mute", "gone"} | (
         {"cap-a", "cap-b", "cap-c"} - {a.student_id for a in stored.assignments}
     )
+
+
+async def proposals(stack_url: str) -> list[events_pb2.AllocationProposed]:
+    client = await nats.connect(stack_url)
+    js = client.jetstream()
+    try:
+        info = await js.stream_info("MATCHING")
+        found = []
+        for seq in range(info.state.first_seq, info.state.last_seq + 1):
+            message = await js.get_msg("MATCHING", seq)
+            if message.subject == "se.matching.allocation.proposed":
+                found.append(events_pb2.AllocationProposed.FromString(message.data or b""))
+        return found
+    finally:
+        await client.close()
+
+
+async def test_the_proposal_event_carries_a_bounded_first_part(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large allocation's event stays small: its first assignments and how many there are."""
+    monkeypatch.setattr(limits, "PROPOSED_ASSIGNMENTS_MAX", 1)
+    await crafted_edition(services)
+    reply = await services.matching.AllocateWeek(
+        pb.AllocateWeekRequest(week_edition=EDITION), metadata=PLATFORM
+    )
+    assert len(reply.assignments) == 2  # the response is paged by page_size alone
+
+    async def published() -> list[events_pb2.AllocationProposed]:
+        return await proposals(services.stack.nats_url)
+
+    (event,) = await eventually(published)
+    assert event.allocation_id == reply.allocation_id
+    assert [a.student_id for a in event.assignments] == [reply.assignments[0].student_id]
+    assert event.assignments_total == 2

@@ -180,8 +180,8 @@ class AllocationProposed(_message.Message):
     def occurred_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def assignments(self) -> _containers.RepeatedCompositeFieldContainer[_matching_pb2.Assignment]:
-        """The first page only when there are more than AllocateWeek's page holds (a message must
-        stay small): ListAllocation reads them all.
+        """The first 5,000 only when there are more (a message must stay small): ListAllocation
+        reads them all.
         """
 
     def __init__(
