@@ -1,12 +1,16 @@
 """The run command: local stack, every service as its own process, demo data, a summary.
 
-Ctrl-C stops the services, then the servers this command started; data stays in
-``.local/`` for the next run.
+A service, or a server this command started, that exits is started again with back-off
+(services.children) while the rest keep running. Ctrl-C (or SIGTERM to this command) stops
+the services, then the servers this command started; data stays in ``.local/`` for the
+next run.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import os
 import signal
 import subprocess
@@ -19,6 +23,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from services.catalogue.seed import seed_catalogue
+from services.children import Child
 from services.demo_journey import (
     Welcome,
     ensure_demo_preferences,
@@ -28,7 +33,7 @@ from services.demo_journey import (
 from services.matching.demo_profile import DEMO_STUDENT, ensure_demo_profile
 from services.runtime.config import LOCAL_METRICS_PORTS, project_root
 from services.runtime.devtokens import dev_tokens_path, ensure_dev_tokens
-from services.runtime.localstack import LocalStack
+from services.runtime.localstack import LocalServer, LocalStack
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +91,54 @@ def start_service(
         return subprocess.Popen(
             [sys.executable, "-m", service.module], env=child_env, stdout=log, stderr=log
         )
+
+
+def restart_server(server: LocalServer) -> subprocess.Popen[bytes]:
+    """Start a server of the local stack again, on its port and with its data."""
+    server.start()
+    assert server.process is not None
+    return server.process
+
+
+def kept_alive(
+    services: list[ServiceProcess],
+    processes: list[subprocess.Popen[bytes]],
+    env: dict[str, str],
+    logs: Path,
+    stack: LocalStack | None,
+) -> list[Child]:
+    """The services, and the servers this command started, as children to keep alive."""
+    children = [
+        Child(
+            service.name,
+            functools.partial(start_service, service, env, logs),
+            process,
+            f".local/logs/{service.name}.log",
+        )
+        for service, process in zip(services, processes, strict=True)
+    ]
+    for server in stack.servers if stack is not None else []:
+        if server.process is not None:  # not one that was already running
+            children.append(
+                Child(
+                    server.name,
+                    functools.partial(restart_server, server),
+                    server.process,
+                    shown(server.log_path),
+                )
+            )
+    return children
+
+
+async def keep_alive(children: list[Child], stop: asyncio.Event) -> None:
+    """Restart whatever exits until ``stop`` is set."""
+    while not stop.is_set():
+        for child in children:
+            if stop.is_set():  # Ctrl-C reaches the services too: their exit is expected
+                return
+            await child.look_after(lambda line: print(line, flush=True))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 0.5)
 
 
 def stop_processes(processes: list[subprocess.Popen[bytes]]) -> None:
@@ -167,7 +220,8 @@ def summary(
             if stack is not None
             else []
         ),
-        "Ctrl-C stops everything; data stays in .local/ for the next run.",
+        "A service or server that exits is started again; Ctrl-C stops everything; data stays"
+        " in .local/ for the next run.",
     ]
     return "\n".join(lines)
 
@@ -202,6 +256,7 @@ async def run() -> int:
     env["SE_TOKENS_FILE"] = str(tokens_file)
     services = configured(SERVICES, env)
     processes = [start_service(s, env, local_dir / "logs") for s in services]
+    children = kept_alive(services, processes, env, local_dir / "logs", stack)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -219,19 +274,11 @@ async def run() -> int:
             await ensure_demo_profile(channel, tokens["operator"])
         welcome = await welcome_demo_student(services, tokens, stack)
         print(summary(services, local_dir, tokens, seeded, stack, welcome=welcome), flush=True)
-        while not stop.is_set():
-            for service, process in zip(services, processes, strict=True):
-                if process.poll() is not None:
-                    print(f"{service.name} exited with {process.returncode}; see its log")
-                    return 1
-            try:
-                await asyncio.wait_for(stop.wait(), 1.0)
-            except TimeoutError:
-                continue
+        await keep_alive(children, stop)
         print("\nStopping...", flush=True)
         return 0
     finally:
-        stop_processes(processes)
+        stop_processes([child.process for child in children[: len(services)]])
         if stack is not None:
             stack.stop()
 

@@ -73,6 +73,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tokens_file = data_dir / "tokens.json"
     entries = [{"sha256": token_digest(f"token-of-{n}"), **p} for n, p in TOKENS.items()]
     tokens_file.write_text(json.dumps({"tokens": entries}))
+    with servers_in(data_dir, tokens_file) as servers:
+        yield servers
+
+
+@contextlib.contextmanager
+def servers_in(data_dir: Path, tokens_file: Path) -> Iterator[Stack]:
+    """A nats-server and a redis-server on free ports, keeping their data in ``data_dir``."""
     servers = Stack(
         nats_server(data_dir, free_port()),
         redis_server(data_dir, free_port()),

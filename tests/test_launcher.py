@@ -15,11 +15,13 @@ from pathlib import Path
 
 import grpc
 
+from services.launcher import wait_until_serving
 from services.runtime.localstack import free_port
 from socialerasmus.matching.v1 import matching_pb2 as pb
 from socialerasmus.matching.v1.matching_pb2_grpc import MatchingServiceStub
 from tests.conftest import Stack
 from tests.notify.receivers import smtp_server
+from tests.waiting import eventually
 
 
 @contextmanager
@@ -63,25 +65,50 @@ def stop(process: subprocess.Popen[bytes]) -> int:
     return process.wait(30)
 
 
+def run_env(
+    stack: Stack, local_dir: Path, smtp_port: int, ports: tuple[int, int, int]
+) -> dict[str, str]:
+    """The run command's environment: the suite's servers, free ports, the test's mailbox."""
+    catalogue, matching, notify = ports
+    return {
+        **os.environ,
+        "SE_NATS_URL": stack.nats_url,
+        "SE_REDIS_URL": stack.redis_url,
+        "SE_LOCAL_DIR": str(local_dir),
+        "SE_CATALOGUE_LISTEN": f"127.0.0.1:{catalogue}",
+        "SE_MATCHING_LISTEN": f"127.0.0.1:{matching}",
+        "SE_NOTIFY_LISTEN": f"127.0.0.1:{notify}",
+        "SE_NOTIFY_UNSUBSCRIBE_SECRET": "launcher-test-secret",
+        "SE_SMTP_HOST": "127.0.0.1",
+        "SE_SMTP_PORT": str(smtp_port),
+        "SE_SMTP_STARTTLS": "false",
+    }
+
+
+def children_of(pid: int) -> dict[str, int]:
+    """The processes ``pid`` started with ``python -m MODULE``, by module."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:  # gone meanwhile
+            continue
+        parent = int(stat.rpartition(")")[2].split()[1])
+        if parent == pid and b"-m" in argv[:-1]:
+            found[argv[argv.index(b"-m") + 1].decode()] = int(entry.name)
+    return found
+
+
 def test_run_command_seeds_an_empty_catalogue_once_and_stops_cleanly(
     clean_stack: Stack, tmp_path: Path
 ) -> None:
     """First run seeds demo data and prints tokens; the second keeps it; Ctrl-C exits 0."""
     port, matching_port, notify_port = free_port(), free_port(), free_port()
     with smtp_server() as (mailbox, smtp_port):
-        env = {
-            **os.environ,
-            "SE_NATS_URL": clean_stack.nats_url,
-            "SE_REDIS_URL": clean_stack.redis_url,
-            "SE_LOCAL_DIR": str(tmp_path),
-            "SE_CATALOGUE_LISTEN": f"127.0.0.1:{port}",
-            "SE_MATCHING_LISTEN": f"127.0.0.1:{matching_port}",
-            "SE_NOTIFY_LISTEN": f"127.0.0.1:{notify_port}",
-            "SE_NOTIFY_UNSUBSCRIBE_SECRET": "launcher-test-secret",
-            "SE_SMTP_HOST": "127.0.0.1",
-            "SE_SMTP_PORT": str(smtp_port),
-            "SE_SMTP_STARTTLS": "false",
-        }
+        env = run_env(clean_stack, tmp_path, smtp_port, (port, matching_port, notify_port))
         with run_until_ready(env, tmp_path / "first.log") as (process, first):
             assert "300 activities seeded now" in first, first
             assert f"catalogue  grpc://127.0.0.1:{port}" in first
@@ -104,3 +131,43 @@ def test_run_command_seeds_an_empty_catalogue_once_and_stops_cleanly(
             welcomes = [m for m in mailbox.messages if "Welcome clean-up" in m["Subject"]]
             assert len(welcomes) == 1  # nothing sent twice
             assert stop(process) == 0
+
+
+async def test_a_service_that_stops_is_restarted_while_the_others_keep_serving(
+    clean_stack: Stack, tmp_path: Path
+) -> None:
+    """SIGTERM to matching and SIGKILL to notify: each is reported with why and started
+    again; the catalogue and the run command itself never stop."""
+    ports = (free_port(), free_port(), free_port())
+    catalogue, matching, notify = (f"127.0.0.1:{p}" for p in ports)
+    with (
+        smtp_server() as (_, smtp_port),
+        run_until_ready(run_env(clean_stack, tmp_path, smtp_port, ports), tmp_path / "run.log") as (
+            process,
+            _,
+        ),
+    ):
+        before = children_of(process.pid)
+        os.kill(before["services.matching"], signal.SIGTERM)
+        os.kill(before["services.notify"], signal.SIGKILL)
+        output = tmp_path / "run.log"
+
+        def reported() -> bool:
+            text = output.read_text()
+            return text.count(" restarted\n") == 2
+
+        await eventually(reported, "both services restarted", timeout=30)
+        text = output.read_text()
+        assert "matching exited with code 0; restarting it in" in text, text
+        assert "notify was stopped by SIGKILL; restarting it in" in text, text
+        assert await wait_until_serving(catalogue, timeout=1)
+        assert await wait_until_serving(matching)
+        assert await wait_until_serving(notify)
+        after = children_of(process.pid)
+        assert after["services.catalogue"] == before["services.catalogue"]
+        assert after["services.matching"] != before["services.matching"]
+        assert after["services.notify"] != before["services.notify"]
+        assert process.poll() is None
+        tokens = json.loads((tmp_path / "dev-tokens.json").read_text())
+        assert await recommend_for_demo_student(ports[1], tokens["student"])
+        assert stop(process) == 0

@@ -13,7 +13,9 @@ from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
 from services.runtime.erasure import Tombstones
 from services.runtime.outbox import OutboxRelay
+from services.runtime.probes import dependencies_of
 from services.runtime.server import Registration, ServiceParts
+from services.runtime.supervisor import Loop
 from socialerasmus.catalogue.v1 import catalogue_pb2, catalogue_pb2_grpc
 
 SERVICE = "catalogue"
@@ -44,5 +46,7 @@ async def catalogue_parts(connections: Connections, settings: RuntimeSettings) -
                 SERVICE_NAME,
             )
         ],
-        background=[relay.run, *(c.run for c in consumers)],
+        background=[Loop("outbox-relay", relay.run), *(c.loop() for c in consumers)],
+        # Without NATS, writes still succeed: their events wait in the outbox.
+        dependencies=dependencies_of(connections, needs_nats=False),
     )

@@ -10,6 +10,7 @@ from google.protobuf.descriptor import EnumDescriptor
 from services.catalogue import limits
 from socialerasmus.catalogue.v1 import catalogue_pb2
 from socialerasmus.common.v1 import common_pb2
+from socialerasmus.matching.v1 import matching_pb2
 
 
 def positive_int(raw: str) -> int:
@@ -82,5 +83,6 @@ def _prefix(enum: EnumDescriptor) -> str:
 
 CAUSE = common_pb2.DESCRIPTOR.enum_types_by_name["Cause"]
 ACTIVITY_STATE = catalogue_pb2.DESCRIPTOR.enum_types_by_name["ActivityState"]
+FEEDBACK_KIND = matching_pb2.DESCRIPTOR.enum_types_by_name["FeedbackKind"]
 cause = enum_value(CAUSE)
 activity_state = enum_value(ACTIVITY_STATE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from services.cli import arguments
-from services.cli.commands import activities, health, operations, students
+from services.cli.commands import activities, health, imports, operations, students
 from services.cli.errors import EXIT_CODES_HELP
 from services.cli.tokens import ROLES
 from services.client import Service
@@ -76,5 +76,6 @@ def build_parser() -> argparse.ArgumentParser:
     health.register(subparsers, common)
     activities.register(subparsers, common)
     students.register(subparsers, common)
+    imports.register(subparsers, common)
     operations.register(subparsers, common)
     return parser

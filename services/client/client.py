@@ -230,6 +230,17 @@ class SocialErasmusClient:
         )
         return reply.profile
 
+    async def upsert_profiles(
+        self, profiles: Iterable[match.VolunteerProfile]
+    ) -> list[match.VolunteerProfile]:
+        """Up to 500 profiles of distinct students in one call, all or none; a refusal
+        names the items (``items[3].student_id``)."""
+        request = match.UpsertProfilesRequest(items=profiles)
+        reply = await self._unary(
+            Service.MATCHING, "UpsertProfiles", request, match.UpsertProfilesResponse
+        )
+        return list(reply.profiles)
+
     async def get_profile(self, student_id: str) -> match.VolunteerProfile:
         request = match.GetProfileRequest(student_id=student_id)
         reply = await self._unary(
@@ -244,6 +255,15 @@ class SocialErasmusClient:
     async def record_feedback(self, feedback: match.Feedback) -> None:
         request = match.RecordFeedbackRequest(feedback=feedback)
         await self._unary(Service.MATCHING, "RecordFeedback", request, match.RecordFeedbackResponse)
+
+    async def record_feedback_batch(self, items: Iterable[match.Feedback]) -> int:
+        """Up to 500 feedback events in one call, all or none; returns how many were
+        recorded. A refusal names the items (field violations, or erased students)."""
+        request = match.RecordFeedbackBatchRequest(items=items)
+        reply = await self._unary(
+            Service.MATCHING, "RecordFeedbackBatch", request, match.RecordFeedbackBatchResponse
+        )
+        return reply.recorded
 
     async def recommend(
         self, student_id: str, k: int = 0, filter: match.RecommendFilter | None = None

@@ -8,7 +8,7 @@ from types import MappingProxyType
 import grpc
 
 from services.client.config import Service
-from services.runtime.status import field_violations
+from services.runtime.status import field_violations, precondition_failures
 
 
 class ClientError(Exception):
@@ -21,6 +21,7 @@ class ClientError(Exception):
         message: str,
         *,
         violations: Mapping[str, str] | None = None,
+        preconditions: Mapping[str, str] | None = None,
         service: Service | None = None,
         address: str = "",
         attempts: int = 1,
@@ -29,6 +30,9 @@ class ClientError(Exception):
         self.message = message
         self.violations: Mapping[str, str] = MappingProxyType(dict(violations or {}))
         """Bad fields by path in the request (``details.capacity``), with why."""
+        self.preconditions: Mapping[str, str] = MappingProxyType(dict(preconditions or {}))
+        """For FAILED_PRECONDITION about items of a batch: what failed by item (``items[3]``),
+        with why (from the ``google.rpc.PreconditionFailure`` detail)."""
         self.service = service
         self.address = address
         self.attempts = attempts
@@ -43,6 +47,7 @@ class ClientError(Exception):
             error.code(),
             error.details() or "",
             violations=field_violations(error),
+            preconditions=precondition_failures(error),
             service=service,
             address=address,
             attempts=attempts,

@@ -30,6 +30,11 @@ class ServiceHealth:
     def serving(self) -> bool:
         return self.status == SERVING
 
+    @property
+    def unreachable(self) -> bool:
+        """Nothing answered: no server at the address, or none within the deadline."""
+        return self.status in {UNREACHABLE, NO_ANSWER}
+
 
 async def check(
     channel: grpc.aio.Channel, service: Service, address: str, deadline_seconds: float

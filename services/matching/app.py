@@ -18,7 +18,9 @@ from services.runtime.bus import EventConsumer, ensure_consumers
 from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
 from services.runtime.outbox import OutboxRelay
+from services.runtime.probes import dependencies_of
 from services.runtime.server import Registration, ServiceParts
+from services.runtime.supervisor import Loop
 from socialerasmus.matching.v1 import matching_pb2, matching_pb2_grpc
 
 SERVICE = "matching"
@@ -51,9 +53,19 @@ async def matching_parts(connections: Connections, settings: RuntimeSettings) ->
     log.info("index ready", extra={"activities": len(index), "sequence": follower.applied_sequence})
 
     async def follow(stop: asyncio.Event) -> None:
-        await stop.wait()
-        stop_following.set()
-        await following
+        """The follower started above, until the service stops or it fails; run again by
+        the supervisor after a failure, it resumes after the last event applied."""
+        nonlocal following
+        if following.done():
+            following = asyncio.create_task(follower.run(connections.js, ready, stop_following))
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait({following, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            if stop.is_set() or not following.done():
+                stop_following.set()
+        await following  # raises the follower's failure
 
     return ServiceParts(
         registrations=[
@@ -62,5 +74,13 @@ async def matching_parts(connections: Connections, settings: RuntimeSettings) ->
                 SERVICE_NAME,
             )
         ],
-        background=[relay.run, follow, model.run, *(c.run for c in consumers)],
+        background=[
+            Loop("outbox-relay", relay.run),
+            Loop("index-follower", follow),
+            # A failed refit leaves the last model serving: worse, not wrong.
+            Loop("model-refresher", model.run, required=False),
+            *(c.loop() for c in consumers),
+        ],
+        # Recommendations come from the in-memory index, which only waits for NATS to follow.
+        dependencies=dependencies_of(connections, needs_nats=False),
     )

@@ -20,6 +20,13 @@ quality on any labelled file of listings, through the real catalogue and matchin
 started on a fresh local stack, against text-search baselines on the same split (the
 protocol is in :mod:`services.matching.listings_evaluation`); ``--save`` then writes
 ``bench/results/listings_evaluation.json``.
+
+Or, with ``--joins FILE.csv --user-column U --activity-column A`` and ``--time-column T``
+(leave last out) or ``--split-column S`` (the file's own train/test split), HR@k and NDCG@k
+of Recommend on implicit feedback (who joined what), through the real services on a fresh
+local stack, against popularity, item-kNN and random on the same split (the protocol is in
+:mod:`services.matching.implicit_evaluation`); ``--save`` then writes
+``bench/results/implicit_evaluation.json``.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ import asyncio
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -37,6 +44,17 @@ import grpc
 from redis.asyncio import Redis
 
 from services.matching.evaluation import DEFAULT_K, TRAIN_SHARE, Evaluation, evaluate, simulate
+from services.matching.implicit_evaluation import (
+    TEST_VALUE,
+    TRAIN_VALUE,
+    ImplicitEvaluation,
+    JoinsError,
+    evaluate_lists,
+    leave_last_out,
+    read_joins,
+    split_by_column,
+)
+from services.matching.implicit_run import recommend_for_test_users
 from services.matching.limits import RECOMMEND_K_MAX
 from services.matching.listings_evaluation import (
     STUDENTS_PER_LABEL,
@@ -102,6 +120,36 @@ async def list_activities(address: str, token: str) -> list[catalogue_pb2.Activi
                 return found
 
 
+def _add_joins_options(parser: argparse.ArgumentParser) -> None:
+    joins = parser.add_argument_group("with --joins")
+    joins.add_argument("--user-column", metavar="COLUMN", help="who joined")
+    joins.add_argument("--activity-column", metavar="COLUMN", help="what they joined")
+    split = joins.add_mutually_exclusive_group()
+    split.add_argument(
+        "--time-column", metavar="COLUMN", help="when (ISO 8601 or epoch seconds): leave last out"
+    )
+    split.add_argument("--split-column", metavar="COLUMN", help="the file's own train/test split")
+    joins.add_argument("--train-value", default=TRAIN_VALUE, help="default %(default)s")
+    joins.add_argument("--test-value", default=TEST_VALUE, help="default %(default)s")
+
+
+def _check_joins_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    joins_options = (args.user_column, args.activity_column, args.time_column, args.split_column)
+    if args.joins is not None:
+        if not (args.user_column and args.activity_column):
+            parser.error("--joins needs --user-column and --activity-column")
+        if not (args.time_column or args.split_column):
+            parser.error("--joins needs --time-column or --split-column")
+        if args.catalogue or args.token:
+            parser.error("--joins starts its own services; --catalogue and --token do not apply")
+        if args.k > RECOMMEND_K_MAX:
+            parser.error(f"--k must be at most {RECOMMEND_K_MAX}, as Recommend allows")
+    elif any(joins_options):
+        parser.error(
+            "--user-column, --activity-column, --time-column and --split-column go with --joins"
+        )
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m services.matching.evaluate",
@@ -110,6 +158,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--synthetic", action="store_true", help="simulated data (the default)")
     source.add_argument("--redis-url", help="the matching service's Redis")
+    source.add_argument(
+        "--joins",
+        type=Path,
+        metavar="FILE.csv",
+        help="a CSV of who joined what, evaluated through the services on a local stack",
+    )
     source.add_argument(
         "--listings",
         type=Path,
@@ -136,13 +190,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     listings.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2], metavar="SEED")
     listings.add_argument("--students-per-label", type=int, default=STUDENTS_PER_LABEL)
+    _add_joins_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument(
         "--save",
         action="store_true",
-        help="save bench/results/evaluation.json (listings_evaluation.json with --listings)",
+        help="save bench/results/evaluation.json (listings_evaluation.json with --listings, "
+        "implicit_evaluation.json with --joins)",
     )
     args = parser.parse_args(argv)
+    _check_joins_options(parser, args)
     if args.listings is not None:
         if not args.text_columns:
             parser.error("--listings needs --text-columns")
@@ -156,7 +213,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--text-columns and --label-columns go with --listings")
     if args.redis_url and not (args.catalogue and args.token):
         parser.error("--redis-url needs --catalogue and --token to read the activities")
-    if not args.redis_url and not args.listings and (args.catalogue or args.token):
+    if (
+        not args.redis_url
+        and not args.listings
+        and not args.joins
+        and (args.catalogue or args.token)
+    ):
         parser.error("--catalogue and --token go with --redis-url")
     if args.k < 1:
         parser.error("--k must be at least 1")
@@ -228,10 +290,22 @@ def run_listings(args: argparse.Namespace) -> tuple[ListingsEvaluation, dict[str
 
 
 def main_listings(args: argparse.Namespace) -> int:
+    return _on_services(args, run_listings, ListingsError, args.listings, "listings_evaluation")
+
+
+def _on_services(
+    args: argparse.Namespace,
+    run: Callable[[argparse.Namespace], tuple[_Result, dict[str, object]]],
+    bad_file: type[Exception],
+    path: Path,
+    name: str,
+) -> int:
+    """Runs a protocol that starts its own services; a bad file exits 2, services that
+    refuse or do not come up 1."""
     try:
-        result, report = run_listings(args)
-    except ListingsError as error:
-        print(f"{args.listings}: {error}", file=sys.stderr)
+        result, report = run(args)
+    except bad_file as error:
+        print(f"{path}: {error}", file=sys.stderr)
         return 2
     except grpc.aio.AioRpcError as error:
         print(f"services: {error.code().name}: {error.details()}", file=sys.stderr)
@@ -239,11 +313,59 @@ def main_listings(args: argparse.Namespace) -> int:
     except (RuntimeError, TimeoutError) as error:  # a service or server did not come up
         print(f"services: {error}", file=sys.stderr)
         return 1
-    return _report(args, result, report, "listings_evaluation")
+    return _report(args, result, report, name)
+
+
+def run_joins(args: argparse.Namespace) -> tuple[ImplicitEvaluation, dict[str, object]]:
+    started = time.perf_counter()
+    rows = read_joins(
+        args.joins,
+        args.user_column,
+        args.activity_column,
+        time_column=args.time_column,
+        split_column=args.split_column,
+    )
+    if args.time_column:
+        split = leave_last_out(rows)
+    else:
+        split = split_by_column(rows, args.train_value, args.test_value)
+    if not split.test:
+        raise JoinsError("no user has two joins: nothing to hold out")
+    api_started = time.perf_counter()
+    lists, timings = asyncio.run(
+        recommend_for_test_users(
+            split,
+            k=args.k,
+            seed=args.seed,
+            progress=lambda line: print(line, file=sys.stderr, flush=True),
+        )
+    )
+    result = evaluate_lists(
+        split,
+        lists,
+        rows=len(rows),
+        k=args.k,
+        seed=args.seed,
+        api_seconds=time.perf_counter() - api_started,
+        extra=timings,
+    )
+    report = {
+        "source": "joins",
+        "file": args.joins.name,
+        **result.as_dict(),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    return result, report
+
+
+def main_joins(args: argparse.Namespace) -> int:
+    return _on_services(args, run_joins, JoinsError, args.joins, "implicit_evaluation")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.joins is not None:
+        return main_joins(args)
     if args.listings is not None:
         return main_listings(args)
     try:

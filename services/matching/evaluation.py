@@ -257,8 +257,13 @@ class Evaluation:
             "split_at": self.split_at.isoformat(),
             "weights": {name: round(weights.of(name), 4) for name in SIGNALS},
             "weights_learned_from": weights.learned_from,
+            "weights_chosen": self.model.validation.chosen,
+            "weights_held_back_joins": self.model.validation.held_back,
+            "weights_hit_rates": self.model.validation.hit_rates,
             "collaborative_students": self.model.collaborative.students,
-            "collaborative_components": self.model.collaborative.components,
+            "collaborative_settings": self.model.tuning.settings.describe(),
+            "collaborative_hit_rate": round(self.model.tuning.hit_rate, 4),
+            "popularity_hit_rate": round(self.model.tuning.popularity_hit_rate, 4),
             "methods": {m.name: m.as_dict() for m in self.methods},
         }
 
@@ -286,9 +291,14 @@ class Evaluation:
                 f"{self.students} students evaluated; {self.open_activities} of "
                 f"{self.activities} activities open at the split; {self.shown_pairs} "
                 "shown pairs in the test window",
-                f"learned weights ({self.model.weights.learned_from} examples): {weights}",
+                f"weights ({self.model.validation.chosen}, {self.model.examples} examples): "
+                f"{weights}",
+                f"held-back hit rate@10 on {self.model.validation.held_back} joins: "
+                + ", ".join(f"{n} {r:.3f}" for n, r in self.model.validation.hit_rates.items()),
                 f"collaborative: {self.model.collaborative.students} students, "
-                f"{self.model.collaborative.components} components",
+                f"{self.model.tuning.settings.describe()} (held-back hit rate "
+                f"{self.model.tuning.hit_rate:.3f}, popularity "
+                f"{self.model.tuning.popularity_hit_rate:.3f})",
             ]
         )
 

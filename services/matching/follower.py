@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
-from nats.js.api import DeliverPolicy
+from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from services.matching.index import ActivityIndex
 from socialerasmus.catalogue.v1 import events_pb2
@@ -115,7 +115,10 @@ class CatalogueFollower:
         self.index.set_seats(activity_id, seats, max(self.waiting[activity_id], 0))
 
     async def run(self, js: JetStreamContext, ready: asyncio.Event, stop: asyncio.Event) -> None:
-        """Follow the stream until ``stop``; set ``ready`` once caught up with start-up."""
+        """Follow the stream until ``stop``; set ``ready`` once caught up with start-up.
+
+        Run again after a failure, it resumes after the last event applied: replaying
+        from the start would count again the enrolments of events without seat counts."""
         info = await js.stream_info("CATALOGUE")
         caught_up_at = info.state.last_seq
         if caught_up_at == 0:
@@ -135,7 +138,7 @@ class CatalogueFollower:
             "se.catalogue.>",
             stream="CATALOGUE",
             ordered_consumer=True,
-            deliver_policy=DeliverPolicy.ALL,
+            config=self._start(),
             cb=on_message,
             pending_msgs_limit=1_000_000,
         )
@@ -143,3 +146,10 @@ class CatalogueFollower:
             await stop.wait()
         finally:
             await subscription.unsubscribe()
+
+    def _start(self) -> ConsumerConfig:
+        if self.applied_sequence == 0:
+            return ConsumerConfig(deliver_policy=DeliverPolicy.ALL)
+        return ConsumerConfig(
+            deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=self.applied_sequence + 1
+        )

@@ -40,6 +40,18 @@ class MatchingApi(MatchingServiceServicer):
         await self.service.record_feedback(principal(), request.feedback)
         return pb.RecordFeedbackResponse()
 
+    async def UpsertProfiles(  # noqa: N802
+        self, request: pb.UpsertProfilesRequest, context: Context
+    ) -> pb.UpsertProfilesResponse:
+        profiles = await self.service.upsert_profiles(principal(), request.items)
+        return pb.UpsertProfilesResponse(profiles=profiles)
+
+    async def RecordFeedbackBatch(  # noqa: N802
+        self, request: pb.RecordFeedbackBatchRequest, context: Context
+    ) -> pb.RecordFeedbackBatchResponse:
+        recorded = await self.service.record_feedback_batch(principal(), request.items)
+        return pb.RecordFeedbackBatchResponse(recorded=recorded)
+
     async def Recommend(  # noqa: N802
         self, request: pb.RecommendRequest, context: Context
     ) -> pb.RecommendResponse:
@@ -54,3 +66,8 @@ class MatchingApi(MatchingServiceServicer):
         self, request: pb.ListAllocationRequest, context: Context
     ) -> pb.ListAllocationResponse:
         return await self.service.list_allocation(principal(), request)
+
+    async def GetModelState(  # noqa: N802
+        self, request: pb.GetModelStateRequest, context: Context
+    ) -> pb.GetModelStateResponse:
+        return pb.GetModelStateResponse(state=await self.service.model_state(principal()))

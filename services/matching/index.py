@@ -697,6 +697,10 @@ class ActivityIndex:
     def row_of(self, activity_id: str) -> int | None:
         return self._row_of.get(activity_id)
 
+    def activity_ids(self) -> list[str]:
+        """Ids of the published activities held."""
+        return list(self._row_of)
+
     def rows_of(self, activity_ids: Iterable[str]) -> Rows:
         """Rows of those of ``activity_ids`` that are published."""
         rows = (self._row_of.get(activity_id) for activity_id in activity_ids)

@@ -5,9 +5,11 @@ Feedback rows are what :meth:`MatchingStore.feedback_log` returns: ``student_id`
 
 A (student, activity) pair is a positive example when the student enrolled, attended, saved
 it or rated it 4 or more; a negative one when it was only shown or dismissed, with no
-positive at any time in the rows given. Weights come from a logistic regression of the label
-on the signals, its negative coefficients clipped to 0, normalised, and shrunk toward a prior
-(the cold-start weights) the more the fewer examples there are.
+positive at any time in the rows given. Platforms that record joins only give positives, so
+negatives are also sampled: activities drawn at random that the student did not join
+(:func:`sampled_negatives`). Weights come from a logistic regression of the label on the
+signals, its negative coefficients clipped to 0, normalised, and shrunk toward a prior (the
+cold-start weights) the more the fewer examples there are.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.linear_model import LogisticRegression
 
+from services.matching.collaborative import Interaction
 from services.matching.ranking import Ranker
 from services.matching.signals import SIGNALS, Weights
 from socialerasmus.matching.v1.matching_pb2 import FeedbackKind, VolunteerProfile
@@ -28,6 +31,7 @@ from socialerasmus.matching.v1.matching_pb2 import FeedbackKind, VolunteerProfil
 __all__ = [
     "INTERACTION_STRENGTH",
     "MIN_EXAMPLES",
+    "NEGATIVES_PER_POSITIVE",
     "NEGATIVE_KINDS",
     "POSITIVE_KINDS",
     "POSITIVE_RATING",
@@ -38,6 +42,7 @@ __all__ = [
     "interactions_from_feedback",
     "is_positive",
     "learn_weights",
+    "sampled_negatives",
     "training_set",
 ]
 
@@ -61,6 +66,8 @@ INTERACTION_STRENGTH: dict[int, float] = {
     FeedbackKind.FEEDBACK_KIND_RATED: 1.0,
 }
 """How strongly a positive event ties a student to an activity (collaborative signal)."""
+NEGATIVES_PER_POSITIVE = 3
+"""Activities sampled as not joined, per positive example."""
 MIN_EXAMPLES = 20
 """Fewer examples than this, and the prior is returned as it is."""
 _SIMILAR_STUDENTS = SIGNALS.index("similar_students")
@@ -113,16 +120,69 @@ def examples_from_feedback(rows: Iterable[FeedbackRow]) -> list[Example]:
     return examples
 
 
-def interactions_from_feedback(rows: Iterable[FeedbackRow]) -> list[tuple[str, str, float]]:
-    """(student, activity, strength) of every pair with a positive event, its strongest one
-    counting (see INTERACTION_STRENGTH), for :class:`CoEnrolmentModel`."""
+def sampled_negatives(
+    examples: Sequence[Example],
+    activity_ids: Sequence[str],
+    *,
+    per_positive: int = NEGATIVES_PER_POSITIVE,
+    seed: int = 0,
+) -> list[Example]:
+    """For each positive of ``examples``, ``per_positive`` activities of ``activity_ids``
+    drawn uniformly, as negatives at the positive's time: the student has no example of
+    them (no positive, nothing shown), and each is drawn once per student."""
+    if not activity_ids:
+        return []
+    rng = np.random.default_rng(seed)
+    known: dict[str, set[str]] = {}
+    for example in examples:
+        known.setdefault(example.student_id, set()).add(example.activity_id)
+    negatives: list[Example] = []
+    for example in examples:
+        if example.label != 1:
+            continue
+        taken = known[example.student_id]
+        drawn = _draw_untaken(rng, activity_ids, taken, per_positive)
+        taken.update(drawn)
+        negatives += [Example(example.student_id, a, 0, example.at_ms) for a in drawn]
+    return negatives
+
+
+def _draw_untaken(
+    rng: np.random.Generator, activity_ids: Sequence[str], taken: set[str], wanted: int
+) -> list[str]:
+    """Up to ``wanted`` distinct ids of ``activity_ids`` not in ``taken``, drawn uniformly:
+    by rejection while most are free, from the free ones listed otherwise."""
+    if len(taken) * 2 < len(activity_ids):
+        drawn: list[str] = []
+        while len(drawn) < wanted:
+            activity_id = activity_ids[int(rng.integers(len(activity_ids)))]
+            if activity_id not in taken and activity_id not in drawn:
+                drawn.append(activity_id)
+        return drawn
+    free = [a for a in activity_ids if a not in taken]
+    if not free:
+        return []
+    chosen = rng.choice(len(free), min(wanted, len(free)), replace=False)
+    return [free[int(n)] for n in chosen]
+
+
+def interactions_from_feedback(rows: Iterable[FeedbackRow]) -> list[Interaction]:
+    """(student, activity, strength, first positive time) of every pair with a positive
+    event, its strongest one counting (see INTERACTION_STRENGTH), for
+    :class:`CoEnrolmentModel`."""
     strengths: dict[tuple[str, str], float] = {}
+    first_at: dict[tuple[str, str], int] = {}
     for row in rows:
         if is_positive(row):
             pair = (row["student_id"], row["activity_id"])
             strength = INTERACTION_STRENGTH[_kind(row)]
             strengths[pair] = max(strength, strengths.get(pair, 0.0))
-    return [(s, a, strength) for (s, a), strength in sorted(strengths.items())]
+            at_ms = int(row["at_ms"])
+            first_at[pair] = min(at_ms, first_at.get(pair, at_ms))
+    return [
+        Interaction(s, a, strength, first_at[(s, a)])
+        for (s, a), strength in sorted(strengths.items())
+    ]
 
 
 class TrainingSet(NamedTuple):

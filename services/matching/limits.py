@@ -67,6 +67,12 @@ FILTER_EXCLUDED_ACTIVITIES_MAX: Final = 500
 MAX_PLACES_DEFAULT: Final = 1
 MAX_PLACES_MAX: Final = 5
 
+# UpsertProfiles and RecordFeedbackBatch: items per call. A platform importing history sends
+# thousands of calls' worth in a few hundred; 500 keeps one call's Redis step (a transaction or
+# one Lua script over every item) short enough not to hold up other requests, and a request of
+# typical profiles (about 1 KB each) well under gRPC's 4 MiB message limit.
+BATCH_ITEMS_MAX: Final = 500
+
 # Feedback rating, only with FEEDBACK_KIND_RATED (0 with every other kind).
 RATING_MIN: Final = 1
 RATING_MAX: Final = 5

@@ -24,7 +24,7 @@ import os
 import secrets
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -83,12 +83,16 @@ class Services:
     matching: str
     token: str
     """Bearer token of an ESN platform, which acts for any section and student."""
+    logs: Path
+    """Where each service's output goes (``matching.log``, ...)."""
 
 
 @contextlib.asynccontextmanager
-async def embedded_services() -> AsyncIterator[Services]:
+async def embedded_services(
+    settings: Mapping[str, str] | None = None,
+) -> AsyncIterator[Services]:
     """Catalogue and matching on a fresh local stack, stopped (and their data removed) on
-    exit."""
+    exit; ``settings`` (``SE_*`` variables) add to or override the defaults they run with."""
     with tempfile.TemporaryDirectory(prefix="se-listings-") as folder:
         data = Path(folder)
         token = secrets.token_urlsafe(24)
@@ -109,6 +113,7 @@ async def embedded_services() -> AsyncIterator[Services]:
                 "SE_LOCAL_DIR": str(data),
                 "SE_LOG_LEVEL": "WARNING",
                 "SE_METRICS_LISTEN": "off",
+                **(settings or {}),
             }
             services = [
                 ServiceProcess("catalogue", "services.catalogue", free_port()),
@@ -119,7 +124,7 @@ async def embedded_services() -> AsyncIterator[Services]:
                 if not await wait_until_serving(service.address, START_TIMEOUT_SECONDS):
                     log = (data / "logs" / f"{service.name}.log").read_text(errors="replace")
                     raise RuntimeError(f"{service.name} did not start:\n{log[-2000:]}")
-            yield Services(services[0].address, services[1].address, token)
+            yield Services(services[0].address, services[1].address, token, data / "logs")
         finally:
             stop_processes(processes)
             for server in reversed(servers):
@@ -132,7 +137,7 @@ def _stamp(moment: datetime) -> Timestamp:
     return stamp
 
 
-def _section() -> Section:
+def section_of_evaluation() -> Section:
     (section,) = [s for s in load_sections() if s.section_id == SECTION_ID]
     return section
 
@@ -179,7 +184,7 @@ def student_profile(
     return profile
 
 
-async def _bounded(calls: Iterable[Awaitable[T]]) -> list[T]:
+async def bounded(calls: Iterable[Awaitable[T]]) -> list[T]:
     """Every call, at most CONCURRENCY at once, results in order."""
     limit = asyncio.Semaphore(CONCURRENCY)
 
@@ -190,6 +195,94 @@ async def _bounded(calls: Iterable[Awaitable[T]]) -> list[T]:
     return list(await asyncio.gather(*(one(call) for call in calls)))
 
 
+class Calls:
+    """The calls an evaluation makes, as an ESN platform, with its deadline."""
+
+    def __init__(
+        self,
+        services: Services,
+        catalogue_channel: grpc.aio.Channel,
+        matching_channel: grpc.aio.Channel,
+    ) -> None:
+        self.activities = CatalogueServiceStub(catalogue_channel)
+        self.matching = MatchingServiceStub(matching_channel)
+        self.metadata = (("authorization", f"Bearer {services.token}"),)
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def to(cls, services: Services) -> AsyncIterator[Calls]:
+        async with (
+            grpc.aio.insecure_channel(services.catalogue) as catalogue_channel,
+            grpc.aio.insecure_channel(services.matching) as matching_channel,
+        ):
+            yield cls(services, catalogue_channel, matching_channel)
+
+    async def create(self, details: catalogue.ActivityDetails) -> str:
+        created = await self.activities.CreateActivity(
+            catalogue.CreateActivityRequest(details=details),
+            metadata=self.metadata,
+            timeout=CALL_TIMEOUT_SECONDS,
+        )
+        return str(created.activity.id)
+
+    async def publish(self, activity_id: str) -> None:
+        await self.activities.PublishActivity(
+            catalogue.PublishActivityRequest(activity_id=activity_id),
+            metadata=self.metadata,
+            timeout=CALL_TIMEOUT_SECONDS,
+        )
+
+    async def upsert(self, profile: matching.VolunteerProfile) -> None:
+        await self.matching.UpsertProfile(
+            matching.UpsertProfileRequest(profile=profile),
+            metadata=self.metadata,
+            timeout=CALL_TIMEOUT_SECONDS,
+        )
+
+    async def recommend(
+        self, student_id: str, size: int, only: matching.RecommendFilter | None = None
+    ) -> list[str]:
+        reply = await self.matching.Recommend(
+            matching.RecommendRequest(student_id=student_id, k=size, filter=only),
+            metadata=self.metadata,
+            timeout=CALL_TIMEOUT_SECONDS,
+        )
+        return [found.activity.id for found in reply.recommendations]
+
+
+async def publish_indexed(
+    calls: Calls, details: Sequence[catalogue.ActivityDetails], now: datetime
+) -> list[str]:
+    """Creates and publishes the activities, one at a time in their order, and returns their
+    ids once matching has indexed them all.
+
+    Matching indexes activities from the catalogue's events, in the order the catalogue
+    recorded them. So after them one more activity, the *marker*, is published, starting
+    after students staying STAYS_FOR have left (so never suggested to them); the index holds
+    every activity once a probe student, staying longer, is recommended the marker.
+    """
+    section = section_of_evaluation()
+    last_end = max(d.ends_at.ToDatetime(tzinfo=UTC) for d in details)
+    marker_starts = max(last_end, now + MARKER_STARTS_IN)
+    ids = await bounded(calls.create(d) for d in details)
+    marker = await calls.create(
+        activity_details("Evaluation marker", "Published last.", marker_starts, section)
+    )
+    # One at a time: matching indexes them in this order, which then breaks its ties
+    # as the baselines break theirs, and the same from one run to the next.
+    for activity_id in [*ids, marker]:
+        await calls.publish(activity_id)
+    stays = marker_starts + MARKER_STARTS_IN
+    await calls.upsert(student_profile(PROBE_STUDENT, "", now - timedelta(days=1), stays, section))
+    after_the_rest = matching.RecommendFilter(starts_after=_stamp(last_end))
+    deadline = asyncio.get_running_loop().time() + INDEX_TIMEOUT_SECONDS
+    while marker not in await calls.recommend(PROBE_STUDENT, 1, after_the_rest):
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("matching did not index the published activities in time")
+        await asyncio.sleep(0.2)
+    return ids
+
+
 async def recommend_through_api(
     services: Services,
     published: Sequence[Listing],
@@ -198,92 +291,27 @@ async def recommend_through_api(
     now: datetime | None = None,
 ) -> list[list[str]]:
     """Each student's top ``k`` from Recommend, as keys of ``published`` listings (an id of
-    anything else is kept as is: it matches no listing).
-
-    Matching indexes activities from the catalogue's events, in the order the catalogue
-    recorded them. So the listings are published one at a time, in their order; then one
-    more activity, the *marker*, starting after the students have left (so never suggested
-    to them); the index holds every listing once a probe student, staying longer, is
-    recommended the marker.
-    """
+    anything else is kept as is: it matches no listing). The listings are published as
+    :func:`publish_indexed` does."""
     now = now or datetime.now(UTC)
-    section = _section()
+    section = section_of_evaluation()
     starts = (now + STARTS_IN).replace(minute=0, second=0, microsecond=0)
-    marker_starts = starts + (MARKER_STARTS_IN - STARTS_IN)
-    metadata = (("authorization", f"Bearer {services.token}"),)
-    async with (
-        grpc.aio.insecure_channel(services.catalogue) as catalogue_channel,
-        grpc.aio.insecure_channel(services.matching) as matching_channel,
-    ):
-        activities = CatalogueServiceStub(catalogue_channel)
-        recommender = MatchingServiceStub(matching_channel)
-
-        async def create(details: catalogue.ActivityDetails) -> str:
-            created = await activities.CreateActivity(
-                catalogue.CreateActivityRequest(details=details),
-                metadata=metadata,
-                timeout=CALL_TIMEOUT_SECONDS,
-            )
-            return str(created.activity.id)
-
-        async def publish(activity_id: str) -> None:
-            await activities.PublishActivity(
-                catalogue.PublishActivityRequest(activity_id=activity_id),
-                metadata=metadata,
-                timeout=CALL_TIMEOUT_SECONDS,
-            )
-
-        async def upsert(profile: matching.VolunteerProfile) -> None:
-            await recommender.UpsertProfile(
-                matching.UpsertProfileRequest(profile=profile),
-                metadata=metadata,
-                timeout=CALL_TIMEOUT_SECONDS,
-            )
-
-        async def recommend(
-            student_id: str, size: int, only: matching.RecommendFilter | None = None
-        ) -> list[str]:
-            reply = await recommender.Recommend(
-                matching.RecommendRequest(student_id=student_id, k=size, filter=only),
-                metadata=metadata,
-                timeout=CALL_TIMEOUT_SECONDS,
-            )
-            return [found.activity.id for found in reply.recommendations]
-
-        ids = await _bounded(
-            create(
-                activity_details(
-                    activity_title(listing), activity_description(listing), starts, section
-                )
+    async with Calls.to(services) as calls:
+        details = [
+            activity_details(
+                activity_title(listing), activity_description(listing), starts, section
             )
             for listing in published
-        )
-        marker = await create(
-            activity_details(
-                "Listings evaluation marker", "Published last.", marker_starts, section
-            )
-        )
-        # One at a time: matching indexes them in this order, which then breaks its ties
-        # as the baselines break theirs, and the same from one run to the next.
-        for activity_id in [*ids, marker]:
-            await publish(activity_id)
+        ]
+        ids = await publish_indexed(calls, details, now)
         arrival, departure = now - timedelta(days=1), now + STAYS_FOR
-        await _bounded(
-            upsert(
+        await bounded(
+            calls.upsert(
                 student_profile(student.student_id, student.motivation, arrival, departure, section)
             )
             for student in students
         )
-        await upsert(
-            student_profile(PROBE_STUDENT, "", arrival, now + 2 * MARKER_STARTS_IN, section)
-        )
-        after_the_listings = matching.RecommendFilter(starts_after=_stamp(starts + DURATION))
-        deadline = asyncio.get_running_loop().time() + INDEX_TIMEOUT_SECONDS
-        while marker not in await recommend(PROBE_STUDENT, 1, after_the_listings):
-            if asyncio.get_running_loop().time() > deadline:
-                raise TimeoutError("matching did not index the published activities in time")
-            await asyncio.sleep(0.2)
-        lists = await _bounded(recommend(student.student_id, k) for student in students)
+        lists = await bounded(calls.recommend(student.student_id, k) for student in students)
     key_of = {activity_id: listing.key for activity_id, listing in zip(ids, published, strict=True)}
     return [[key_of.get(activity_id, activity_id) for activity_id in items] for items in lists]
 

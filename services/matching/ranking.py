@@ -662,6 +662,9 @@ class StudentMatch(NamedTuple):
 # --- Ranker -----------------------------------------------------------------------------------
 
 
+_ANY_ACTIVITY = matching_pb2.RecommendFilter(accept_waitlist=True)
+
+
 class Ranker:
     """Recommends activities of an index to students, and scores students for an activity.
 
@@ -786,6 +789,26 @@ class Ranker:
         rows = np.array([row for _, row in found], np.int64)
         signals = self._signals(student, rows, None)
         return [activity_id for activity_id, _ in found], signals
+
+    def candidate_signals(
+        self,
+        profile: matching_pb2.VolunteerProfile,
+        now: datetime,
+        excluded: Set[str],
+        collaborative: Mapping[str, float] | None = None,
+    ) -> tuple[Rows, NDArray[np.float64]]:
+        """The rows :meth:`recommend` would weigh for the student at ``now`` with no request
+        filter (full activities included), and their signals: what a set of weights is
+        validated on, by where a later join ranks among them."""
+        student = _student(profile, self._index, self._sections)
+        rows = self._eligible(
+            student,
+            self._candidates(student, _ANY_ACTIVITY),
+            math.floor(now.timestamp()),
+            _ANY_ACTIVITY,
+            self._index.rows_of(excluded),
+        )
+        return rows, self._signals(student, rows, collaborative)
 
     def _candidates(self, student: _Student, request: matching_pb2.RecommendFilter) -> Rows:
         reach = student.profile.max_distance_km

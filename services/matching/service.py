@@ -12,7 +12,7 @@ import functools
 import math
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,14 +23,16 @@ from services.catalogue.validation import validate_student_id
 from services.matching import events, limits
 from services.matching.allocation import Slot, TooLarge, allocate_pairs
 from services.matching.index import ActivityIndex
-from services.matching.model import LiveModel
+from services.matching.model import LiveModel, state_message
 from services.matching.nearby import SectionMap
 from services.matching.store import MatchingStore, iso_week
 from services.matching.validation import (
     validate_allocate,
     validate_feedback,
+    validate_feedback_batch,
     validate_list_allocation,
     validate_profile,
+    validate_profiles,
     validate_recommend,
 )
 from services.matching.week_candidates import (
@@ -43,7 +45,14 @@ from services.runtime import metrics
 from services.runtime.auth import Principal, Role
 from services.runtime.clock import Clock, utc_now
 from services.runtime.config import SettingsError
-from services.runtime.errors import FailedPrecondition, InvalidArgument, NotFound, ResourceExhausted
+from services.runtime.errors import (
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    Precondition,
+    ResourceExhausted,
+)
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, ActivityState
 from socialerasmus.matching.v1.matching_pb2 import (
     AllocateWeekRequest,
@@ -52,6 +61,7 @@ from socialerasmus.matching.v1.matching_pb2 import (
     Feedback,
     ListAllocationRequest,
     ListAllocationResponse,
+    ModelState,
     RecommendRequest,
     RecommendResponse,
     UnplacedReason,
@@ -94,6 +104,28 @@ def policy_from_env(env: Mapping[str, str] | None = None) -> MatchingPolicy:
         raise SettingsError(f"SE_MATCHING_* variable malformed: {error}") from error
 
 
+def _item_names(indices: Sequence[int], shown: int = 10) -> str:
+    """``items[1], items[4]``; past ``shown`` items, how many more."""
+    names = ", ".join(f"items[{index}]" for index in indices[:shown])
+    more = len(indices) - shown
+    return f"{names} and {more} more" if more > 0 else names
+
+
+def _require_students(principal: Principal, student_ids: Sequence[str]) -> None:
+    """The rule of Principal.require_student for every item of a batch, naming the items
+    that break it."""
+    refused = []
+    for index, student_id in enumerate(student_ids):
+        try:
+            principal.require_student(student_id)
+        except PermissionDenied:
+            refused.append(index)
+    if refused:
+        raise PermissionDenied(
+            f"students may act only for themselves: {_item_names(refused)} name another student"
+        )
+
+
 class MatchingService:
     def __init__(
         self,
@@ -127,6 +159,32 @@ class MatchingService:
         await self.store.save_profile(stored, events.profile_recreated(profile.student_id))
         return stored
 
+    async def upsert_profiles(
+        self, principal: Principal, profiles: Sequence[VolunteerProfile]
+    ) -> list[VolunteerProfile]:
+        """Every profile as :meth:`upsert_profile` saves one, all or none, in one step."""
+        validate_profiles(profiles)
+        _require_students(principal, [profile.student_id for profile in profiles])
+        unknown = [
+            index
+            for index, profile in enumerate(profiles)
+            if self.sections.get(profile.host_section_id) is None
+        ]
+        if unknown:
+            raise NotFound(
+                f"{_item_names(unknown)}: host_section_id names no section; nothing was saved"
+            )
+        now = self.clock()
+        stored = []
+        for profile in profiles:
+            copy = VolunteerProfile()
+            copy.CopyFrom(profile)
+            copy.updated_at.FromDatetime(now)
+            stored.append(copy)
+        recreated = {p.student_id: events.profile_recreated(p.student_id) for p in stored}
+        await self.store.save_profiles(stored, recreated)
+        return stored
+
     async def get_profile(self, principal: Principal, student_id: str) -> VolunteerProfile:
         validate_student_id(student_id, "student_id")
         principal.require_student(student_id)
@@ -158,6 +216,33 @@ class MatchingService:
                 " until they create a profile again"
             )
 
+    async def record_feedback_batch(self, principal: Principal, items: Sequence[Feedback]) -> int:
+        """Every feedback event as :meth:`record_feedback` records one, all or none, in one
+        step; returns how many were recorded."""
+        validate_feedback_batch(items)
+        _require_students(principal, [feedback.student_id for feedback in items])
+        now = self.clock()
+        recorded = []
+        for feedback in items:
+            copy = Feedback()
+            copy.CopyFrom(feedback)
+            if not copy.HasField("occurred_at"):
+                copy.occurred_at.FromDatetime(now)
+            recorded.append(copy)
+        erased = await self.store.record_feedback_batch(recorded)
+        if erased:
+            raise FailedPrecondition(
+                f"{_item_names(erased)}: the student was erased, and nothing is recorded about"
+                " them until they create a profile again; nothing was recorded",
+                [
+                    Precondition(
+                        "ERASED", f"items[{index}]", f"student {items[index].student_id} was erased"
+                    )
+                    for index in erased
+                ],
+            )
+        return len(recorded)
+
     async def recommend(self, principal: Principal, request: RecommendRequest) -> RecommendResponse:
         k = validate_recommend(request)
         principal.require_student(request.student_id)
@@ -173,6 +258,10 @@ class MatchingService:
         if not found.recommendations:
             metrics.EMPTY_RECOMMENDATIONS.inc()
         return found
+
+    async def model_state(self, principal: Principal) -> ModelState:
+        principal.require_role(Role.OPERATOR, Role.PLATFORM)
+        return state_message(self.model().state)
 
     # Reverse matching -------------------------------------------------------------------
 

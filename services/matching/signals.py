@@ -49,5 +49,14 @@ class Weights:
             raise ValueError("weights must not all be zero")
         object.__setattr__(self, "values", self.values / total)
 
+    def without(self, signal: str) -> Weights:
+        """The same weights with ``signal``'s at 0 (the others scaled up to sum to 1); these
+        weights as they are if ``signal`` is all they weigh."""
+        values = self.values.copy()
+        values[SIGNALS.index(signal)] = 0.0
+        if values.sum() <= 0:
+            return self
+        return Weights(values, learned_from=self.learned_from)
+
     def of(self, signal: str) -> float:
         return float(self.values[SIGNALS.index(signal)])

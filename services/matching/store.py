@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from importlib import resources
 from typing import Any
@@ -71,34 +71,54 @@ class MatchingStore:
     async def save_profile(
         self, profile: VolunteerProfile, recreated: OutgoingEvent | None = None
     ) -> bool:
-        """Store the profile and move the student between section and Week sets, in one
-        transaction with the profile it replaces. A student erased before is erased no more:
-        the tombstone goes, and ``recreated`` (announcing it) is recorded with it. Returns
-        whether the tombstone was lifted."""
-        student = profile.student_id
-        lifted = False
+        """Store the profile as :meth:`save_profiles` does; returns whether the student's
+        tombstone was lifted (and ``recreated``, announcing it, recorded with it)."""
+        announcing = {} if recreated is None else {profile.student_id: recreated}
+        return bool(await self.save_profiles([profile], announcing))
+
+    async def save_profiles(
+        self,
+        profiles: Sequence[VolunteerProfile],
+        recreated: Mapping[str, OutgoingEvent] | None = None,
+    ) -> set[str]:
+        """Store the profiles (of distinct students) and move each student between section
+        and Week sets, in one transaction with the profiles they replace. A student erased
+        before is erased no more: the tombstone goes, and the event announcing it
+        (``recreated[student_id]``, when there is one) is recorded with it. Returns the
+        students whose tombstone was lifted.
+
+        Four round trips whatever the number of profiles: watch, read the profiles and the
+        tombstones they replace, then write everything at once.
+        """
+        students = [profile.student_id for profile in profiles]
+        profile_keys = [keys.profile(student) for student in students]
+        tombstone_keys = [keys.tombstone(student) for student in students]
+        lifted: set[str] = set()
 
         async def save(pipe: Pipeline) -> None:
-            nonlocal lifted
-            raw: Any = await pipe.get(keys.profile(student))
-            tombstone: Any = await pipe.get(keys.tombstone(student))
-            previous = VolunteerProfile.FromString(raw) if raw is not None else None
-            lifted = tombstone is not None and recreated is not None
+            raws: Any = await pipe.mget(profile_keys)
+            tombstones: Any = await pipe.mget(tombstone_keys)
+            lifted.clear()
             pipe.multi()  # type: ignore[no-untyped-call]  # untyped in redis-py
-            if previous is not None:
-                pipe.srem(keys.section_students(previous.host_section_id), student)
-                for edition in previous.week_editions:
-                    pipe.srem(keys.week_students(edition), student)
-            pipe.set(keys.profile(student), profile.SerializeToString())
-            if profile.suggestions_opt_in:
-                pipe.sadd(keys.section_students(profile.host_section_id), student)
-            for edition in profile.week_editions:
-                pipe.sadd(keys.week_students(edition), student)
-            if lifted and recreated is not None:
-                pipe.delete(keys.tombstone(student))
-                pipe.xadd(keys.OUTBOX, entry_fields(recreated))  # type: ignore[arg-type]
+            for profile, raw, tombstone in zip(profiles, raws, tombstones, strict=True):
+                student = profile.student_id
+                if raw is not None:
+                    previous = VolunteerProfile.FromString(raw)
+                    pipe.srem(keys.section_students(previous.host_section_id), student)
+                    for edition in previous.week_editions:
+                        pipe.srem(keys.week_students(edition), student)
+                pipe.set(keys.profile(student), profile.SerializeToString())
+                if profile.suggestions_opt_in:
+                    pipe.sadd(keys.section_students(profile.host_section_id), student)
+                for edition in profile.week_editions:
+                    pipe.sadd(keys.week_students(edition), student)
+                event = (recreated or {}).get(student)
+                if tombstone is not None and event is not None:
+                    lifted.add(student)
+                    pipe.delete(keys.tombstone(student))
+                    pipe.xadd(keys.OUTBOX, entry_fields(event))  # type: ignore[arg-type]
 
-        await self.redis.transaction(save, keys.profile(student), keys.tombstone(student))
+        await self.redis.transaction(save, *profile_keys, *tombstone_keys)
         return lifted
 
     async def students_of_sections(self, section_ids: Iterable[str]) -> list[str]:
@@ -169,34 +189,57 @@ class MatchingStore:
 
     async def record_feedback(self, feedback: Feedback) -> bool:
         """Record the feedback; False (nothing written) when the student is erased."""
-        student = feedback.student_id
-        fields = {
-            "student_id": student,
-            "activity_id": feedback.activity_id,
-            "kind": str(int(feedback.kind)),
-            "rating": str(feedback.rating),
-            "at_ms": str(feedback.occurred_at.ToMilliseconds()),
-        }
-        result = await self._record_feedback(
-            keys=[
-                keys.FEEDBACK_LOG,
+        return not await self.record_feedback_batch([feedback])
+
+    async def record_feedback_batch(self, items: Sequence[Feedback]) -> list[int]:
+        """Record every feedback event, in order, in one Lua call; when any names an erased
+        student nothing is written and the positions (0-based) of those items come back."""
+        script_keys = [keys.FEEDBACK_LOG]
+        args: list[str] = []
+        for feedback in items:
+            student = feedback.student_id
+            script_keys += [
                 keys.feedback_entries(student),
                 keys.excluded(student),
                 keys.tombstone(student),
-            ],
-            args=[
+            ]
+            args += [
                 "1" if feedback.kind in EXCLUDING_FEEDBACK else "0",
                 feedback.activity_id,
-                *(part for pair in fields.items() for part in pair),
-            ],
-        )
-        return int(result) == 1
+                "student_id",
+                student,
+                "activity_id",
+                feedback.activity_id,
+                "kind",
+                str(int(feedback.kind)),
+                "rating",
+                str(feedback.rating),
+                "at_ms",
+                str(feedback.occurred_at.ToMilliseconds()),
+            ]
+        erased: Any = await self._record_feedback(keys=script_keys, args=args)
+        return [int(number) - 1 for number in erased]
 
-    async def feedback_log(self, count: int = 1_000_000) -> list[dict[str, str]]:
-        entries: Any = await self.redis.xrange(keys.FEEDBACK_LOG, count=count)
-        return [
-            {as_text(k): as_text(v) for k, v in fields.items()} for _, fields in entries if fields
-        ]
+    async def feedback_log(
+        self, count: int = 1_000_000, page: int = 10_000
+    ) -> list[dict[str, str]]:
+        """The oldest ``count`` entries, read ``page`` at a time so that requests are
+        served between pages."""
+        rows: list[dict[str, str]] = []
+        after = "-"
+        while len(rows) < count:
+            entries: Any = await self.redis.xrange(
+                keys.FEEDBACK_LOG, min=after, count=min(page, count - len(rows))
+            )
+            rows.extend(
+                {as_text(k): as_text(v) for k, v in fields.items()}
+                for _, fields in entries
+                if fields
+            )
+            if len(entries) < page:
+                break
+            after = f"({as_text(entries[-1][0])}"
+        return rows
 
     async def excluded(self, student_id: str) -> set[str]:
         members: Any = await self.redis.smembers(keys.excluded(student_id))

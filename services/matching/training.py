@@ -1,70 +1,452 @@
-"""Fitting the ranking model from feedback: weights, and the co-enrolment signal.
+"""Fitting the ranking model from feedback: the collaborative signal, then the weights.
 
 Used by the live service (services.matching.model) and by the offline evaluation, so both
-learn the same way.
+learn the same way. Feedback ordered by time is cut into three windows: the earliest
+(*history*), the middle (*training*) and the latest HELD_BACK_SHARE (*held back*).
+
+1. **Collaborative models** (:func:`prepare`, pure counting over the feedback alone, so the
+   service runs it in another process): one fitted on the history gives the
+   similar-students column of the training examples, so no example reads its own label; one
+   fitted on everything before the held-back window scores the validation; one fitted on
+   everything is served. Each is tuned by :func:`services.matching.collaborative.fit_tuned`.
+2. **Training examples** from the training window: positives, the pairs shown or dismissed
+   without a join, and NEGATIVES_PER_POSITIVE sampled activities per positive, so that
+   positive-only feedback (joins alone) teaches too. At most MAX_TRAINING_POSITIVES
+   positives, of a seeded sample of students.
+3. **Candidate weights**: those in use, the cold-start ones, and logistic regressions on the
+   shown negatives, on the sampled ones and on both, each blended with the cold start at
+   BLEND_SHARES.
+4. **Validation**: for each held-back join (at most MAX_HELD_BACK_JOINS), every activity
+   ``recommend`` would have weighed for the student at the join's time (earlier joins left
+   out, full activities kept); the hit rate at 10 of the joined activity under each
+   candidate, ties broken at random (diversity is left out: it reorders the top, not what
+   reaches it).
+5. **Choice**: the best hit rate; the weights in use win ties, so a refit is adopted only
+   when it does better on held-back feedback than what is serving.
+
+:func:`refit` yields where the caller may run other work (a :class:`Pause`), run a step in
+another process (an :class:`Offload`) or fetch profiles (a :class:`NeedProfiles`), so the
+same steps serve the live service (:mod:`services.matching.model`) and the offline
+evaluation (:func:`fit_model`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
-from services.matching.collaborative import CoEnrolmentModel
+import numpy as np
+from numpy.typing import NDArray
+
+from services.matching.collaborative import (
+    CoEnrolmentModel,
+    Tuning,
+    fit_tuned,
+)
 from services.matching.index import ActivityIndex
 from services.matching.learning import (
+    Example,
     FeedbackRow,
     examples_from_feedback,
     interactions_from_feedback,
     learn_weights,
-    training_set,
+    sampled_negatives,
 )
 from services.matching.ranking import Ranker, SectionDirectory
-from services.matching.signals import Weights
+from services.matching.signals import SIGNALS, Weights
 from socialerasmus.matching.v1 import matching_pb2
+
+__all__ = [
+    "BLEND_SHARES",
+    "HELD_BACK_SHARE",
+    "MAX_HELD_BACK_JOINS",
+    "MAX_TRAINING_POSITIVES",
+    "Candidate",
+    "FittedModel",
+    "NeedProfiles",
+    "Offload",
+    "Pause",
+    "Prepared",
+    "Validation",
+    "at_ms",
+    "fit_model",
+    "prepare",
+    "refit",
+    "run_inline",
+]
+
+HELD_BACK_SHARE = 0.2
+"""The latest share of the feedback held back to validate the weights."""
+MAX_HELD_BACK_JOINS = 3_000
+"""Held-back joins validated on at most (a seeded sample): each student's rank a whole
+catalogue."""
+MAX_TRAINING_POSITIVES = 5_000
+"""Positive training examples at most; six weights need no more."""
+SIGNIFICANCE = 2.0
+"""Standard errors by which a candidate must beat the weights in use on held-back joins:
+a gain within the noise of the sample is not a gain."""
+BLEND_SHARES = (0.25, 0.5, 1.0)
+"""Shares of a regression's weights, the rest the cold start's, tried as candidates."""
+_CUTOFF = 10
+_PAUSE_EVERY = 32
+"""Students handled between two pauses."""
+_SIMILAR_STUDENTS = SIGNALS.index("similar_students")
+
+Profiles = Mapping[str, matching_pb2.VolunteerProfile]
+T = TypeVar("T")
 
 
 def at_ms(row: FeedbackRow) -> int:
     return int(row["at_ms"])
 
 
+# --- What the steps yield -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """The caller may let other work run here."""
+
+
+@dataclass(frozen=True, slots=True)
+class Offload:
+    """A pure, CPU-bound step the caller may run in another process; send back its result."""
+
+    function: Callable[..., Any]
+    args: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NeedProfiles:
+    """Send back the profiles of these students (those that exist)."""
+
+    student_ids: tuple[str, ...]
+
+
+Step = Pause | Offload | NeedProfiles
+
+
+def run_inline(steps: Generator[Step, Any, T], profiles: Profiles) -> T:
+    """Runs the steps here and now, profiles read from ``profiles``."""
+    reply: Any = None
+    while True:
+        try:
+            step = steps.send(reply)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        if isinstance(step, Offload):
+            reply = step.function(*step.args)
+        elif isinstance(step, NeedProfiles):
+            reply = {s: profiles[s] for s in step.student_ids if s in profiles}
+        else:
+            reply = None
+
+
+# --- Results --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    name: str
+    weights: Weights
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """How the weights were chosen."""
+
+    held_back: int
+    """Held-back joins the candidates were ranked on."""
+    hit_rates: dict[str, float]
+    """Hit rate at 10 per candidate name, among them ``in_use`` and ``cold_start``."""
+    chosen: str
+    """The candidate adopted; ``in_use`` when none did better."""
+
+    @property
+    def adopted(self) -> bool:
+        return self.chosen != "in_use"
+
+
 @dataclass(frozen=True, slots=True)
 class FittedModel:
-    """What the model learned from the training window."""
+    """What the model learned from the feedback."""
 
     weights: Weights
     collaborative: CoEnrolmentModel
     examples: int
-    """Labelled examples the weights were fitted on."""
+    """Labelled examples the candidate weights were fitted on."""
+    feedback_rows: int
+    tuning: Tuning
+    """How the collaborative model served was tuned."""
+    validation: Validation
+
+
+# --- Step 1: counting, in another process --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What :func:`prepare` makes of the feedback."""
+
+    training: list[Example]
+    """Training examples: positives and shown negatives, then the sampled negatives."""
+    sampled_from: int
+    """Where the sampled negatives start in :attr:`training`."""
+    training_similar: NDArray[np.float64]
+    """The similar-students signal of each training example, from the history alone."""
+    held_back: list[Example]
+    """Held-back joins to validate on."""
+    held_back_from_ms: int
+    """When the held-back window starts: the instant the validation recommends at."""
+    joined_before: dict[str, set[str]]
+    """Per held-back student, the activities joined before the held-back window."""
+    validation_model: CoEnrolmentModel
+    model: CoEnrolmentModel
+    tuning: Tuning
+
+
+def prepare(
+    feedback: Sequence[FeedbackRow], activity_ids: Sequence[str], seed: int = 0
+) -> Prepared:
+    """Windows, examples and the three collaborative models (see the module doc). Pure, and
+    picklable in and out, so it may run in another process."""
+    ordered = sorted(feedback, key=at_ms)
+    held_from = len(ordered) - int(len(ordered) * HELD_BACK_SHARE)
+    train_from = held_from // 2
+    history, before = ordered[:train_from], ordered[:held_from]
+    rng = np.random.default_rng(seed)
+
+    examples = _bounded_positives(examples_from_feedback(ordered[train_from:held_from]), rng)
+    sampled_from = len(examples)
+    examples += sampled_negatives(examples, activity_ids, seed=seed)
+    history_model, _ = fit_tuned(interactions_from_feedback(history), seed=seed)
+    similar = _similar_column(history_model, examples)
+
+    joined_before: dict[str, set[str]] = {}
+    for interaction in interactions_from_feedback(before):
+        joined_before.setdefault(interaction.student_id, set()).add(interaction.activity_id)
+    held_back = [
+        e
+        for e in examples_from_feedback(ordered[held_from:])
+        if e.label == 1 and e.activity_id not in joined_before.get(e.student_id, set())
+    ]
+    if len(held_back) > MAX_HELD_BACK_JOINS:
+        chosen = np.sort(rng.choice(len(held_back), MAX_HELD_BACK_JOINS, replace=False))
+        held_back = [held_back[n] for n in chosen]
+    validation_model, _ = fit_tuned(interactions_from_feedback(before), seed=seed)
+    model, tuning = fit_tuned(interactions_from_feedback(ordered), seed=seed)
+    return Prepared(
+        examples,
+        sampled_from,
+        similar,
+        held_back,
+        at_ms(ordered[held_from]) if held_from < len(ordered) else 0,
+        {e.student_id: joined_before.get(e.student_id, set()) for e in held_back},
+        validation_model,
+        model,
+        tuning,
+    )
+
+
+def _bounded_positives(examples: list[Example], rng: np.random.Generator) -> list[Example]:
+    """All examples of a seeded sample of students holding at most MAX_TRAINING_POSITIVES
+    positives between them."""
+    positives = sum(e.label for e in examples)
+    if positives <= MAX_TRAINING_POSITIVES:
+        return examples
+    per_student: dict[str, int] = {}
+    for example in examples:
+        per_student[example.student_id] = per_student.get(example.student_id, 0) + example.label
+    students = sorted(per_student)
+    kept: set[str] = set()
+    counted = 0
+    for n in rng.permutation(len(students)):
+        kept.add(students[n])
+        counted += per_student[students[n]]
+        if counted >= MAX_TRAINING_POSITIVES:
+            break
+    return [e for e in examples if e.student_id in kept]
+
+
+def _similar_column(model: CoEnrolmentModel, examples: Sequence[Example]) -> NDArray[np.float64]:
+    column = np.zeros(len(examples))
+    scores: dict[str, dict[str, float]] = {}
+    for n, example in enumerate(examples):
+        if example.student_id not in scores:
+            scores[example.student_id] = model.scores_for(example.student_id)
+        column[n] = scores[example.student_id].get(example.activity_id, 0.0)
+    return column
+
+
+# --- Steps 2 to 5 ---------------------------------------------------------------------------
+
+
+def refit(
+    feedback: Sequence[FeedbackRow],
+    index: ActivityIndex,
+    now: datetime,
+    *,
+    in_use: Weights,
+    prior: Weights | None = None,
+    sections: SectionDirectory | None = None,
+    seed: int = 0,
+) -> Generator[Step, Any, FittedModel]:
+    """The model fitted on ``feedback`` (see the module doc), as steps to drive.
+
+    ``in_use``: the weights serving, as they act: without the similar-students signal when
+    no collaborative model is serving."""
+    prior = prior or Weights()
+    prepared: Prepared = yield Offload(prepare, (list(feedback), index.activity_ids(), seed))
+    students = {e.student_id for e in prepared.training} | {
+        e.student_id for e in prepared.held_back
+    }
+    profiles: Profiles = yield NeedProfiles(tuple(sorted(students)))
+    ranker = Ranker(index, prior, sections)
+
+    signals, labels, shown = yield from _training_signals(ranker, prepared, profiles, now)
+    candidates = _candidates(signals, labels, shown, prior, in_use)
+    validation = yield from _validate(ranker, index, prepared, profiles, candidates)
+    chosen = next(c.weights for c in candidates if c.name == validation.chosen)
+    return FittedModel(
+        chosen,
+        prepared.model,
+        int(labels.shape[0]),
+        len(feedback),
+        prepared.tuning,
+        validation,
+    )
+
+
+def _training_signals(
+    ranker: Ranker, prepared: Prepared, profiles: Profiles, now: datetime
+) -> Generator[Step, Any, tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.bool_]]]:
+    """Signals, labels, and whether each negative was shown (not sampled)."""
+    by_student: dict[str, list[int]] = {}
+    for n, example in enumerate(prepared.training):
+        if example.student_id in profiles:
+            by_student.setdefault(example.student_id, []).append(n)
+    blocks: list[NDArray[np.float64]] = []
+    taken: list[int] = []
+    for count, (student, numbers) in enumerate(by_student.items()):
+        wanted = {prepared.training[n].activity_id: n for n in numbers}
+        found, block = ranker.signals_for(profiles[student], list(wanted), now)
+        if found:
+            rows = [wanted[a] for a in found]
+            block[:, _SIMILAR_STUDENTS] = prepared.training_similar[rows]
+            blocks.append(block)
+            taken.extend(rows)
+        if count % _PAUSE_EVERY == _PAUSE_EVERY - 1:
+            yield Pause()
+    if not blocks:
+        return np.zeros((0, len(SIGNALS))), np.zeros(0, np.int64), np.zeros(0, bool)
+    labels = np.array([prepared.training[n].label for n in taken], np.int64)
+    shown = np.array(taken) < prepared.sampled_from
+    return np.vstack(blocks), labels, shown
+
+
+def _candidates(
+    signals: NDArray[np.float64],
+    labels: NDArray[np.int64],
+    shown: NDArray[np.bool_],
+    prior: Weights,
+    in_use: Weights,
+) -> list[Candidate]:
+    candidates = [
+        Candidate("in_use", in_use),
+        Candidate("cold_start", prior),
+        Candidate("cold_start without similar students", prior.without("similar_students")),
+    ]
+    positive = labels == 1
+    subsets = {
+        "shown": positive | (shown & ~positive),
+        "sampled": positive | (~shown & ~positive),
+        "shown+sampled": np.ones(labels.shape, bool),
+    }
+    for name, rows in subsets.items():
+        learned = learn_weights(signals[rows], labels[rows], prior, prior_strength=0.0)
+        if learned is prior:
+            continue
+        for share in BLEND_SHARES:
+            values = share * learned.values + (1 - share) * prior.values
+            weights = Weights(values, learned_from=int(rows.sum()))
+            candidates.append(Candidate(f"{name} x{share:g}", weights))
+    return candidates
+
+
+def _validate(
+    ranker: Ranker,
+    index: ActivityIndex,
+    prepared: Prepared,
+    profiles: Profiles,
+    candidates: Sequence[Candidate],
+) -> Generator[Step, Any, Validation]:
+    matrix = np.column_stack([c.weights.values for c in candidates])
+    split = datetime.fromtimestamp(prepared.held_back_from_ms / 1000, UTC)
+    joins: dict[str, list[int]] = {}
+    for join in prepared.held_back:
+        target = index.row_of(join.activity_id)
+        if join.student_id in profiles and target is not None:
+            joins.setdefault(join.student_id, []).append(target)
+    hits: list[NDArray[np.float64]] = []  # per join, one column per candidate
+    for count, (student, targets) in enumerate(joins.items()):
+        rows, signals = ranker.candidate_signals(
+            profiles[student],
+            split,
+            prepared.joined_before.get(student, set()),
+            prepared.validation_model.scores_for(student),
+        )
+        scores = np.clip(signals @ matrix, 0.0, 1.0)
+        found = [
+            np.clip(((_CUTOFF - (scores > mine).sum(axis=0)) / (scores == mine).sum(axis=0)), 0, 1)
+            for mine in scores[np.flatnonzero(np.isin(rows, targets))]
+        ]
+        if found:  # the student's recall: each student counts once, however many joins
+            hits.append(np.mean(found, axis=0))
+        if count % _PAUSE_EVERY == _PAUSE_EVERY - 1:
+            yield Pause()
+    table = np.vstack(hits) if hits else np.zeros((0, len(candidates)))
+    return Validation(
+        int(table.shape[0]),
+        {c.name: round(float(r), 4) for c, r in zip(candidates, _means(table), strict=True)},
+        candidates[_chosen(table)].name,
+    )
+
+
+def _means(table: NDArray[np.float64]) -> NDArray[np.float64]:
+    if table.shape[0] == 0:
+        return np.zeros(table.shape[1])
+    means: NDArray[np.float64] = table.mean(axis=0)
+    return means
+
+
+def _chosen(table: NDArray[np.float64]) -> int:
+    """The column (0 is the weights in use) with the best mean hit, if it beats column 0 by
+    more than SIGNIFICANCE standard errors of their paired difference; else 0."""
+    if table.shape[0] < 2:
+        return 0
+    best = int(np.argmax(_means(table)))
+    gain = table[:, best] - table[:, 0]
+    error = float(gain.std(ddof=1)) / np.sqrt(gain.size)
+    return best if float(gain.mean()) > SIGNIFICANCE * error and gain.mean() > 0 else 0
 
 
 def fit_model(
     train: Sequence[FeedbackRow],
     index: ActivityIndex,
-    profiles: Mapping[str, matching_pb2.VolunteerProfile],
+    profiles: Profiles,
     now: datetime,
     *,
     prior: Weights | None = None,
-    prior_strength: float = 200.0,
+    in_use: Weights | None = None,
     sections: SectionDirectory | None = None,
     seed: int = 0,
 ) -> FittedModel:
-    """Weights and collaborative signal from ``train`` alone.
-
-    The similar-students column of an example must not be computed from the example's own
-    label, so the weights are learned on the examples decided in the later half of the
-    window, with a collaborative model fitted on the earlier half. The collaborative model
-    returned is then fitted on the whole window.
-    """
+    """The model fitted on ``train`` alone, here and now. ``in_use`` defaults to what a
+    service serves before its first refit: the prior with no similar-students signal, as it
+    has no collaborative model yet."""
     prior = prior or Weights()
-    times = sorted(at_ms(row) for row in train)
-    middle = times[len(times) // 2] if times else 0
-    history = [row for row in train if at_ms(row) < middle]
-    earlier = CoEnrolmentModel.fit(interactions_from_feedback(history), seed=seed)
-    examples = [e for e in examples_from_feedback(train) if e.at_ms >= middle]
-    signals, labels, _ = training_set(
-        Ranker(index, prior, sections), profiles, examples, now, earlier.scores_for
-    )
-    weights = learn_weights(signals, labels, prior, prior_strength)
-    collaborative = CoEnrolmentModel.fit(interactions_from_feedback(train), seed=seed)
-    return FittedModel(weights, collaborative, int(labels.shape[0]))
+    in_use = in_use or prior.without("similar_students")
+    steps = refit(train, index, now, in_use=in_use, prior=prior, sections=sections, seed=seed)
+    return run_inline(steps, profiles)

@@ -55,7 +55,9 @@ from socialerasmus.matching.v1.matching_pb2 import (
 __all__ = [
     "validate_allocate",
     "validate_feedback",
+    "validate_feedback_batch",
     "validate_profile",
+    "validate_profiles",
     "validate_recommend",
 ]
 
@@ -82,7 +84,25 @@ def validate_profile(profile: VolunteerProfile, field_prefix: str = "profile") -
     ``updated_at`` is not checked: it is output only, and the service overwrites it.
     """
     v = Violations()
-    p = field_prefix
+    _check_profile(v, profile, field_prefix)
+    v.raise_if_any()
+
+
+def validate_profiles(profiles: Sequence[VolunteerProfile]) -> None:
+    """Checks an UpsertProfiles request: 1 to BATCH_ITEMS_MAX profiles of distinct students,
+    each as :func:`validate_profile` checks one, under ``items[i]``."""
+    v = Violations()
+    if _check_count(v, "items", len(profiles), min_count=1, max_count=limits.BATCH_ITEMS_MAX):
+        first_index: dict[str, int] = {}
+        for index, profile in enumerate(profiles):
+            _check_profile(v, profile, f"items[{index}]")
+            earlier = first_index.setdefault(profile.student_id, index)
+            if earlier != index and profile.student_id:
+                v.add(f"items[{index}].student_id", f"duplicate of items[{earlier}].student_id")
+    v.raise_if_any()
+
+
+def _check_profile(v: Violations, profile: VolunteerProfile, p: str) -> None:
 
     _check_student_id(v, f"{p}.student_id", profile.student_id)
     check_pattern(
@@ -134,7 +154,6 @@ def validate_profile(profile: VolunteerProfile, field_prefix: str = "profile") -
         pattern_item(catalogue_limits.WEEK_EDITION_PATTERN, WEEK_DESCRIPTION),
         max_count=limits.WEEK_EDITIONS_MAX,
     )
-    v.raise_if_any()
 
 
 def _check_student_id(v: Violations, field: str, value: str) -> bool:
@@ -275,7 +294,21 @@ def validate_feedback(feedback: Feedback, field_prefix: str = "feedback") -> Non
     must be a valid timestamp.
     """
     v = Violations()
-    p = field_prefix
+    _check_feedback(v, feedback, field_prefix)
+    v.raise_if_any()
+
+
+def validate_feedback_batch(items: Sequence[Feedback]) -> None:
+    """Checks a RecordFeedbackBatch request: 1 to BATCH_ITEMS_MAX feedback events, each as
+    :func:`validate_feedback` checks one, under ``items[i]``."""
+    v = Violations()
+    if _check_count(v, "items", len(items), min_count=1, max_count=limits.BATCH_ITEMS_MAX):
+        for index, feedback in enumerate(items):
+            _check_feedback(v, feedback, f"items[{index}]")
+    v.raise_if_any()
+
+
+def _check_feedback(v: Violations, feedback: Feedback, p: str) -> None:
     _check_student_id(v, f"{p}.student_id", feedback.student_id)
     check_pattern(
         v,
@@ -300,7 +333,6 @@ def validate_feedback(feedback: Feedback, field_prefix: str = "feedback") -> Non
         v.add(f"{p}.rating", f"must be between {limits.RATING_MIN} and {limits.RATING_MAX}")
     if feedback.HasField("occurred_at"):
         check_timestamp(v, f"{p}.occurred_at", feedback.occurred_at)
-    v.raise_if_any()
 
 
 # --- Requests ---------------------------------------------------------------------------------

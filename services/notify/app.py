@@ -25,7 +25,9 @@ from services.runtime.bus import EventConsumer, ensure_consumers
 from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
 from services.runtime.erasure import Tombstones
+from services.runtime.probes import dependencies_of
 from services.runtime.server import Registration, ServiceParts
+from services.runtime.supervisor import Loop
 from socialerasmus.notify.v1 import notify_pb2, notify_pb2_grpc
 
 SERVICE = "notify"
@@ -96,6 +98,12 @@ async def notify_parts(connections: Connections, settings: RuntimeSettings) -> S
                 SERVICE_NAME,
             )
         ],
-        background=[dispatch, watch, *(c.run for c in consumers)],
+        background=[
+            Loop("dispatcher", dispatch),
+            Loop("inbox-watchers", watch, required=False),
+            *(c.loop() for c in consumers),
+        ],
+        # Without NATS, preferences and the inbox still answer; facts wait in the streams.
+        dependencies=dependencies_of(connections, needs_nats=False),
         public_methods=frozenset({UNSUBSCRIBE_METHOD}),
     )

@@ -2,7 +2,9 @@
 
 Consumers are durable pull consumers with explicit ack. A handler that raises is retried
 with back-off; after ``max_deliver`` attempts the event goes to ``se.dlq.<durable>`` with
-the reason and is terminated. A failed handler is never acknowledged.
+the reason and is terminated. A failed handler is never acknowledged. An ack, nak or
+dead-lettering that fails (NATS away) is logged and counted, and the consumer goes on: the
+event is delivered again once its ack wait has passed, and handlers are idempotent.
 
 A handler runs in the trace of the event (its ``traceparent`` header), continued with a
 span of its own, so its logs and the events it raises belong to the same trace.
@@ -11,6 +13,7 @@ span of its own, so its logs and the events it raises belong to the same trace.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -24,6 +27,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, ConsumerInfo, PubAck
 from services.runtime import metrics, tracing
 from services.runtime.events import OutgoingEvent
 from services.runtime.patience import until_jetstream_answers
+from services.runtime.supervisor import Loop
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +94,11 @@ class EventConsumer:
         self._retries = metrics.CONSUMER_RETRIES.labels(durable)
         self._dead_lettered = metrics.CONSUMER_DEAD_LETTERED.labels(durable)
         self._handling = metrics.CONSUMER_HANDLING.labels(durable)
+        self._settle_failures = metrics.CONSUMER_SETTLE_FAILURES.labels(durable)
+
+    def loop(self) -> Loop:
+        """This consumer as a supervised background loop of its service."""
+        return Loop(f"consumer:{self.spec.durable}", self.run)
 
     async def run(self, stop: asyncio.Event) -> None:
         subscription = await self.js.pull_subscribe_bind(
@@ -153,25 +162,54 @@ class EventConsumer:
                 await self._retry_or_dead_letter(message, error)
             else:
                 self._handling.observe(time.perf_counter() - started)
-                await message.ack()
-                self.processed += 1
-                self._handled.inc()
-                log.debug(
-                    "event handled",
-                    extra={"consumer": self.spec.durable, "subject": message.subject},
-                )
+                if await self._settled(message, "ack", message.ack):
+                    self.processed += 1
+                    self._handled.inc()
+                    log.debug(
+                        "event handled",
+                        extra={"consumer": self.spec.durable, "subject": message.subject},
+                    )
         finally:
             tracing.current.reset(token)
+
+    async def _settled(
+        self, message: Msg, what: str, step: Callable[[], Awaitable[object]]
+    ) -> bool:
+        """Run ``step`` (an ack, a nak, a dead-lettering); a failure ends neither the batch
+        nor the consumer, as JetStream delivers the event again."""
+        try:
+            await step()
+        except Exception as error:
+            self._settle_failures.inc()
+            log.warning(
+                "%s failed: %r",
+                what,
+                error,
+                extra={"consumer": self.spec.durable, "subject": message.subject},
+            )
+            return False
+        return True
 
     async def _retry_or_dead_letter(self, message: Msg, error: Exception) -> None:
         attempt = message.metadata.num_delivered or 1
         context = {"consumer": self.spec.durable, "subject": message.subject, "attempt": attempt}
         if attempt < self.spec.max_deliver:
             log.warning("handler failed, will retry: %r", error, extra=context)
-            await message.nak(delay=self.spec.delay_after(attempt))
-            self._retries.inc()
+            delay = self.spec.delay_after(attempt)
+            if await self._settled(message, "nak", functools.partial(message.nak, delay=delay)):
+                self._retries.inc()
             return
         log.error("handler failed for good, dead-lettering: %r", error, extra=context)
+        dead_letter = functools.partial(self._dead_letter, message, error)
+        if await self._settled(message, "dead-lettering", dead_letter):
+            self.dead_lettered += 1
+            self._dead_lettered.inc()
+
+    async def _dead_letter(self, message: Msg, error: Exception) -> None:
+        """Copy to the dead-letter subject, then terminate. If this fails, JetStream does not
+        deliver the event again (it has had ``max_deliver`` attempts): it stays in its stream,
+        and the failure in the log and ``se_consumer_settle_failures_total``."""
+        attempt = message.metadata.num_delivered or 1
         headers = dict(message.headers or {})
         headers.pop("Nats-Msg-Id", None)
         headers.update(
@@ -184,8 +222,6 @@ class EventConsumer:
         )
         await self.js.publish(self.spec.dead_letter_subject, message.data, headers=headers)
         await message.term()
-        self.dead_lettered += 1
-        self._dead_lettered.inc()
 
 
 async def ensure_consumers(js: JetStreamContext, specs: Sequence[ConsumerSpec]) -> None:

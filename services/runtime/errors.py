@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -37,8 +38,23 @@ class AlreadyExists(DomainError):
     """A resource with that identity exists already."""
 
 
+@dataclass(frozen=True, slots=True)
+class Precondition:
+    """One unmet precondition (google.rpc.PreconditionFailure): of what ``type``, about which
+    ``subject`` (an item of the request, ``items[3]``), and why."""
+
+    type: str
+    subject: str
+    description: str
+
+
 class FailedPrecondition(DomainError):
-    """The resource is not in a state that allows the operation (e.g. enrol in a draft)."""
+    """The resource is not in a state that allows the operation (e.g. enrol in a draft);
+    ``preconditions`` name what failed, when it is items of one request."""
+
+    def __init__(self, message: str, preconditions: Sequence[Precondition] = ()) -> None:
+        super().__init__(message)
+        self.preconditions = tuple(preconditions)
 
 
 class Aborted(DomainError):

@@ -1,13 +1,15 @@
 """``python -m services.runtime.healthcheck [address] [--service NAME]``: one gRPC health probe.
 
 Calls ``grpc.health.v1.Health/Check`` and exits 0 when the answer is SERVING, 1 otherwise:
-NOT_SERVING (e.g. during graceful shutdown), an unknown service name, a refused connection
+NOT_SERVING (during graceful shutdown, or while Redis or a loop the service needs is down),
+an unknown service name, a refused connection
 or no answer within the timeout. It prints exactly one line and never a traceback, so it
 suits container health checks (Docker reserves exit code 2, which is therefore never used,
 not even for a bad command line).
 
 The default ``--service ""`` asks about the server as a whole; a full gRPC service name such
-as ``socialerasmus.catalogue.v1.CatalogueService`` asks about that service alone. Health
+as ``socialerasmus.catalogue.v1.CatalogueService`` asks about that service alone, and
+``liveness`` whether the process serves at all (services.runtime.readiness). Health
 methods need no bearer token (see services.runtime.interceptors).
 """
 

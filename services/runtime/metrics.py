@@ -9,9 +9,17 @@ the services measure:
   ``_count`` is the request rate and, by code, the error rate.
 - Outbox (sampled by the relay): ``se_outbox_depth{outbox}``,
   ``se_outbox_oldest_age_seconds{outbox}``; ``se_outbox_published_total{outbox}``.
+- Dependencies: ``se_dependency_up{dependency}`` (1 while the last probe of Redis or NATS
+  succeeded, services.runtime.probes); ``se_dependency_failures_total{dependency}`` (calls
+  answered UNAVAILABLE).
+- Background loops (services.runtime.supervisor): ``se_background_task_failures_total{task}``
+  (a loop raised, or ended before the service stopped), ``se_background_task_restarts_total
+  {task}``, ``se_background_task_up{task}`` (0 while waiting to be restarted).
 - Consumers: ``se_consumer_handled_total{consumer}``, ``se_consumer_retries_total{consumer}``
   (handler failures answered with a nak, i.e. redeliveries),
-  ``se_consumer_dead_lettered_total{consumer}``, ``se_consumer_handling_seconds{consumer}``;
+  ``se_consumer_dead_lettered_total{consumer}``, ``se_consumer_handling_seconds{consumer}``,
+  ``se_consumer_settle_failures_total{consumer}`` (an ack, nak or dead-lettering that failed:
+  the event comes again);
   sampled from JetStream: ``se_consumer_pending_messages{consumer}`` (the lag: not yet
   delivered) and ``se_consumer_ack_pending_messages{consumer}``.
 - Domain counters: ``se_catalogue_enrolments_total{outcome}``,
@@ -105,6 +113,33 @@ DEPENDENCY_FAILURES = Counter(
     ["dependency"],
     registry=REGISTRY,
 )
+DEPENDENCY_UP = Gauge(
+    "se_dependency_up",
+    "1 while the last probe of the dependency (redis, nats) succeeded, else 0.",
+    ["dependency"],
+    registry=REGISTRY,
+)
+
+# Background loops --------------------------------------------------------------------------
+
+BACKGROUND_FAILURES = Counter(
+    "se_background_task_failures",
+    "Times a background loop raised, or ended before the service stopped.",
+    ["task"],
+    registry=REGISTRY,
+)
+BACKGROUND_RESTARTS = Counter(
+    "se_background_task_restarts",
+    "Times a background loop was started again after a failure.",
+    ["task"],
+    registry=REGISTRY,
+)
+BACKGROUND_UP = Gauge(
+    "se_background_task_up",
+    "1 while the background loop runs, 0 while it waits to be restarted.",
+    ["task"],
+    registry=REGISTRY,
+)
 
 # Outbox ------------------------------------------------------------------------------------
 
@@ -147,6 +182,13 @@ CONSUMER_DEAD_LETTERED = Counter(
     ["consumer"],
     registry=REGISTRY,
 )
+CONSUMER_SETTLE_FAILURES = Counter(
+    "se_consumer_settle_failures",
+    "Acks, naks and dead-letterings that failed (NATS away): JetStream delivers the event"
+    " again once its ack wait has passed.",
+    ["consumer"],
+    registry=REGISTRY,
+)
 CONSUMER_HANDLING = Histogram(
     "se_consumer_handling_seconds",
     "Time the handler took for one delivery, failed or not.",
@@ -183,6 +225,42 @@ RECOMMENDED_ACTIVITIES = Counter(
 EMPTY_RECOMMENDATIONS = Counter(
     "se_matching_empty_recommendations",
     "Recommend calls that found nothing to recommend.",
+    registry=REGISTRY,
+)
+MODEL_VERSION = Gauge(
+    "se_matching_model_version",
+    "Version of the ranking model serving: 0 for the cold start, +1 at each refit.",
+    registry=REGISTRY,
+)
+MODEL_FITTED = Gauge(
+    "se_matching_model_fitted_timestamp_seconds",
+    "When the model serving was fitted (Unix time); 0 for the cold start.",
+    registry=REGISTRY,
+)
+MODEL_EXAMPLES = Gauge(
+    "se_matching_model_examples",
+    "Labelled examples and feedback rows the last refit used, by what (examples, feedback).",
+    ["what"],
+    registry=REGISTRY,
+)
+MODEL_VALIDATION = Gauge(
+    "se_matching_model_validation_hit_rate",
+    "Hit rate at 10 on held-back joins at the last refit, by weights: in_use (before the"
+    " refit), chosen, cold_start; and of the collaborative model (collaborative, popularity).",
+    ["model"],
+    registry=REGISTRY,
+)
+MODEL_REFITS = Counter(
+    "se_matching_model_refits",
+    "Refits by outcome: adopted (new weights), kept (the weights in use validated as well"
+    " or better; the collaborative model is refreshed either way), failed.",
+    ["outcome"],
+    registry=REGISTRY,
+)
+MODEL_REFIT_SECONDS = Histogram(
+    "se_matching_model_refit_seconds",
+    "Wall time of a refit, most of it in a separate process.",
+    buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60, 120),
     registry=REGISTRY,
 )
 SUGGESTIONS = Counter(

@@ -15,7 +15,6 @@ the group), *published* (acknowledged and deleted).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Sequence
@@ -30,6 +29,7 @@ from services.runtime import metrics
 from services.runtime.bus import publish
 from services.runtime.events import OutgoingEvent
 from services.runtime.redis_values import as_text
+from services.runtime.stopping import pause_unless_stopped
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class OutboxRelay:
                 await self.relay_once(block_ms=500)
             except Exception as error:  # NATS or Redis away: entries stay, try again
                 log.warning("outbox relay paused: %r", error, extra={"outbox": self.key})
-                await _sleep_unless(stop, self.retry_delay)
+                await pause_unless_stopped(stop, self.retry_delay)
 
     async def relay_once(self, block_ms: int | None = None) -> int:
         """Relay one batch: stale entries of dead relays, own unfinished ones, or new ones."""
@@ -191,8 +191,3 @@ class Backlog:
     """Entries not yet published (new and in progress)."""
     oldest_age_seconds: float
     """How long the oldest of them has waited; 0 when there are none."""
-
-
-async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import grpc
-from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_health.v1 import health, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from services.runtime.auth import TokenRegistry
@@ -19,13 +18,16 @@ from services.runtime.interceptors import (
     AuthInterceptor,
     ErrorMappingInterceptor,
 )
+from services.runtime.probes import PROBE_SECONDS, Dependency, DependencyProbe
+from services.runtime.readiness import Readiness
+from services.runtime.supervisor import BackgroundTask, Backoff, Loop, supervise
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 1024 * 1024
 """Largest request accepted; bigger ones get RESOURCE_EXHAUSTED from gRPC itself."""
 
-BackgroundTask = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+__all__ = ["BackgroundTask", "Registration", "RunningService", "ServiceParts", "serve"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +40,14 @@ class Registration:
 
 @dataclass
 class ServiceParts:
-    """What a service contributes: its gRPC services and its background loops."""
+    """What a service contributes: its gRPC services, its background loops and the servers
+    it depends on."""
 
     registrations: Sequence[Registration]
-    background: Sequence[BackgroundTask] = field(default_factory=tuple)
+    background: Sequence[Loop | BackgroundTask] = field(default_factory=tuple)
+    """Supervised loops; a bare function is a required loop named after it."""
+    dependencies: Sequence[Dependency] = field(default_factory=tuple)
+    """Probed while serving (services.runtime.probes)."""
     public_methods: frozenset[str] = frozenset()
     """Full method names callable without a bearer token."""
 
@@ -50,6 +56,7 @@ class ServiceParts:
 class RunningService:
     port: int
     health: health.HealthServicer
+    readiness: Readiness
 
     @property
     def address(self) -> str:
@@ -58,10 +65,19 @@ class RunningService:
 
 @contextlib.asynccontextmanager
 async def serve(
-    listen: str, tokens: TokenRegistry, parts: ServiceParts, grace_seconds: float = 5.0
+    listen: str,
+    tokens: TokenRegistry,
+    parts: ServiceParts,
+    grace_seconds: float = 5.0,
+    *,
+    restarts: Backoff = Backoff(),  # noqa: B008 - immutable
+    probe_seconds: float = PROBE_SECONDS,
 ) -> AsyncIterator[RunningService]:
     """Serve until the block exits, then stop gracefully: health NOT_SERVING first, then the
-    background loops, then in-flight RPCs get ``grace_seconds`` to finish."""
+    background loops, then in-flight RPCs get ``grace_seconds`` to finish.
+
+    Meanwhile health follows the dependencies (probed every ``probe_seconds``) and the
+    required loops (restarted after a failure as ``restarts`` says)."""
     server = grpc.aio.server(
         interceptors=[
             AccessLogInterceptor(),
@@ -84,16 +100,20 @@ async def serve(
     port = server.add_insecure_port(listen)
     await server.start()
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(task(stop)) for task in parts.background]
-    for name in ["", *names]:
-        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    readiness = Readiness(health_servicer, names)
+    await readiness.publish()
+    loops = [_as_loop(task) for task in parts.background]
+    if parts.dependencies:
+        probe = DependencyProbe(parts.dependencies, readiness, probe_seconds)
+        loops.append(Loop("dependency-probe", probe.run))
+    tasks = [asyncio.create_task(supervise(loop, stop, readiness, restarts)) for loop in loops]
     log.info("serving", extra={"port": port, "services": names})
     try:
-        yield RunningService(port, health_servicer)
+        yield RunningService(port, health_servicer, readiness)
     finally:
         await health_servicer.enter_graceful_shutdown()
         stop.set()
-        # Loops notice the stop within their poll interval; a loop blocked on I/O is
+        # Supervised loops notice the stop within their poll interval; a loop blocked on I/O is
         # cancelled, which is safe: unacknowledged work is redelivered or reclaimed.
         _, blocked = await asyncio.wait(tasks, timeout=0.1) if tasks else (set(), set())
         for task in blocked:
@@ -104,3 +124,9 @@ async def serve(
                 log.error("background task failed: %r", result)
         await server.stop(grace_seconds)
         log.info("stopped", extra={"port": port})
+
+
+def _as_loop(task: Loop | BackgroundTask) -> Loop:
+    if isinstance(task, Loop):
+        return task
+    return Loop(getattr(task, "__qualname__", repr(task)), task)

@@ -40,6 +40,18 @@ def to_grpc_status(error: errors.DomainError) -> grpc.Status:
         detail = any_pb2.Any()
         detail.Pack(bad_request)
         status.details.append(detail)
+    if isinstance(error, errors.FailedPrecondition) and error.preconditions:
+        failure = error_details_pb2.PreconditionFailure(
+            violations=[
+                error_details_pb2.PreconditionFailure.Violation(
+                    type=p.type, subject=p.subject, description=p.description
+                )
+                for p in error.preconditions
+            ]
+        )
+        detail = any_pb2.Any()
+        detail.Pack(failure)
+        status.details.append(detail)
     if isinstance(error, errors.Unavailable) and error.retry_after_seconds is not None:
         retry_info = error_details_pb2.RetryInfo()
         retry_info.retry_delay.FromNanoseconds(round(error.retry_after_seconds * 1e9))
@@ -48,6 +60,17 @@ def to_grpc_status(error: errors.DomainError) -> grpc.Status:
         status.details.append(detail)
     result: grpc.Status = rpc_status.to_status(status)
     return result
+
+
+def precondition_failures(error: grpc.aio.AioRpcError) -> dict[str, str]:
+    """Client side: the PreconditionFailure violations carried by an error, by subject."""
+    status = rpc_status.from_call(error)
+    found: dict[str, str] = {}
+    for detail in status.details if status is not None else ():
+        failure = error_details_pb2.PreconditionFailure()
+        if detail.Unpack(failure):
+            found.update({v.subject: v.description for v in failure.violations})
+    return found
 
 
 def field_violations(error: grpc.aio.AioRpcError) -> dict[str, str]:

@@ -12,14 +12,18 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 from rich.console import Console
 
+from services.catalogue.app import SERVICE_NAME as CATALOGUE
 from services.cli import views
 from services.cli.main import main
 from services.client import ClientConfig, SocialErasmusClient
+from services.runtime.auth import TokenRegistry
 from services.runtime.localstack import free_port
+from services.runtime.server import Registration, ServiceParts, serve
 from socialerasmus.matching.v1 import matching_pb2 as match
 from tests.catalogue.builders import valid_details
 from tests.cli.conftest import Cli, Outcome
 from tests.client.servers import Running, inbox_item
+from tests.conftest import Stack
 from tests.matching.builders import valid_profile
 
 TITLE = "Beach clean-up with ESN Valencia UPV"
@@ -99,7 +103,7 @@ async def test_health_shows_every_service_serving(running: Running, cli: Cli) ->
     ]
     gone = f"127.0.0.1:{free_port()}"
     partial = await cli("--json", "--notify", gone, "health")
-    assert partial.code == 1
+    assert partial.code == 3  # as for any command that cannot reach a service
     notify = partial.json()[2]
     assert (notify["service"], notify["address"], notify["status"]) == (
         "notify",
@@ -107,6 +111,24 @@ async def test_health_shows_every_service_serving(running: Running, cli: Cli) ->
         "UNREACHABLE",
     )
     assert notify["detail"]  # gRPC's reason, e.g. "Connection refused"
+
+
+async def test_health_exits_1_for_a_service_not_serving_and_3_when_one_is_unreachable(
+    stack: Stack, cli: Cli
+) -> None:
+    parts = ServiceParts([Registration(lambda server: None, CATALOGUE)])
+    tokens = TokenRegistry.from_file(stack.tokens_file)
+    async with serve("127.0.0.1:0", tokens, parts, 0.5) as catalogue:
+        await catalogue.readiness.report("redis", up=False)
+        not_serving = await cli("--catalogue", catalogue.address, "health", "catalogue")
+        assert not_serving.code == 1
+        assert "NOT_SERVING" in not_serving.out
+        gone = f"127.0.0.1:{free_port()}"
+        both = await cli(
+            "--catalogue", catalogue.address, "--notify", gone, "health", "catalogue", "notify"
+        )
+        assert both.code == 3
+        assert no_traceback(not_serving) and no_traceback(both)
 
 
 async def test_an_activity_is_created_from_a_file_published_listed_and_shown(
@@ -350,3 +372,63 @@ async def test_evaluate_runs_the_offline_evaluation(cli: Cli) -> None:
     assert table.code == 0, table.err
     assert "Offline evaluation at k=10" in table.out
     assert "popularity" in table.out
+
+
+ACTIVITY = "01J9Z8Y7X6W5V4T3S2R1Q0P9N8"
+
+
+async def test_profiles_and_feedback_are_imported_in_batches(
+    running: Running, cli: Cli, dev_tokens: None, tmp_path: Path
+) -> None:
+    """Three profiles in two calls; feedback by readable kind, read back from the service."""
+    lines = [
+        json_format.MessageToJson(valid_profile(now(), student_id=s), indent=None)
+        for s in ("ana", "ben", "carla")
+    ]
+    (tmp_path / "students.jsonl").write_text("\n".join(lines) + "\n\n")
+    imported = await cli(
+        "--json", "profile", "import", str(tmp_path / "students.jsonl"), "--batch", "2"
+    )
+    assert imported.code == 0, imported.err + imported.out
+    assert imported.json()["imported"] == 3
+    assert imported.json()["calls"] == 2
+    shown = await cli("--json", "profile", "show", "carla", "--as", "platform")
+    assert shown.json()["student_id"] == "carla"
+
+    (tmp_path / "joins.csv").write_text(
+        "student_id,activity_id,kind,rating,occurred_at\n"
+        f"ana,{ACTIVITY},enrolled,,2027-01-05T10:00:00\n"
+        f"ben,{ACTIVITY},RATED,4,2027-01-05T10:00:00+01:00\n"
+    )
+    recorded = await cli("feedback", "import", str(tmp_path / "joins.csv"))
+    assert recorded.code == 0, recorded.err
+    assert "Imported 2 feedback events in 1 calls" in recorded.out
+
+
+async def test_a_refused_batch_names_its_lines_and_what_was_saved_before(
+    running: Running, cli: Cli, dev_tokens: None, tmp_path: Path
+) -> None:
+    """The second batch holds a bad student id: the first is saved, the error names the
+    file line of the bad field, and the exit code says bad input."""
+    rows = [f"s{n},{ACTIVITY},shown" for n in range(3)] + [f"bad id!,{ACTIVITY},shown"]
+    (tmp_path / "joins.csv").write_text("student_id,activity_id,kind\n" + "\n".join(rows) + "\n")
+    refused = await cli("feedback", "import", str(tmp_path / "joins.csv"), "--batch", "2")
+    assert refused.code == 2
+    assert "line 5: student_id" in refused.err
+    assert "nothing of lines 4 to 5 was saved; 2 items before them were" in refused.err
+    assert no_traceback(refused)
+
+
+async def test_a_malformed_import_file_sends_nothing(cli: Cli, tmp_path: Path) -> None:
+    """Checked before any call: no service runs here, yet the line is named, exit 2."""
+    (tmp_path / "joins.csv").write_text(f"student_id,activity_id,kind\nana,{ACTIVITY},liked\n")
+    refused = await cli("feedback", "import", str(tmp_path / "joins.csv"), "--token", "t")
+    assert refused.code == 2
+    assert "line 2: kind: unknown value 'liked'" in refused.err
+    (tmp_path / "bad.jsonl").write_text('{"student_id": "ana"}\n{"nope": 1}\n')
+    refused = await cli("profile", "import", str(tmp_path / "bad.jsonl"), "--token", "t")
+    assert refused.code == 2
+    assert "line 2 is not a valid VolunteerProfile" in refused.err
+    (tmp_path / "headless.csv").write_text("a,b\n1,2\n")
+    refused = await cli("feedback", "import", str(tmp_path / "headless.csv"), "--token", "t")
+    assert "names no student_id, activity_id, kind column" in refused.err

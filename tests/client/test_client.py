@@ -28,6 +28,7 @@ from services.runtime.localstack import free_port
 from services.runtime.logs import request_id
 from services.runtime.server import serve
 from socialerasmus.catalogue.v1 import catalogue_pb2 as cat
+from socialerasmus.matching.v1 import matching_pb2 as match
 from tests.catalogue.builders import valid_details
 from tests.client.servers import Running, inbox_item
 from tests.conftest import Stack
@@ -289,3 +290,24 @@ def test_back_off_grows_exponentially_up_to_its_cap_and_retries_only_what_may_he
     assert not policy.retries(grpc.StatusCode.NOT_FOUND, idempotent=True)
     with pytest.raises(ValueError):
         RetryPolicy(max_attempts=0)
+
+
+async def test_batches_save_all_or_name_the_items_that_stop_them(running: Running) -> None:
+    """Profiles in one call; feedback about an erased student comes back as a ClientError
+    naming that item among its preconditions."""
+    activity = "01J9Z8Y7X6W5V4T3S2R1Q0P9N8"
+    async with client_of(running) as client:
+        saved = await client.upsert_profiles(
+            [valid_profile(now(), student_id="ana"), valid_profile(now(), student_id="ben")]
+        )
+        assert [p.student_id for p in saved] == ["ana", "ben"]
+        await client.erase_profile("ben")
+        items = [
+            match.Feedback(student_id=s, activity_id=activity, kind=match.FEEDBACK_KIND_SHOWN)
+            for s in ("ana", "ben")
+        ]
+        with pytest.raises(ClientError) as refused:
+            await client.record_feedback_batch(items)
+        assert refused.value.code == grpc.StatusCode.FAILED_PRECONDITION
+        assert list(refused.value.preconditions) == ["items[1]"]
+        assert await client.record_feedback_batch(items[:1]) == 1

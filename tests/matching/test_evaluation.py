@@ -196,7 +196,9 @@ def test_a_small_synthetic_run_reports_every_method() -> None:
     names = [line.split()[0] for line in table.splitlines()[2:]]
     assert names == ["model", "cold_start", "popularity", "random"]
     assert evaluation.students > 50
-    assert evaluation.model.weights.learned_from > 0
+    assert evaluation.model.examples > 0
+    assert evaluation.model.validation.held_back > 0
+    assert evaluation.model.validation.chosen in evaluation.model.validation.hit_rates
     model, random_ = evaluation.method("model"), evaluation.method("random")
     assert model.precision > random_.precision
     assert model.ndcg > random_.ndcg

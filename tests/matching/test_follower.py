@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import nats
+
 from services.matching.follower import CatalogueFollower
 from services.matching.index import ActivityIndex
+from services.runtime.streams import provision_streams
 from socialerasmus.catalogue.v1 import events_pb2
 from socialerasmus.catalogue.v1.catalogue_pb2 import (
     ENROLMENT_STATUS_CONFIRMED,
@@ -11,7 +16,9 @@ from socialerasmus.catalogue.v1.catalogue_pb2 import (
     Activity,
     Enrolment,
 )
+from tests.conftest import Stack
 from tests.matching.builders import activity
+from tests.waiting import eventually
 
 
 def published(item: Activity) -> tuple[str, bytes]:
@@ -88,3 +95,38 @@ def test_events_without_counts_are_counted_one_by_one() -> None:
     assert seats_after(
         published(beach), confirmed(beach, "ana", None), confirmed(beach, "ben", None)
     ) == (1, 0)
+
+
+async def test_run_again_after_a_failure_it_resumes_after_the_last_event_applied(
+    clean_stack: Stack,
+) -> None:
+    """Replaying from the start would count the enrolments without counts a second time."""
+    client = await nats.connect(clean_stack.nats_url)
+    try:
+        js = client.jetstream()
+        await provision_streams(js)
+        beach = activity(1, capacity=5)
+        for subject, data in (
+            published(beach),
+            confirmed(beach, "ana", None),
+            confirmed(beach, "ben", None),
+        ):
+            await js.publish(subject, data)
+        index = ActivityIndex()
+        follower = CatalogueFollower(index)
+
+        async def follow_until(sequence: int) -> None:
+            ready, stop = asyncio.Event(), asyncio.Event()
+            task = asyncio.create_task(follower.run(js, ready, stop))
+            await eventually(lambda: follower.applied_sequence == sequence, f"event {sequence}")
+            stop.set()
+            await task
+
+        await follow_until(3)
+        await js.publish(*confirmed(beach, "eva", None))
+        await follow_until(4)
+        held = index.get(beach.id)
+        assert held is not None
+        assert held.seats_left == 2
+    finally:
+        await client.close()

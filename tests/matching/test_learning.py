@@ -11,6 +11,7 @@ from services.matching.learning import (
     examples_from_feedback,
     interactions_from_feedback,
     learn_weights,
+    sampled_negatives,
     training_set,
 )
 from services.matching.ranking import Ranker
@@ -88,10 +89,35 @@ def test_interactions_keep_the_strongest_positive_of_a_pair() -> None:
     ]
 
     assert interactions_from_feedback(rows) == [
-        ("ana", "a", 1.0),
-        ("ana", "b", 0.5),
-        ("ben", "a", 1.0),
+        ("ana", "a", 1.0, 1),  # at its first positive
+        ("ana", "b", 0.5, 3),
+        ("ben", "a", 1.0, 6),
     ]
+
+
+def test_sampled_negatives_avoid_what_the_student_has_an_example_of() -> None:
+    examples = [
+        Example("ana", "a", 1, 10),
+        Example("ana", "b", 0, 11),
+        Example("ben", "a", 1, 12),
+    ]
+    catalogue = ["a", "b", "c", "d", "e"]
+
+    negatives = sampled_negatives(examples, catalogue, per_positive=3, seed=1)
+
+    of_ana = [n.activity_id for n in negatives if n.student_id == "ana"]
+    of_ben = [n.activity_id for n in negatives if n.student_id == "ben"]
+    assert sorted(of_ana) == ["c", "d", "e"]  # not a (joined) nor b (shown)
+    assert len(of_ben) == 3 and "a" not in of_ben and len(set(of_ben)) == 3
+    assert all(n.label == 0 for n in negatives)
+    assert {n.at_ms for n in negatives if n.student_id == "ben"} == {12}
+
+
+def test_no_negatives_are_sampled_when_nothing_is_left() -> None:
+    examples = [Example("ana", "a", 1, 10)]
+
+    assert sampled_negatives(examples, ["a"], per_positive=3) == []
+    assert sampled_negatives(examples, [], per_positive=3) == []
 
 
 # --- Learning weights -------------------------------------------------------------------------

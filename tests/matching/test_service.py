@@ -242,17 +242,20 @@ async def test_an_erased_student_is_kept_out_until_a_new_profile_announces_them(
     assert await eventually(lambda: announced(services, "se.matching.profile.recreated"))
     await upsert(services)  # a profile that was not erased announces nothing
     assert await eventually(lambda: _outbox_empty(redis_client))
-    client = await nats.connect(services.stack.nats_url)
-    try:
-        info = await client.jetstream().stream_info(
-            "MATCHING", subjects_filter="se.matching.profile.>"
-        )
-    finally:
-        await client.close()
-    assert info.state.subjects == {
+    assert await profile_events(services, "se.matching.profile.>") == {
         "se.matching.profile.erased": 1,
         "se.matching.profile.recreated": 1,
     }
+
+
+async def profile_events(services: Services, subjects: str) -> dict[str, int]:
+    """Messages on the MATCHING stream by subject, of those matching ``subjects``."""
+    client = await nats.connect(services.stack.nats_url)
+    try:
+        info = await client.jetstream().stream_info("MATCHING", subjects_filter=subjects)
+    finally:
+        await client.close()
+    return dict(info.state.subjects or {})
 
 
 async def _outbox_empty(redis: Redis) -> bool:

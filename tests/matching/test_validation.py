@@ -14,7 +14,9 @@ from services.matching import limits
 from services.matching.validation import (
     validate_allocate,
     validate_feedback,
+    validate_feedback_batch,
     validate_profile,
+    validate_profiles,
     validate_recommend,
 )
 from services.runtime.errors import FieldViolation, InvalidArgument
@@ -887,3 +889,38 @@ def test_every_allocate_violation_is_reported_at_once() -> None:
     request = AllocateWeekRequest(week_edition="", max_places_per_student=10)
     found = violations_of(lambda: validate_allocate(request))
     assert [v.field for v in found] == ["week_edition", "max_places_per_student"]
+
+
+# --- Batches ----------------------------------------------------------------------------------
+
+
+def test_a_batch_of_valid_items_passes() -> None:
+    validate_profiles([profile(student_id="a"), profile(student_id="b")])
+    validate_feedback_batch([feedback(), feedback(kind=FEEDBACK_KIND_SHOWN)])
+
+
+def test_batch_violations_name_the_item_and_its_field() -> None:
+    """Every bad item is reported at once, under ``items[i]``."""
+    bad = [feedback(), feedback(student_id=""), feedback(), feedback(kind=FEEDBACK_KIND_RATED)]
+    assert [v.field for v in violations_of(lambda: validate_feedback_batch(bad))] == [
+        "items[1].student_id",
+        "items[3].rating",
+    ]
+
+
+def test_profiles_of_a_batch_name_distinct_students() -> None:
+    batch = [profile(student_id="a"), profile(student_id="b"), profile(student_id="a")]
+    assert violations_of(lambda: validate_profiles(batch)) == [
+        FieldViolation("items[2].student_id", "duplicate of items[0].student_id")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("size", "description"),
+    [(0, "required"), (limits.BATCH_ITEMS_MAX + 1, "must have at most 500 values")],
+)
+def test_a_batch_holds_one_to_the_limit_items(size: int, description: str) -> None:
+    assert violations_of(lambda: validate_feedback_batch([feedback()] * size)) == [
+        FieldViolation("items", description)
+    ]
+    validate_feedback_batch([feedback()] * limits.BATCH_ITEMS_MAX)

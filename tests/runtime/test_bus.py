@@ -21,6 +21,7 @@ from services.runtime.bus import ConsumerSpec, EventConsumer, ensure_consumers, 
 from services.runtime.events import OutgoingEvent, new_event_id
 from services.runtime.streams import STREAMS, StreamSpec, provision_streams
 from tests.conftest import Stack
+from tests.runtime.observing import value
 from tests.waiting import eventually
 
 SUBJECT = "se.catalogue.activity.published"
@@ -368,3 +369,30 @@ async def test_provisioning_applies_a_changed_declaration(
     assert config.duplicate_window == 60
     ack = await publish(js, event(b"reminder", "se.reminders.tomorrow"))
     assert ack.stream == "NOTIFY"
+
+
+async def test_an_ack_that_fails_ends_neither_the_batch_nor_the_consumer(
+    js: JetStreamContext,
+) -> None:
+    """A handler that acks on its own makes the consumer's ack raise: counted, logged, and
+    the events after it are still handled."""
+    worker = spec()
+    await ensure_consumers(js, [worker])
+    handled: list[bytes] = []
+
+    async def acks_the_first_itself(message: Msg) -> None:
+        if message.data == b"first":
+            await message.ack()
+        handled.append(message.data)
+
+    failures = value("se_consumer_settle_failures_total", consumer=worker.durable)
+    for payload in (b"first", b"second"):
+        await publish(js, event(payload))
+    async with running(EventConsumer(js, worker, acks_the_first_itself)) as consumer:
+        await publish(js, event(b"third"))
+        await eventually(lambda: len(handled) == 3, "the events after the failed ack handled")
+        await settled(js, worker.durable)
+
+    assert handled == [b"first", b"second", b"third"]
+    assert consumer.processed == 2
+    assert value("se_consumer_settle_failures_total", consumer=worker.durable) == failures + 1

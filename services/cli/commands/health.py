@@ -7,8 +7,9 @@ import argparse
 from services.cli import views
 from services.cli.commands import Subparsers, add_command
 from services.cli.context import Context
-from services.cli.errors import BAD_INPUT, FAILED, OK, CliError
+from services.cli.errors import BAD_INPUT, FAILED, OK, UNREACHABLE, CliError
 from services.client import Service
+from services.client.health import ServiceHealth
 
 HEALTH_DEADLINE_SECONDS = 3.0
 
@@ -22,7 +23,9 @@ def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
         summary="check the health of every service",
         description=(
             "Ask each service's gRPC health check whether it is SERVING; needs no token. "
-            "Exits 0 when every service asked is SERVING, else 1."
+            "Exits 0 when every service asked is SERVING, 3 when one cannot be reached or "
+            "does not answer in time, else 1 (one is NOT_SERVING, e.g. while its Redis is "
+            "down)."
         ),
         deadline=HEALTH_DEADLINE_SECONDS,
         examples="socialerasmus health catalogue matching",
@@ -59,4 +62,12 @@ async def run(ctx: Context) -> int:
         )
     else:
         ctx.out.show(views.health_table(report))
+    return exit_code(report)
+
+
+def exit_code(report: list[ServiceHealth]) -> int:
+    """3 if any service is out of reach (as for every other command), else 1 if any is not
+    serving, else 0."""
+    if any(h.unreachable for h in report):
+        return UNREACHABLE
     return OK if all(h.serving for h in report) else FAILED

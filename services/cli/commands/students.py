@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from services.cli import arguments, views
-from services.cli.commands import Subparsers, add_command, add_group
+from services.cli.commands import Subparsers, add_command, add_group, imports
 from services.cli.context import Context
 from services.cli.errors import OK
 from services.cli.files import read_message
@@ -112,6 +112,7 @@ def _register_profile(subparsers: Subparsers, common: argparse.ArgumentParser) -
         examples="socialerasmus profile show demo-student",
     )
     show.add_argument("student", nargs="?", default=DEMO_STUDENT, help=STUDENT_HELP)
+    imports.register_profile_import(group, common)
 
 
 def _register_recommend(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:

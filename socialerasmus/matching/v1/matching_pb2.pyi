@@ -739,6 +739,98 @@ class RecordFeedbackResponse(_message.Message):
 Global___RecordFeedbackResponse: _TypeAlias = RecordFeedbackResponse  # noqa: Y015
 
 @_typing.final
+class UpsertProfilesRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ITEMS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___VolunteerProfile]:
+        """1 to 500 profiles of distinct students. Field violations name the item
+        ("items[3].student_id"); when any item is invalid, none is saved.
+        """
+
+    def __init__(
+        self,
+        *,
+        items: _abc.Iterable[Global___VolunteerProfile] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["items", b"items"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpsertProfilesRequest: _TypeAlias = UpsertProfilesRequest  # noqa: Y015
+
+@_typing.final
+class UpsertProfilesResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PROFILES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def profiles(self) -> _containers.RepeatedCompositeFieldContainer[Global___VolunteerProfile]:
+        """The saved profiles, in the order of the request."""
+
+    def __init__(
+        self,
+        *,
+        profiles: _abc.Iterable[Global___VolunteerProfile] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["profiles", b"profiles"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpsertProfilesResponse: _TypeAlias = UpsertProfilesResponse  # noqa: Y015
+
+@_typing.final
+class RecordFeedbackBatchRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ITEMS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___Feedback]:
+        """1 to 500 feedback events, recorded in this order. Field violations name the item
+        ("items[3].student_id"); when any item is invalid, or names an erased student
+        (FAILED_PRECONDITION, with a google.rpc.PreconditionFailure naming each such item),
+        none is recorded.
+        """
+
+    def __init__(
+        self,
+        *,
+        items: _abc.Iterable[Global___Feedback] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["items", b"items"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordFeedbackBatchRequest: _TypeAlias = RecordFeedbackBatchRequest  # noqa: Y015
+
+@_typing.final
+class RecordFeedbackBatchResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RECORDED_FIELD_NUMBER: _builtins.int
+    recorded: _builtins.int
+    """Feedback events recorded: every item."""
+    def __init__(
+        self,
+        *,
+        recorded: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["recorded", b"recorded"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordFeedbackBatchResponse: _TypeAlias = RecordFeedbackBatchResponse  # noqa: Y015
+
+@_typing.final
 class RecommendRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -1026,3 +1118,219 @@ class ListAllocationResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListAllocationResponse: _TypeAlias = ListAllocationResponse  # noqa: Y015
+
+@_typing.final
+class GetModelStateRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetModelStateRequest: _TypeAlias = GetModelStateRequest  # noqa: Y015
+
+@_typing.final
+class GetModelStateResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STATE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def state(self) -> Global___ModelState: ...
+    def __init__(
+        self,
+        *,
+        state: Global___ModelState | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["state", b"state"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["state", b"state"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetModelStateResponse: _TypeAlias = GetModelStateResponse  # noqa: Y015
+
+@_typing.final
+class ModelState(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class WeightsEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.float
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.float = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    VERSION_FIELD_NUMBER: _builtins.int
+    FITTED_AT_FIELD_NUMBER: _builtins.int
+    FEEDBACK_ROWS_FIELD_NUMBER: _builtins.int
+    EXAMPLES_FIELD_NUMBER: _builtins.int
+    WEIGHTS_FIELD_NUMBER: _builtins.int
+    VALIDATION_FIELD_NUMBER: _builtins.int
+    COLLABORATIVE_FIELD_NUMBER: _builtins.int
+    REFIT_SECONDS_FIELD_NUMBER: _builtins.int
+    version: _builtins.int
+    """0 for the cold start; +1 at each refit of this replica (each replica refits on its own
+    from the shared feedback log).
+    """
+    feedback_rows: _builtins.int
+    """Feedback rows the last refit read."""
+    examples: _builtins.int
+    """Labelled examples (positives, shown and sampled negatives) the candidate weights were
+    fitted on.
+    """
+    refit_seconds: _builtins.float
+    """Wall time of the last refit."""
+    @_builtins.property
+    def fitted_at(self) -> _timestamp_pb2.Timestamp:
+        """When the last refit finished; unset before the first."""
+
+    @_builtins.property
+    def weights(self) -> _containers.ScalarMap[_builtins.str, _builtins.float]:
+        """The weight of each signal in use, summing to 1: cause, motivation, skills, proximity,
+        urgency, similar_students.
+        """
+
+    @_builtins.property
+    def validation(self) -> Global___WeightsValidation:
+        """How the weights in use were chosen; unset before the first refit."""
+
+    @_builtins.property
+    def collaborative(self) -> Global___CollaborativeState:
+        """The similar-students signal's model; unset before the first refit."""
+
+    def __init__(
+        self,
+        *,
+        version: _builtins.int = ...,
+        fitted_at: _timestamp_pb2.Timestamp | None = ...,
+        feedback_rows: _builtins.int = ...,
+        examples: _builtins.int = ...,
+        weights: _abc.Mapping[_builtins.str, _builtins.float] | None = ...,
+        validation: Global___WeightsValidation | None = ...,
+        collaborative: Global___CollaborativeState | None = ...,
+        refit_seconds: _builtins.float = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["collaborative", b"collaborative", "fitted_at", b"fitted_at", "validation", b"validation"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["collaborative", b"collaborative", "examples", b"examples", "feedback_rows", b"feedback_rows", "fitted_at", b"fitted_at", "refit_seconds", b"refit_seconds", "validation", b"validation", "version", b"version", "weights", b"weights"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ModelState: _TypeAlias = ModelState  # noqa: Y015
+
+@_typing.final
+class WeightsValidation(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class CandidatesEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.float
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.float = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    METRIC_FIELD_NUMBER: _builtins.int
+    HELD_BACK_FIELD_NUMBER: _builtins.int
+    CANDIDATES_FIELD_NUMBER: _builtins.int
+    CHOSEN_FIELD_NUMBER: _builtins.int
+    ADOPTED_FIELD_NUMBER: _builtins.int
+    metric: _builtins.str
+    """The figure compared: "hit_rate_at_10", the share of a held-back student's later joins
+    ranked in the top 10 of what Recommend would weigh, averaged over students.
+    """
+    held_back: _builtins.int
+    """Held-back students the candidates were ranked for."""
+    chosen: _builtins.str
+    """The candidate adopted; "in_use" when none did better by more than the noise."""
+    adopted: _builtins.bool
+    @_builtins.property
+    def candidates(self) -> _containers.ScalarMap[_builtins.str, _builtins.float]:
+        """The figure of each candidate: "in_use" (the weights before the refit), "cold_start",
+        and regressions on the feedback blended with the cold start.
+        """
+
+    def __init__(
+        self,
+        *,
+        metric: _builtins.str = ...,
+        held_back: _builtins.int = ...,
+        candidates: _abc.Mapping[_builtins.str, _builtins.float] | None = ...,
+        chosen: _builtins.str = ...,
+        adopted: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["adopted", b"adopted", "candidates", b"candidates", "chosen", b"chosen", "held_back", b"held_back", "metric", b"metric"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___WeightsValidation: _TypeAlias = WeightsValidation  # noqa: Y015
+
+@_typing.final
+class CollaborativeState(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SETTINGS_FIELD_NUMBER: _builtins.int
+    STUDENTS_FIELD_NUMBER: _builtins.int
+    ACTIVITIES_FIELD_NUMBER: _builtins.int
+    HIT_RATE_FIELD_NUMBER: _builtins.int
+    POPULARITY_HIT_RATE_FIELD_NUMBER: _builtins.int
+    HELD_BACK_FIELD_NUMBER: _builtins.int
+    settings: _builtins.str
+    """The settings chosen on held-back joins, e.g. "co-joins (m=10) + 0.5 x popularity", or
+    "popularity".
+    """
+    students: _builtins.int
+    activities: _builtins.int
+    hit_rate: _builtins.float
+    """Hit rate at 10 of the chosen settings and of popularity alone on the held-back joins."""
+    popularity_hit_rate: _builtins.float
+    held_back: _builtins.int
+    def __init__(
+        self,
+        *,
+        settings: _builtins.str = ...,
+        students: _builtins.int = ...,
+        activities: _builtins.int = ...,
+        hit_rate: _builtins.float = ...,
+        popularity_hit_rate: _builtins.float = ...,
+        held_back: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["activities", b"activities", "held_back", b"held_back", "hit_rate", b"hit_rate", "popularity_hit_rate", b"popularity_hit_rate", "settings", b"settings", "students", b"students"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CollaborativeState: _TypeAlias = CollaborativeState  # noqa: Y015

@@ -55,6 +55,16 @@ class MatchingServiceStub:
                 request_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.RecordFeedbackRequest.SerializeToString,
                 response_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.RecordFeedbackResponse.FromString,
                 _registered_method=True)
+        self.UpsertProfiles = channel.unary_unary(
+                '/socialerasmus.matching.v1.MatchingService/UpsertProfiles',
+                request_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.UpsertProfilesRequest.SerializeToString,
+                response_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.UpsertProfilesResponse.FromString,
+                _registered_method=True)
+        self.RecordFeedbackBatch = channel.unary_unary(
+                '/socialerasmus.matching.v1.MatchingService/RecordFeedbackBatch',
+                request_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.RecordFeedbackBatchRequest.SerializeToString,
+                response_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.RecordFeedbackBatchResponse.FromString,
+                _registered_method=True)
         self.Recommend = channel.unary_unary(
                 '/socialerasmus.matching.v1.MatchingService/Recommend',
                 request_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.RecommendRequest.SerializeToString,
@@ -69,6 +79,11 @@ class MatchingServiceStub:
                 '/socialerasmus.matching.v1.MatchingService/ListAllocation',
                 request_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.ListAllocationRequest.SerializeToString,
                 response_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.ListAllocationResponse.FromString,
+                _registered_method=True)
+        self.GetModelState = channel.unary_unary(
+                '/socialerasmus.matching.v1.MatchingService/GetModelState',
+                request_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.GetModelStateRequest.SerializeToString,
+                response_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.GetModelStateResponse.FromString,
                 _registered_method=True)
 
 
@@ -103,6 +118,22 @@ class MatchingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpsertProfiles(self, request, context):
+        """Creates or replaces up to 500 profiles in one call, all or none: for platforms importing
+        their students. Each item is checked and authorised as UpsertProfile checks its profile.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordFeedbackBatch(self, request, context):
+        """Records up to 500 feedback events in one call, all or none: for platforms importing
+        history. Each item is checked and authorised as RecordFeedback checks its feedback.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Recommend(self, request, context):
         """Ranked activities for a student, each with a score and the reasons behind it.
         """
@@ -120,6 +151,14 @@ class MatchingServiceServicer:
     def ListAllocation(self, request, context):
         """Reads a stored Week allocation page by page: its assignments, then its unplaced students
         with the reason of each.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetModelState(self, request, context):
+        """The ranking model serving on the replica that answers: its version, when and on what it
+        was fitted, and how its weights did on held-back joins. Platforms and operators.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -148,6 +187,16 @@ def add_MatchingServiceServicer_to_server(servicer, server):
                     request_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.RecordFeedbackRequest.FromString,
                     response_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.RecordFeedbackResponse.SerializeToString,
             ),
+            'UpsertProfiles': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpsertProfiles,
+                    request_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.UpsertProfilesRequest.FromString,
+                    response_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.UpsertProfilesResponse.SerializeToString,
+            ),
+            'RecordFeedbackBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordFeedbackBatch,
+                    request_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.RecordFeedbackBatchRequest.FromString,
+                    response_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.RecordFeedbackBatchResponse.SerializeToString,
+            ),
             'Recommend': grpc.unary_unary_rpc_method_handler(
                     servicer.Recommend,
                     request_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.RecommendRequest.FromString,
@@ -162,6 +211,11 @@ def add_MatchingServiceServicer_to_server(servicer, server):
                     servicer.ListAllocation,
                     request_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.ListAllocationRequest.FromString,
                     response_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.ListAllocationResponse.SerializeToString,
+            ),
+            'GetModelState': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetModelState,
+                    request_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.GetModelStateRequest.FromString,
+                    response_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.GetModelStateResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -284,6 +338,60 @@ class MatchingService:
             _registered_method=True)
 
     @staticmethod
+    def UpsertProfiles(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/socialerasmus.matching.v1.MatchingService/UpsertProfiles',
+            socialerasmus_dot_matching_dot_v1_dot_matching__pb2.UpsertProfilesRequest.SerializeToString,
+            socialerasmus_dot_matching_dot_v1_dot_matching__pb2.UpsertProfilesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordFeedbackBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/socialerasmus.matching.v1.MatchingService/RecordFeedbackBatch',
+            socialerasmus_dot_matching_dot_v1_dot_matching__pb2.RecordFeedbackBatchRequest.SerializeToString,
+            socialerasmus_dot_matching_dot_v1_dot_matching__pb2.RecordFeedbackBatchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def Recommend(request,
             target,
             options=(),
@@ -354,6 +462,33 @@ class MatchingService:
             '/socialerasmus.matching.v1.MatchingService/ListAllocation',
             socialerasmus_dot_matching_dot_v1_dot_matching__pb2.ListAllocationRequest.SerializeToString,
             socialerasmus_dot_matching_dot_v1_dot_matching__pb2.ListAllocationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetModelState(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/socialerasmus.matching.v1.MatchingService/GetModelState',
+            socialerasmus_dot_matching_dot_v1_dot_matching__pb2.GetModelStateRequest.SerializeToString,
+            socialerasmus_dot_matching_dot_v1_dot_matching__pb2.GetModelStateResponse.FromString,
             options,
             channel_credentials,
             insecure,

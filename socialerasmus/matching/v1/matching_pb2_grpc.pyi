@@ -40,6 +40,14 @@ class MatchingServiceStub:
     """Removes every trace of the student in matching and tells the other services to do so."""
     RecordFeedback: _grpc.UnaryUnaryMultiCallable[_matching_pb2.RecordFeedbackRequest, _matching_pb2.RecordFeedbackResponse]
     """Records what a student did with a suggestion; it trains the ranking."""
+    UpsertProfiles: _grpc.UnaryUnaryMultiCallable[_matching_pb2.UpsertProfilesRequest, _matching_pb2.UpsertProfilesResponse]
+    """Creates or replaces up to 500 profiles in one call, all or none: for platforms importing
+    their students. Each item is checked and authorised as UpsertProfile checks its profile.
+    """
+    RecordFeedbackBatch: _grpc.UnaryUnaryMultiCallable[_matching_pb2.RecordFeedbackBatchRequest, _matching_pb2.RecordFeedbackBatchResponse]
+    """Records up to 500 feedback events in one call, all or none: for platforms importing
+    history. Each item is checked and authorised as RecordFeedback checks its feedback.
+    """
     Recommend: _grpc.UnaryUnaryMultiCallable[_matching_pb2.RecommendRequest, _matching_pb2.RecommendResponse]
     """Ranked activities for a student, each with a score and the reasons behind it."""
     AllocateWeek: _grpc.UnaryUnaryMultiCallable[_matching_pb2.AllocateWeekRequest, _matching_pb2.AllocateWeekResponse]
@@ -47,6 +55,10 @@ class MatchingServiceStub:
     ListAllocation: _grpc.UnaryUnaryMultiCallable[_matching_pb2.ListAllocationRequest, _matching_pb2.ListAllocationResponse]
     """Reads a stored Week allocation page by page: its assignments, then its unplaced students
     with the reason of each.
+    """
+    GetModelState: _grpc.UnaryUnaryMultiCallable[_matching_pb2.GetModelStateRequest, _matching_pb2.GetModelStateResponse]
+    """The ranking model serving on the replica that answers: its version, when and on what it
+    was fitted, and how its weights did on held-back joins. Platforms and operators.
     """
 
 @_typing.type_check_only
@@ -61,6 +73,14 @@ class MatchingServiceAsyncStub(MatchingServiceStub):
     """Removes every trace of the student in matching and tells the other services to do so."""
     RecordFeedback: _aio.UnaryUnaryMultiCallable[_matching_pb2.RecordFeedbackRequest, _matching_pb2.RecordFeedbackResponse]  # type: ignore[assignment]
     """Records what a student did with a suggestion; it trains the ranking."""
+    UpsertProfiles: _aio.UnaryUnaryMultiCallable[_matching_pb2.UpsertProfilesRequest, _matching_pb2.UpsertProfilesResponse]  # type: ignore[assignment]
+    """Creates or replaces up to 500 profiles in one call, all or none: for platforms importing
+    their students. Each item is checked and authorised as UpsertProfile checks its profile.
+    """
+    RecordFeedbackBatch: _aio.UnaryUnaryMultiCallable[_matching_pb2.RecordFeedbackBatchRequest, _matching_pb2.RecordFeedbackBatchResponse]  # type: ignore[assignment]
+    """Records up to 500 feedback events in one call, all or none: for platforms importing
+    history. Each item is checked and authorised as RecordFeedback checks its feedback.
+    """
     Recommend: _aio.UnaryUnaryMultiCallable[_matching_pb2.RecommendRequest, _matching_pb2.RecommendResponse]  # type: ignore[assignment]
     """Ranked activities for a student, each with a score and the reasons behind it."""
     AllocateWeek: _aio.UnaryUnaryMultiCallable[_matching_pb2.AllocateWeekRequest, _matching_pb2.AllocateWeekResponse]  # type: ignore[assignment]
@@ -68,6 +88,10 @@ class MatchingServiceAsyncStub(MatchingServiceStub):
     ListAllocation: _aio.UnaryUnaryMultiCallable[_matching_pb2.ListAllocationRequest, _matching_pb2.ListAllocationResponse]  # type: ignore[assignment]
     """Reads a stored Week allocation page by page: its assignments, then its unplaced students
     with the reason of each.
+    """
+    GetModelState: _aio.UnaryUnaryMultiCallable[_matching_pb2.GetModelStateRequest, _matching_pb2.GetModelStateResponse]  # type: ignore[assignment]
+    """The ranking model serving on the replica that answers: its version, when and on what it
+    was fitted, and how its weights did on held-back joins. Platforms and operators.
     """
 
 class MatchingServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -105,6 +129,26 @@ class MatchingServiceServicer(metaclass=_abc_1.ABCMeta):
         """Records what a student did with a suggestion; it trains the ranking."""
 
     @_abc_1.abstractmethod
+    def UpsertProfiles(
+        self,
+        request: _matching_pb2.UpsertProfilesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_matching_pb2.UpsertProfilesResponse, _abc.Awaitable[_matching_pb2.UpsertProfilesResponse]]:
+        """Creates or replaces up to 500 profiles in one call, all or none: for platforms importing
+        their students. Each item is checked and authorised as UpsertProfile checks its profile.
+        """
+
+    @_abc_1.abstractmethod
+    def RecordFeedbackBatch(
+        self,
+        request: _matching_pb2.RecordFeedbackBatchRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_matching_pb2.RecordFeedbackBatchResponse, _abc.Awaitable[_matching_pb2.RecordFeedbackBatchResponse]]:
+        """Records up to 500 feedback events in one call, all or none: for platforms importing
+        history. Each item is checked and authorised as RecordFeedback checks its feedback.
+        """
+
+    @_abc_1.abstractmethod
     def Recommend(
         self,
         request: _matching_pb2.RecommendRequest,
@@ -128,6 +172,16 @@ class MatchingServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_matching_pb2.ListAllocationResponse, _abc.Awaitable[_matching_pb2.ListAllocationResponse]]:
         """Reads a stored Week allocation page by page: its assignments, then its unplaced students
         with the reason of each.
+        """
+
+    @_abc_1.abstractmethod
+    def GetModelState(
+        self,
+        request: _matching_pb2.GetModelStateRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_matching_pb2.GetModelStateResponse, _abc.Awaitable[_matching_pb2.GetModelStateResponse]]:
+        """The ranking model serving on the replica that answers: its version, when and on what it
+        was fitted, and how its weights did on held-back joins. Platforms and operators.
         """
 
 def add_MatchingServiceServicer_to_server(servicer: MatchingServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
