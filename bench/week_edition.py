@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from redis.asyncio import Redis
-from ulid import ULID
 
 from bench.ranking import profile_of
+from bench.recommend import published
 from services.catalogue.demo_data import demo_activities
 from services.catalogue.sections import Section, load_sections
 from services.matching import keys
@@ -46,15 +46,7 @@ def week_activities(count: int, students: int, seed: int, now: datetime) -> list
         item.capacity = int(capacity[n])
         item.starts_at.FromDatetime(starts)
         item.ends_at.FromDatetime(starts + timedelta(hours=int(hours[n])))
-        activity = cat.Activity(
-            id=str(ULID()),
-            details=item,
-            state=cat.ACTIVITY_STATE_PUBLISHED,
-            version=2,
-            seats_left=item.capacity,
-        )
-        activity.published_at.FromDatetime(now)
-        activities.append(activity)
+        activities.append(published(item, now))
     return activities
 
 
