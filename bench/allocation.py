@@ -1,25 +1,50 @@
-"""SocialErasmus Week allocation at full scale, beside a greedy baseline measured in the same run.
+"""SocialErasmus Week allocation: the solver at full scale beside a greedy baseline measured in
+the same run, and ``AllocateWeek`` end to end through gRPC on the real matching process.
 
-Run: ``python -m bench.allocation`` (``--students 20000 --activities 2000``). The instance is
+Run: ``python -m bench.allocation`` (``--students 20000 --activities 2000`` for the solver,
+``--grpc 20000x2000,100000x10000,350000x10000`` for the editions served through gRPC,
+``--before PATH`` to serve the same editions first from another checkout of the project, for
+before/after figures in one run). The solver's instance is
 synthetic over the real ESN sections: sections get students and activities in proportion to
 a random size, each student gets about 20 candidate activities of their own and the nearest
 sections, with a fit mixing cause interest, distance and noise; the Week's activities are
 spread over 7 days in 2-4 hour slots (so clashes happen), with capacities summing to about
-the number of students. Results go to ``bench/results/allocation.json``.
+the number of students. Results go to ``bench/results/allocation.json``. The gRPC editions
+are described in :mod:`bench.week_edition`: there candidate generation is the service's own.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import os
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
+import grpc
+import nats
 import numpy as np
 from numpy.typing import NDArray
+from redis.asyncio import Redis
 
-from bench.harness import save
+from bench.harness import BENCH_TOKEN, bench_stack, resident_mb, save, service_process
+from bench.recommend import publish_activities
+from bench.week_edition import (
+    EDITION,
+    week_activities,
+    week_profiles,
+    write_profiles,
+)
 from services.catalogue.sections import Section, load_sections
 from services.matching.allocation import AllocationResult, Candidate, Slot, allocate
+from services.runtime.localstack import LocalStack
+from services.runtime.streams import provision_streams
+from socialerasmus.matching.v1 import matching_pb2 as pb
+from socialerasmus.matching.v1.matching_pb2_grpc import MatchingServiceStub
 
 WEEK_START = 1_805_155_200  # Monday 2027-03-15 00:00 UTC
 CAUSES = 6
@@ -204,13 +229,148 @@ def run(students: int, activities: int, seed: int) -> dict[str, object]:
     }
 
 
+METADATA = (("authorization", f"Bearer {BENCH_TOKEN}"),)
+MESSAGE_LIMIT = 64 * 1024 * 1024
+"""What the bench's client accepts: the code before paging answered in one message."""
+
+
+async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict[str, object]:
+    """One AllocateWeek call, then every page of the allocation it stored."""
+    options = [("grpc.max_receive_message_length", MESSAGE_LIMIT)]
+    async with grpc.aio.insecure_channel(address, options=options) as channel:
+        stub = MatchingServiceStub(channel)
+        started = time.perf_counter()
+        try:
+            reply = await stub.AllocateWeek(
+                pb.AllocateWeekRequest(week_edition=EDITION, max_places_per_student=max_places),
+                metadata=METADATA,
+                timeout=3600,
+            )
+        except grpc.aio.AioRpcError as error:
+            return {
+                "max_places_per_student": max_places,
+                "wall_seconds": round(time.perf_counter() - started, 3),
+                "error": f"{error.code().name}: {error.details()}",
+                "matching_peak_resident_mb": resident_mb(pid, "VmHWM"),
+            }
+        wall = time.perf_counter() - started
+        pages, assignments, token = 1, len(reply.assignments), reply.next_page_token
+        started = time.perf_counter()
+        while token:
+            page = await stub.ListAllocation(
+                pb.ListAllocationRequest(allocation_id=reply.allocation_id, page_token=token),
+                metadata=METADATA,
+            )
+            pages += 1
+            assignments += len(page.assignments)
+            token = page.next_page_token
+        paging = time.perf_counter() - started
+    unplaced = {pb.UnplacedReason.Name(u.reason): u.students for u in reply.unplaced}
+    return {
+        "max_places_per_student": max_places,
+        "wall_seconds": round(wall, 3),
+        "solve_seconds": reply.solve_seconds,
+        "candidate_seconds": reply.candidate_seconds,
+        "students_total": reply.students_total,
+        "students_placed": reply.students_placed,
+        "assignments": assignments,
+        "pages": pages,
+        "paging_seconds": round(paging, 3),
+        "objective": round(reply.objective, 4),
+        "proven_optimal": reply.proven_optimal,
+        "optimality_gap": reply.optimality_gap,
+        "unplaced": unplaced,
+        "matching_peak_resident_mb": resident_mb(pid, "VmHWM"),
+    }
+
+
+@contextlib.asynccontextmanager
+async def serving_from(
+    tree: Path | None, stack: LocalStack, tokens: Path
+) -> AsyncIterator[tuple[str, int]]:
+    """The matching process of ``tree`` (another checkout; None: this one): ``python -m``
+    puts its working directory first on the import path."""
+    here = Path.cwd()
+    if tree is not None:
+        os.chdir(tree)
+    try:
+        async with service_process(
+            "services.matching", "matching", stack, tokens, ready_timeout=900
+        ) as served:
+            os.chdir(here)
+            yield served
+    finally:
+        os.chdir(here)
+
+
+async def grpc_edition(
+    students: int, activities: int, seed: int, trees: list[Path | None]
+) -> dict[str, object]:
+    """The edition served by each tree in turn (None: this one), same data, same stack."""
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    published = week_activities(activities, students, seed, now)
+    profiles = week_profiles(students, published, seed, now)
+    generate = time.perf_counter() - started
+    print(f"{students} x {activities}: generated in {generate:.1f} s")
+    served: dict[str, object] = {}
+    with bench_stack() as (stack, tokens):
+        client = await nats.connect(stack.nats_url)
+        js = client.jetstream()
+        await provision_streams(js)
+        redis = Redis.from_url(stack.redis_url)
+        await publish_activities(js, published)
+        await write_profiles(redis, profiles)
+        await redis.aclose()
+        await client.close()
+        for tree in trees:
+            name = "after" if tree is None else "before"
+            async with serving_from(tree, stack, tokens) as (address, pid):
+                runs = [await allocate_through_grpc(address, pid, 1)]
+            served[name] = runs
+            print(f"  {name}: {runs}")
+    return {
+        "students": students,
+        "activities": activities,
+        "capacity_total": sum(a.details.capacity for a in published),
+        "seed": seed,
+        **served,
+    }
+
+
+def sizes(text: str) -> list[tuple[int, int]]:
+    return [
+        (int(students), int(activities))
+        for students, activities in (size.split("x") for size in text.split(",") if size)
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--students", type=int, default=20_000)
     parser.add_argument("--activities", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=2027)
+    parser.add_argument("--grpc", type=sizes, default=sizes("20000x2000,100000x10000,350000x10000"))
+    parser.add_argument("--before", type=Path, help="another checkout to serve the editions")
+    parser.add_argument(
+        "--before-max-students",
+        type=int,
+        default=20_000,
+        help="largest edition the --before checkout serves (it may take very long beyond)",
+    )
+    parser.add_argument("--skip-solver", action="store_true", help="gRPC editions only")
     args = parser.parse_args()
+    editions = []
+    for students, activities in args.grpc:
+        trees: list[Path | None] = [None]
+        if args.before is not None and students <= args.before_max_students:
+            trees = [args.before.resolve(), None]
+        editions.append(asyncio.run(grpc_edition(students, activities, args.seed, trees)))
+    if args.skip_solver:
+        print("saved", save("allocation_grpc", {"grpc": editions}))
+        return
     results = run(args.students, args.activities, args.seed)
+    results["grpc"] = editions
     print("instance:", results["instance"])
     for r in results["runs"]:  # type: ignore[attr-defined]
         g = r["greedy"]

@@ -140,9 +140,9 @@ def as_dict(rate: Rate) -> dict[str, object]:
     return asdict(rate)
 
 
-def resident_mb(pid: int) -> float:
-    """Resident memory of a process, in MiB (Linux)."""
+def resident_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory of a process, in MiB (Linux); ``VmHWM`` for its peak so far."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0

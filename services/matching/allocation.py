@@ -75,6 +75,10 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import maximum_flow, min_weight_full_bipartite_matching
 
+MAX_MATCHING_EDGES = 50_000_000
+"""Largest matching graph a round builds (about 0.6 GB as a sparse matrix, 3 GB at its peak
+while built): past it, :class:`TooLarge` rather than a process out of memory."""
+
 PROOF_TOLERANCE = 1e-9
 """Relative gap under which a round counts as proven optimal (floating-point noise)."""
 
@@ -84,6 +88,10 @@ _DISTANCE_TOLERANCE = 1e-12
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
+
+
+class TooLarge(Exception):
+    """The exact solver would need a matching graph above :data:`MAX_MATCHING_EDGES`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,10 +212,57 @@ def allocate(
     return _result(problem, used, rounds, time.perf_counter() - started)
 
 
-def _index(slots: Sequence[Slot], candidates: Sequence[Candidate]) -> _Problem:
-    """Validates the input and turns it into arrays."""
-    activity_index = {slot.activity_id: i for i, slot in enumerate(slots)}
-    if len(activity_index) != len(slots):
+def allocate_pairs(
+    slots: Sequence[Slot],
+    student_ids: Sequence[str],
+    student: IntArray,
+    activity: IntArray,
+    fit: FloatArray,
+    *,
+    max_places_per_student: int = 1,
+    time_limit_seconds: float = 25.0,
+) -> AllocationResult:
+    """:func:`allocate` for candidates given as arrays: pair ``i`` is student
+    ``student_ids[student[i]]`` with ``slots[activity[i]]`` at ``fit[i]``. Students without a
+    pair count in ``students_total`` too. Raises ``ValueError`` as :func:`allocate` does, and
+    for indices out of range."""
+    started = time.perf_counter()
+    if max_places_per_student < 1:
+        raise ValueError("max_places_per_student must be at least 1")
+    if not time_limit_seconds > 0:
+        raise ValueError("time_limit_seconds must be positive")
+    capacity, starts, ends = _slot_arrays(slots)
+    student = np.asarray(student, np.int64)
+    activity = np.asarray(activity, np.int64)
+    fit = np.asarray(fit, np.float64)
+    if student.size and (student.min() < 0 or student.max() >= len(student_ids)):
+        raise ValueError("student index out of range")
+    if activity.size and (activity.min() < 0 or activity.max() >= len(slots)):
+        raise ValueError("activity index out of range")
+    if not np.all((fit >= 0.0) & (fit <= 1.0)):
+        raise ValueError("fit must be in [0, 1]")
+    repeated = _first_duplicate(student, activity, len(slots))
+    if repeated is not None:
+        raise ValueError(
+            f"duplicate candidate pair ({student_ids[int(student[repeated])]!r},"
+            f" {slots[int(activity[repeated])].activity_id!r})"
+        )
+    problem = _Problem(
+        list(student_ids),
+        [slot.activity_id for slot in slots],
+        student,
+        activity,
+        fit,
+        capacity,
+        starts,
+        ends,
+    )
+    used, rounds = _run_rounds(problem, max_places_per_student, started + time_limit_seconds)
+    return _result(problem, used, rounds, time.perf_counter() - started)
+
+
+def _slot_arrays(slots: Sequence[Slot]) -> tuple[IntArray, IntArray, IntArray]:
+    if len({slot.activity_id for slot in slots}) != len(slots):
         raise ValueError("duplicate activity_id among slots")
     capacity = np.array([slot.capacity for slot in slots], dtype=np.int64)
     starts = np.array([slot.starts_at for slot in slots], dtype=np.int64)
@@ -216,6 +271,13 @@ def _index(slots: Sequence[Slot], candidates: Sequence[Candidate]) -> _Problem:
         raise ValueError("slot capacity must not be negative")
     if (ends <= starts).any():
         raise ValueError("slot must end after it starts")
+    return capacity, starts, ends
+
+
+def _index(slots: Sequence[Slot], candidates: Sequence[Candidate]) -> _Problem:
+    """Validates the input and turns it into arrays."""
+    capacity, starts, ends = _slot_arrays(slots)
+    activity_index = {slot.activity_id: i for i, slot in enumerate(slots)}
     student_index: dict[str, int] = {}
     student = np.array(
         [student_index.setdefault(c.student_id, len(student_index)) for c in candidates],
@@ -237,12 +299,18 @@ def _index(slots: Sequence[Slot], candidates: Sequence[Candidate]) -> _Problem:
 def _reject_duplicates(
     student: IntArray, activity: IntArray, activities: int, candidates: Sequence[Candidate]
 ) -> None:
+    repeated = _first_duplicate(student, activity, activities)
+    if repeated is not None:
+        pair = candidates[repeated]
+        raise ValueError(f"duplicate candidate pair ({pair.student_id!r}, {pair.activity_id!r})")
+
+
+def _first_duplicate(student: IntArray, activity: IntArray, activities: int) -> int | None:
+    """Position of a pair that repeats an earlier one, if any."""
     keys = student * max(activities, 1) + activity
     order = np.argsort(keys, kind="stable")
     repeated = np.flatnonzero(keys[order][1:] == keys[order][:-1])
-    if len(repeated):
-        pair = candidates[int(order[repeated[0] + 1])]
-        raise ValueError(f"duplicate candidate pair ({pair.student_id!r}, {pair.activity_id!r})")
+    return int(order[repeated[0] + 1]) if len(repeated) else None
 
 
 def _run_rounds(
@@ -322,6 +390,17 @@ def _matching_graph(current: _Round) -> tuple[sp.csr_matrix, IntArray, int]:
     shared = np.flatnonzero(binding[current.activity])
     first_copy = len(private) + np.cumsum(copies) - copies
     repeats = copies[current.activity[shared]]
+    edges = len(private) + int(repeats.sum()) + current.students
+    if edges > MAX_MATCHING_EDGES:
+        # Each binding activity is as many columns as it has places, each with an edge to
+        # every student it has as a candidate: the graph grows with candidates x capacity.
+        raise TooLarge(
+            f"the exact allocation needs a matching graph of {edges:,} edges, more than"
+            f" {MAX_MATCHING_EDGES:,}: {current.students:,} students with"
+            f" {len(current.student):,} candidate pairs on activities of"
+            f" {float(copies[copies > 0].mean()) if (copies > 0).any() else 0:.0f} places"
+            " on average"
+        )
     edge = np.repeat(shared, repeats)
     offset = np.arange(len(edge)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
     real_columns = len(private) + int(copies.sum())

@@ -93,6 +93,8 @@ def allocation_proposed(
     assignments: list[Assignment],
     objective: float,
     gap: float,
+    *,
+    assignments_total: int,
 ) -> OutgoingEvent:
     return event_of(
         ALLOCATION_PROPOSED,
@@ -104,5 +106,6 @@ def allocation_proposed(
             assignments=assignments,
             objective=objective,
             optimality_gap=gap,
+            assignments_total=assignments_total,
         ),
     )

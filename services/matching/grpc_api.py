@@ -62,6 +62,11 @@ class MatchingApi(MatchingServiceServicer):
     ) -> pb.AllocateWeekResponse:
         return await self.service.allocate_week(principal(), request)
 
+    async def ListAllocation(  # noqa: N802
+        self, request: pb.ListAllocationRequest, context: Context
+    ) -> pb.ListAllocationResponse:
+        return await self.service.list_allocation(principal(), request)
+
     async def GetModelState(  # noqa: N802
         self, request: pb.GetModelStateRequest, context: Context
     ) -> pb.GetModelStateResponse:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -66,6 +66,8 @@ _INITIAL_TEXT_ENTRIES = 1 << 14
 _MIN_GARBAGE_TO_COMPACT = 1 << 16
 _MIN_TAIL_SEGMENTS = 256
 _MAX_TAIL_SEGMENTS = 1024
+_QUERY_CHUNK = 2048
+"""Queries per sparse product when many are scored at once (bounds the product's size)."""
 _TAIL_SHARE = 32
 _LATITUDE_CELLS = round(180 / CELL_DEGREES)
 _LONGITUDE_CELLS = round(360 / CELL_DEGREES)
@@ -329,6 +331,8 @@ class _TextRows:
         """Segments up to ``_inverted_upto`` by token: each token's postings, (segment,
         weight) pairs, in ``indices`` and ``data`` from ``indptr[token]``."""
         self._inverted_upto = 0
+        self._documents_by_token: sp.csr_matrix | None = None
+        """``_inverted`` as tokens x segments, for many queries at once; made when needed."""
         self._query_weights: Values = np.zeros(n_features)
         """Dense query weights for the tail, zero between calls: cheaper than a fresh one."""
         self._tail_segments_cache: Rows | None = None
@@ -404,6 +408,54 @@ class _TextRows:
         if best <= 0:
             return np.zeros(rows.size)
         return np.clip(found / best, 0.0, 1.0)
+
+    def scores_of_pairs(
+        self, queries: Sequence[Query], query_of_pair: Rows, row_of_pair: Rows
+    ) -> Values:
+        """:meth:`scores` of many queries at once, for the pairs (query, row) asked: one sparse
+        product per chunk of queries instead of one postings scan per query."""
+        found = np.zeros(row_of_pair.size)
+        if not queries or row_of_pair.size == 0:
+            return found
+        if self._segments > self._inverted_upto:
+            self._invert()
+        if self._documents_by_token is None:
+            self._documents_by_token = self._inverted.T.tocsr()  # tokens x segments
+        documents = self._documents_by_token
+        dead = np.flatnonzero(~self._live[: self._segments])
+        present = np.flatnonzero(np.bincount(query_of_pair, minlength=len(queries)))
+        local_of = np.zeros(len(queries), np.int64)
+        local_of[present] = np.arange(present.size)
+        local_of_pair = local_of[query_of_pair]
+        if present.size <= _QUERY_CHUNK:  # the usual case: no need to group the pairs
+            order, bounds = np.arange(query_of_pair.size), np.array([0, query_of_pair.size])
+        else:
+            order = np.argsort(local_of_pair, kind="stable")
+            bounds = np.searchsorted(local_of_pair[order], np.arange(present.size + 1))
+        for first in range(0, present.size, _QUERY_CHUNK):
+            last = min(first + _QUERY_CHUNK, present.size)
+            chunk = [queries[q] for q in present[first:last].tolist()]
+            weighted = sp.csr_matrix(
+                (
+                    np.concatenate([q.weights * self._statistics.idf(q.indices) for q in chunk]),
+                    np.concatenate([q.indices for q in chunk]).astype(np.int64),
+                    np.r_[0, np.cumsum([q.indices.size for q in chunk])],
+                ),
+                shape=(len(chunk), self._n_features),
+            )
+            by_segment = (weighted @ documents).tocsr()
+            by_segment.data[np.isin(by_segment.indices, dead)] = 0.0
+            best = by_segment.max(axis=1).toarray().ravel()
+            pairs = order if bounds.size == 2 else order[bounds[first] : bounds[last]]
+            local = local_of_pair[pairs] - first
+            segments = self._segment_of_row[row_of_pair[pairs]]
+            value = np.zeros(pairs.size)
+            held = segments != UNKNOWN
+            value[held] = np.asarray(by_segment[local[held], segments[held]]).ravel()
+            scale = best[local]
+            positive = scale > 0
+            found[pairs[positive]] = np.clip(value[positive] / scale[positive], 0.0, 1.0)
+        return found
 
     def prepare_for_queries(self) -> None:
         """Inverts the segments written since the last inversion, if any, so that the next
@@ -481,6 +533,7 @@ class _TextRows:
         # float64, as queries are weighed: no conversion of the postings at every query
         self._inverted = self._arena(0, self._segments).tocsc().astype(np.float64)
         self._inverted_upto = self._segments
+        self._documents_by_token = None
         self._tail_segments_cache = None
 
     def _compact(self) -> None:
@@ -729,6 +782,19 @@ class ActivityIndex:
         any activity held: in [0, 1]. ``reference``: another index whose term statistics
         weigh the words and whose best activity counts too."""
         return self._text.scores(rows, query, None if reference is None else reference._text)
+
+    def text_relevance_of_pairs(
+        self, queries: Sequence[Query], query_of_pair: Rows, row_of_pair: Rows
+    ) -> NDArray[np.float64]:
+        """:meth:`text_relevance` of ``queries[query_of_pair[i]]`` with ``row_of_pair[i]``, for
+        every i, computed for all the queries together."""
+        return self._text.scores_of_pairs(queries, query_of_pair, row_of_pair)
+
+    def edition_rows(self, week_edition: str) -> Rows:
+        """Rows of the published activities of a SocialErasmus Week edition, ascending."""
+        edition = self._week_editions.find(week_edition)
+        columns = self._columns
+        return np.flatnonzero(columns.published & (columns.week_editions == edition))
 
     def prepare_for_queries(self) -> None:
         """Does now the upkeep a query would otherwise pay for (inverting text written since

@@ -76,3 +76,11 @@ BATCH_ITEMS_MAX: Final = 500
 # Feedback rating, only with FEEDBACK_KIND_RATED (0 with every other kind).
 RATING_MIN: Final = 1
 RATING_MAX: Final = 5
+ALLOCATION_PAGE_DEFAULT: Final = 10_000
+"""Assignments per AllocateWeek response, and items per ListAllocation page, by default."""
+ALLOCATION_PAGE_MAX: Final = 20_000
+"""At most 3.4 MB of assignments with 128-character student ids: inside gRPC's 4 MB default."""
+PROPOSED_ASSIGNMENTS_MAX: Final = 5_000
+"""Assignments an allocation.proposed event carries, at most 850 kB: NATS refuses more than
+1 MB by default, and one refused message would hold up the outbox behind it."""
+ALLOCATION_ID_MAX_LENGTH: Final = 64

@@ -8,16 +8,20 @@ the store and the index, calls them, and records the outcome with its event.
 from __future__ import annotations
 
 import asyncio
+import functools
+import math
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
 from ulid import ULID
 
 from services.catalogue.validation import validate_student_id
-from services.matching import events
-from services.matching.allocation import Candidate, Slot, allocate
+from services.matching import events, limits
+from services.matching.allocation import Slot, TooLarge, allocate_pairs
 from services.matching.index import ActivityIndex
 from services.matching.model import LiveModel, state_message
 from services.matching.nearby import SectionMap
@@ -26,30 +30,44 @@ from services.matching.validation import (
     validate_allocate,
     validate_feedback,
     validate_feedback_batch,
+    validate_list_allocation,
     validate_profile,
     validate_profiles,
     validate_recommend,
+)
+from services.matching.week_candidates import (
+    UNPLACED_ORDER,
+    CandidateFinder,
+    WeekCandidates,
+    unplaced_reasons,
 )
 from services.runtime import metrics
 from services.runtime.auth import Principal, Role
 from services.runtime.clock import Clock, utc_now
 from services.runtime.config import SettingsError
-from services.runtime.errors import FailedPrecondition, NotFound, PermissionDenied, Precondition
+from services.runtime.errors import (
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    Precondition,
+    ResourceExhausted,
+)
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, ActivityState
 from socialerasmus.matching.v1.matching_pb2 import (
     AllocateWeekRequest,
     AllocateWeekResponse,
     Assignment,
     Feedback,
+    ListAllocationRequest,
+    ListAllocationResponse,
     ModelState,
-    RecommendFilter,
     RecommendRequest,
     RecommendResponse,
+    UnplacedReason,
+    UnplacedStudent,
     VolunteerProfile,
 )
-
-WEEK_CANDIDATES = 20
-"""Activities per student the Week allocation chooses among."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,43 +295,57 @@ class MatchingService:
 
     async def _week_candidates(
         self, profiles: list[VolunteerProfile], edition: str
-    ) -> list[Candidate]:
-        """Each student's best-fitting activities of the Week, by the same filters and score
-        as Recommend (seats ignored: allocation hands out the capacity itself). One query
-        per student over the index, rather than scoring every student for every activity;
-        the loop yields now and then so other requests are served meanwhile."""
-        ranker = self.model().ranker
-        now = self.clock()
-        week = RecommendFilter(week_edition=edition, accept_waitlist=True)
-        candidates: list[Candidate] = []
-        for number, profile in enumerate(profiles, start=1):
-            ranked = ranker.recommend(profile, WEEK_CANDIDATES, week, now, set(), None)
-            for found in ranked.recommendations:
-                candidates.append(Candidate(profile.student_id, found.activity.id, found.score))
-            if number % 100 == 0:
-                await asyncio.sleep(0)
-        return candidates
+    ) -> tuple[NDArray[np.int64], WeekCandidates]:
+        """The edition's rows, and each student's best-fitting activities among them, by the
+        same filters and score as Recommend (seats ignored: allocation hands out the capacity
+        itself). All students at once, one chunk at a time: the loop yields between chunks so
+        other requests are served meanwhile."""
+        finder = CandidateFinder(
+            self.index,
+            profiles,
+            edition,
+            now=math.floor(self.clock().timestamp()),
+            weights=self.model().ranker.weights,
+            sections=self.sections,
+        )
+        for _ in finder.chunks():
+            await asyncio.sleep(0)
+        return finder.rows, finder.result()
 
     async def allocate_week(
         self, principal: Principal, request: AllocateWeekRequest
     ) -> AllocateWeekResponse:
-        places = validate_allocate(request)
+        places, page_size = validate_allocate(request)
         principal.require_role(Role.OPERATOR, Role.PLATFORM)
         edition = request.week_edition
-        activities = self.index.of_edition(edition)
-        if not activities:
+        if not self.index.edition_rows(edition).size:
             raise FailedPrecondition(f"no published activities in Week {edition}")
         student_ids = await self.store.week_students(edition)
         profiles = await self.store.profiles(student_ids)
-        candidates = await self._week_candidates(profiles, edition)
+        started = time.perf_counter()
+        rows, found = await self._week_candidates(profiles, edition)
+        candidate_seconds = time.perf_counter() - started
         slots = [
             Slot(a.id, a.details.capacity, a.details.starts_at.seconds, a.details.ends_at.seconds)
-            for a in activities
+            for a in (self.index.activity_at(int(row)) for row in rows)
         ]
+        ids = [profile.student_id for profile in profiles]
         started = time.perf_counter()
-        result = await asyncio.to_thread(allocate, slots, candidates, places)
-        response = AllocateWeekResponse(
+        try:
+            result = await asyncio.to_thread(
+                functools.partial(allocate_pairs, max_places_per_student=places),
+                slots,
+                ids,
+                found.student,
+                np.searchsorted(rows, found.row),
+                found.fit,
+            )
+        except TooLarge as error:
+            raise ResourceExhausted(f"Week {edition} is too large to allocate: {error}") from None
+        solve_seconds = time.perf_counter() - started
+        stored = AllocateWeekResponse(
             allocation_id=str(ULID()),
+            week_edition=edition,
             assignments=[
                 Assignment(student_id=a.student_id, activity_id=a.activity_id, fit=a.fit)
                 for a in result.assignments
@@ -323,14 +355,69 @@ class MatchingService:
             students_placed=result.students_placed,
             optimality_gap=result.optimality_gap,
             proven_optimal=result.proven_optimal,
-            solve_seconds=round(time.perf_counter() - started, 3),
+            solve_seconds=round(solve_seconds, 3),
+            candidate_seconds=round(candidate_seconds, 3),
+            assignments_total=len(result.assignments),
         )
+        _add_unplaced(stored, ids, found, {a.student_id for a in result.assignments})
+        proposed = list(stored.assignments[: limits.PROPOSED_ASSIGNMENTS_MAX])
         event = events.allocation_proposed(
-            response.allocation_id,
+            stored.allocation_id,
             edition,
-            list(response.assignments),
-            response.objective,
-            response.optimality_gap,
+            proposed,
+            stored.objective,
+            stored.optimality_gap,
+            assignments_total=stored.assignments_total,
         )
-        await self.store.save_allocation(response, event)
+        await self.store.save_allocation(stored, event)
+        response = AllocateWeekResponse()
+        response.CopyFrom(stored)
+        response.ClearField("unplaced_students")
+        if len(result.assignments) > page_size:
+            del response.assignments[page_size:]
+            response.next_page_token = str(page_size)
         return response
+
+    async def list_allocation(
+        self, principal: Principal, request: ListAllocationRequest
+    ) -> ListAllocationResponse:
+        page_size, offset = validate_list_allocation(request)
+        principal.require_role(Role.OPERATOR, Role.PLATFORM)
+        stored = await self.store.allocation(request.allocation_id)
+        if stored is None:
+            raise NotFound(f"no allocation {request.allocation_id} (never made, or expired)")
+        placed = len(stored.assignments)
+        total = placed + len(stored.unplaced_students)
+        if offset > total:
+            raise InvalidArgument.single("page_token", "is past the end of the allocation")
+        end = min(offset + page_size, total)
+        page = ListAllocationResponse(
+            week_edition=stored.week_edition,
+            assignments=stored.assignments[offset : min(end, placed)],
+            unplaced_students=stored.unplaced_students[
+                max(offset - placed, 0) : max(end - placed, 0)
+            ],
+        )
+        if end < total:
+            page.next_page_token = str(end)
+        return page
+
+
+def _add_unplaced(
+    allocation: AllocateWeekResponse,
+    student_ids: list[str],
+    found: WeekCandidates,
+    placed: set[str],
+) -> None:
+    """Each unplaced student's reason, and the count per reason (see UnplacedReason)."""
+    reasons = unplaced_reasons(found, np.array([s in placed for s in student_ids], np.bool_))
+    for reason in UNPLACED_ORDER:
+        count = int((reasons == reason).sum())
+        if count:
+            allocation.unplaced.add(reason=reason, students=count)
+    unplaced = np.flatnonzero(reasons != UnplacedReason.UNPLACED_REASON_UNSPECIFIED)
+    order = sorted(unplaced.tolist(), key=student_ids.__getitem__)
+    allocation.unplaced_students.extend(
+        UnplacedStudent(student_id=student_ids[n], reason=UnplacedReason.ValueType(int(reasons[n])))
+        for n in order
+    )

@@ -160,7 +160,8 @@ class MatchingStore:
         await self._forget_in_allocations(student_id)
 
     async def _forget_in_allocations(self, student_id: str) -> None:
-        """Takes the student's places out of the Week allocations kept for platforms."""
+        """Takes the student's places, or their reason for having none, out of the Week
+        allocations kept for platforms."""
         async for key in self.redis.scan_iter(match=keys.ALLOCATION_PATTERN):
 
             async def rewrite(pipe: Pipeline, key: Any = key) -> None:
@@ -169,10 +170,16 @@ class MatchingStore:
                     return
                 allocation = AllocateWeekResponse.FromString(raw)
                 kept = [a for a in allocation.assignments if a.student_id != student_id]
-                if len(kept) == len(allocation.assignments):
+                unplaced = [u for u in allocation.unplaced_students if u.student_id != student_id]
+                if len(kept) == len(allocation.assignments) and len(unplaced) == len(
+                    allocation.unplaced_students
+                ):
                     return
                 del allocation.assignments[:]
                 allocation.assignments.extend(kept)
+                allocation.assignments_total = len(kept)
+                del allocation.unplaced_students[:]
+                allocation.unplaced_students.extend(unplaced)
                 pipe.multi()  # type: ignore[no-untyped-call]  # untyped in redis-py
                 pipe.set(key, allocation.SerializeToString(), keepttl=True)
 
@@ -261,7 +268,14 @@ class MatchingStore:
         )
         return as_text(result)
 
+    async def allocation(self, allocation_id: str) -> AllocateWeekResponse | None:
+        """A stored Week allocation, with all its assignments and unplaced students."""
+        raw: Any = await self.redis.get(keys.allocation(allocation_id))
+        return AllocateWeekResponse.FromString(raw) if raw is not None else None
+
     async def save_allocation(self, result: AllocateWeekResponse, event: OutgoingEvent) -> None:
+        """Stores the allocation whole (every assignment and unplaced student), with its
+        event."""
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(
                 keys.allocation(result.allocation_id),

@@ -45,6 +45,7 @@ from socialerasmus.matching.v1.matching_pb2 import (
     FeedbackKind,
     LanguageLevel,
     LanguageSkill,
+    ListAllocationRequest,
     RecommendFilter,
     RecommendRequest,
     VolunteerProfile,
@@ -390,8 +391,9 @@ def _check_filter(v: Violations, f: RecommendFilter, p: str) -> None:
     check_repeated(v, f"{p}.sdgs", f.sdgs, sdg_item, max_count=limits.FILTER_SDGS_MAX)
 
 
-def validate_allocate(request: AllocateWeekRequest) -> int:
-    """Checks an AllocateWeek request; returns the places per student to use (0 means 1)."""
+def validate_allocate(request: AllocateWeekRequest) -> tuple[int, int]:
+    """Checks an AllocateWeek request; returns the places per student (0 means 1) and the
+    page size (0 means the default) to use."""
     v = Violations()
     check_pattern(
         v,
@@ -406,5 +408,33 @@ def validate_allocate(request: AllocateWeekRequest) -> int:
         places = limits.MAX_PLACES_DEFAULT
     elif not 1 <= places <= limits.MAX_PLACES_MAX:
         v.add("max_places_per_student", f"must be between 1 and {limits.MAX_PLACES_MAX}")
+    page_size = _page_size(v, request.page_size)
     v.raise_if_any()
-    return places
+    return places, page_size
+
+
+def _page_size(v: Violations, page_size: int) -> int:
+    if page_size == 0:
+        return limits.ALLOCATION_PAGE_DEFAULT
+    if not 1 <= page_size <= limits.ALLOCATION_PAGE_MAX:
+        v.add("page_size", f"must be between 1 and {limits.ALLOCATION_PAGE_MAX}")
+    return page_size
+
+
+def validate_list_allocation(request: ListAllocationRequest) -> tuple[int, int]:
+    """Checks a ListAllocation request; returns the page size and the offset the token holds."""
+    v = Violations()
+    if not request.allocation_id:
+        v.add("allocation_id", "is required")
+    elif len(request.allocation_id) > limits.ALLOCATION_ID_MAX_LENGTH:
+        v.add("allocation_id", f"must be at most {limits.ALLOCATION_ID_MAX_LENGTH} characters")
+    page_size = _page_size(v, request.page_size)
+    token = request.page_token
+    offset = 0
+    if token:
+        if token.isascii() and token.isdigit() and len(token) <= 10:
+            offset = int(token)
+        else:
+            v.add("page_token", "is not a token given by AllocateWeek or ListAllocation")
+    v.raise_if_any()
+    return page_size, offset

@@ -314,3 +314,38 @@ def test_same_input_same_allocation() -> None:
     slots, pairs = random_instance(3, students=40, activities=10, max_capacity=5, density=0.5)
     first, second = allocate(slots, pairs, 2), allocate(slots, pairs, 2)
     assert first.assignments == second.assignments
+
+
+def test_a_matching_graph_past_the_limit_is_refused_before_it_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three students for one activity of two places: 2 x 3 edges, plus one per student."""
+    slots = [slot("a", 2, 10)]
+    candidates = [Candidate(f"s{n}", "a", 0.5) for n in range(3)]
+    monkeypatch.setattr(allocation, "MAX_MATCHING_EDGES", 9)
+    assert allocation.allocate(slots, candidates).students_placed == 2
+    monkeypatch.setattr(allocation, "MAX_MATCHING_EDGES", 8)
+    with pytest.raises(allocation.TooLarge, match="9 edges"):
+        allocation.allocate(slots, candidates)
+
+
+def test_pairs_given_as_arrays_are_allocated_as_candidates_are() -> None:
+    slots, candidates = random_instance(4, 40, 6, max_capacity=4, density=0.4)
+    ids = sorted({c.student_id for c in candidates} | {"nobody"})
+    position = {s.activity_id: n for n, s in enumerate(slots)}
+    by_objects = allocation.allocate(slots, candidates, 2)
+    by_arrays = allocation.allocate_pairs(
+        slots,
+        ids,
+        np.array([ids.index(c.student_id) for c in candidates]),
+        np.array([position[c.activity_id] for c in candidates]),
+        np.array([c.fit for c in candidates]),
+        max_places_per_student=2,
+    )
+    assert by_arrays.assignments == by_objects.assignments
+    assert by_arrays.proven_optimal
+    assert by_arrays.students_total == by_objects.students_total + 1
+    with pytest.raises(ValueError, match="duplicate candidate pair"):
+        allocation.allocate_pairs(
+            slots, ids, np.array([0, 0]), np.array([1, 1]), np.array([0.5, 0.5])
+        )

@@ -851,7 +851,7 @@ def test_every_recommend_violation_is_reported_at_once() -> None:
 )
 def test_allocate_returns_effective_places(places: int, effective: int) -> None:
     request = AllocateWeekRequest(week_edition="2027-spring", max_places_per_student=places)
-    assert validate_allocate(request) == effective
+    assert validate_allocate(request) == (effective, limits.ALLOCATION_PAGE_DEFAULT)
 
 
 @pytest.mark.parametrize(

@@ -169,15 +169,21 @@ class AllocationProposed(_message.Message):
     ASSIGNMENTS_FIELD_NUMBER: _builtins.int
     OBJECTIVE_FIELD_NUMBER: _builtins.int
     OPTIMALITY_GAP_FIELD_NUMBER: _builtins.int
+    ASSIGNMENTS_TOTAL_FIELD_NUMBER: _builtins.int
     event_id: _builtins.str
     allocation_id: _builtins.str
     week_edition: _builtins.str
     objective: _builtins.float
     optimality_gap: _builtins.float
+    assignments_total: _builtins.int
     @_builtins.property
     def occurred_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
-    def assignments(self) -> _containers.RepeatedCompositeFieldContainer[_matching_pb2.Assignment]: ...
+    def assignments(self) -> _containers.RepeatedCompositeFieldContainer[_matching_pb2.Assignment]:
+        """The first 5,000 only when there are more (a message must stay small): ListAllocation
+        reads them all.
+        """
+
     def __init__(
         self,
         *,
@@ -188,10 +194,11 @@ class AllocationProposed(_message.Message):
         assignments: _abc.Iterable[_matching_pb2.Assignment] | None = ...,
         objective: _builtins.float = ...,
         optimality_gap: _builtins.float = ...,
+        assignments_total: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["occurred_at", b"occurred_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["allocation_id", b"allocation_id", "assignments", b"assignments", "event_id", b"event_id", "objective", b"objective", "occurred_at", b"occurred_at", "optimality_gap", b"optimality_gap", "week_edition", b"week_edition"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["allocation_id", b"allocation_id", "assignments", b"assignments", "assignments_total", b"assignments_total", "event_id", b"event_id", "objective", b"objective", "occurred_at", b"occurred_at", "optimality_gap", b"optimality_gap", "week_edition", b"week_edition"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

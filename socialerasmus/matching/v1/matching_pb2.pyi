@@ -104,6 +104,52 @@ FEEDBACK_KIND_ATTENDED: FeedbackKind.ValueType  # 6
 FEEDBACK_KIND_RATED: FeedbackKind.ValueType  # 7
 Global___FeedbackKind: _TypeAlias = FeedbackKind  # noqa: Y015
 
+class _UnplacedReason:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _UnplacedReasonEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_UnplacedReason.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    UNPLACED_REASON_UNSPECIFIED: _UnplacedReason.ValueType  # 0
+    UNPLACED_REASON_NO_CANDIDATE_IN_REACH: _UnplacedReason.ValueType  # 1
+    """No activity of the edition is within the student's reach and shares a language with
+    them: none is online or within their maximum distance of where they live (their host
+    section's city without a home location), or none of those speaks their languages.
+    """
+    UNPLACED_REASON_CLASHES: _UnplacedReason.ValueType  # 2
+    """Some are in reach, but each of them clashes with the student's time: it falls outside
+    their weekly availability or their mobility period (arrival to departure), or has
+    started.
+    """
+    UNPLACED_REASON_CAPACITY: _UnplacedReason.ValueType  # 3
+    """The student had candidates, and every one of them is filled to capacity by the students
+    placed: an optimal allocation gives nobody a place that costs someone else theirs, so
+    none was free for this student.
+    """
+
+class UnplacedReason(_UnplacedReason, metaclass=_UnplacedReasonEnumTypeWrapper):
+    """Why a student who opted in to the edition got no place. Each unplaced student has exactly
+    one, the first that applies in this order.
+    """
+
+UNPLACED_REASON_UNSPECIFIED: UnplacedReason.ValueType  # 0
+UNPLACED_REASON_NO_CANDIDATE_IN_REACH: UnplacedReason.ValueType  # 1
+"""No activity of the edition is within the student's reach and shares a language with
+them: none is online or within their maximum distance of where they live (their host
+section's city without a home location), or none of those speaks their languages.
+"""
+UNPLACED_REASON_CLASHES: UnplacedReason.ValueType  # 2
+"""Some are in reach, but each of them clashes with the student's time: it falls outside
+their weekly availability or their mobility period (arrival to departure), or has
+started.
+"""
+UNPLACED_REASON_CAPACITY: UnplacedReason.ValueType  # 3
+"""The student had candidates, and every one of them is filled to capacity by the students
+placed: an optimal allocation gives nobody a place that costs someone else theirs, so
+none was free for this student.
+"""
+Global___UnplacedReason: _TypeAlias = UnplacedReason  # noqa: Y015
+
 @_typing.final
 class LanguageSkill(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
@@ -870,23 +916,73 @@ class AllocateWeekRequest(_message.Message):
 
     WEEK_EDITION_FIELD_NUMBER: _builtins.int
     MAX_PLACES_PER_STUDENT_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
     week_edition: _builtins.str
     """"2027-spring"."""
     max_places_per_student: _builtins.int
     """Places per student, 1 to 5; 0 means 1."""
+    page_size: _builtins.int
+    """Most assignments in the response, 1 to 20,000; 0 means 10,000. When the allocation has
+    more, the response carries the first page and next_page_token for ListAllocation.
+    """
     def __init__(
         self,
         *,
         week_edition: _builtins.str = ...,
         max_places_per_student: _builtins.int = ...,
+        page_size: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["max_places_per_student", b"max_places_per_student", "week_edition", b"week_edition"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["max_places_per_student", b"max_places_per_student", "page_size", b"page_size", "week_edition", b"week_edition"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___AllocateWeekRequest: _TypeAlias = AllocateWeekRequest  # noqa: Y015
+
+@_typing.final
+class UnplacedCount(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REASON_FIELD_NUMBER: _builtins.int
+    STUDENTS_FIELD_NUMBER: _builtins.int
+    reason: Global___UnplacedReason.ValueType
+    students: _builtins.int
+    def __init__(
+        self,
+        *,
+        reason: Global___UnplacedReason.ValueType = ...,
+        students: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["reason", b"reason", "students", b"students"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UnplacedCount: _TypeAlias = UnplacedCount  # noqa: Y015
+
+@_typing.final
+class UnplacedStudent(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STUDENT_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    student_id: _builtins.str
+    reason: Global___UnplacedReason.ValueType
+    def __init__(
+        self,
+        *,
+        student_id: _builtins.str = ...,
+        reason: Global___UnplacedReason.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["reason", b"reason", "student_id", b"student_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UnplacedStudent: _TypeAlias = UnplacedStudent  # noqa: Y015
 
 @_typing.final
 class AllocateWeekResponse(_message.Message):
@@ -900,6 +996,12 @@ class AllocateWeekResponse(_message.Message):
     OPTIMALITY_GAP_FIELD_NUMBER: _builtins.int
     PROVEN_OPTIMAL_FIELD_NUMBER: _builtins.int
     SOLVE_SECONDS_FIELD_NUMBER: _builtins.int
+    UNPLACED_FIELD_NUMBER: _builtins.int
+    CANDIDATE_SECONDS_FIELD_NUMBER: _builtins.int
+    ASSIGNMENTS_TOTAL_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    UNPLACED_STUDENTS_FIELD_NUMBER: _builtins.int
+    WEEK_EDITION_FIELD_NUMBER: _builtins.int
     allocation_id: _builtins.str
     objective: _builtins.float
     """Sum of fit over all assignments."""
@@ -909,8 +1011,26 @@ class AllocateWeekResponse(_message.Message):
     """Relative distance to the best possible objective; 0 when proven optimal."""
     proven_optimal: _builtins.bool
     solve_seconds: _builtins.float
+    """Seconds the solver took (placing and proving)."""
+    candidate_seconds: _builtins.float
+    """Seconds spent finding each student's candidate activities and their fit."""
+    assignments_total: _builtins.int
+    """Assignments of the whole allocation; the response holds at most page_size of them."""
+    next_page_token: _builtins.str
+    """Set when assignments are left beyond those here: ListAllocation with allocation_id and
+    this token reads them, then the unplaced students (an empty token reads from the start).
+    """
+    week_edition: _builtins.str
     @_builtins.property
     def assignments(self) -> _containers.RepeatedCompositeFieldContainer[Global___Assignment]: ...
+    @_builtins.property
+    def unplaced(self) -> _containers.RepeatedCompositeFieldContainer[Global___UnplacedCount]:
+        """Students without a place, by reason; reasons with none are left out."""
+
+    @_builtins.property
+    def unplaced_students(self) -> _containers.RepeatedCompositeFieldContainer[Global___UnplacedStudent]:
+        """Only in the allocation as stored, which ListAllocation reads: never in a response."""
+
     def __init__(
         self,
         *,
@@ -922,14 +1042,82 @@ class AllocateWeekResponse(_message.Message):
         optimality_gap: _builtins.float = ...,
         proven_optimal: _builtins.bool = ...,
         solve_seconds: _builtins.float = ...,
+        unplaced: _abc.Iterable[Global___UnplacedCount] | None = ...,
+        candidate_seconds: _builtins.float = ...,
+        assignments_total: _builtins.int = ...,
+        next_page_token: _builtins.str = ...,
+        unplaced_students: _abc.Iterable[Global___UnplacedStudent] | None = ...,
+        week_edition: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["allocation_id", b"allocation_id", "assignments", b"assignments", "objective", b"objective", "optimality_gap", b"optimality_gap", "proven_optimal", b"proven_optimal", "solve_seconds", b"solve_seconds", "students_placed", b"students_placed", "students_total", b"students_total"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["allocation_id", b"allocation_id", "assignments", b"assignments", "assignments_total", b"assignments_total", "candidate_seconds", b"candidate_seconds", "next_page_token", b"next_page_token", "objective", b"objective", "optimality_gap", b"optimality_gap", "proven_optimal", b"proven_optimal", "solve_seconds", b"solve_seconds", "students_placed", b"students_placed", "students_total", b"students_total", "unplaced", b"unplaced", "unplaced_students", b"unplaced_students", "week_edition", b"week_edition"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___AllocateWeekResponse: _TypeAlias = AllocateWeekResponse  # noqa: Y015
+
+@_typing.final
+class ListAllocationRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ALLOCATION_ID_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    allocation_id: _builtins.str
+    page_size: _builtins.int
+    """Most items in the page, 1 to 20,000; 0 means 10,000."""
+    page_token: _builtins.str
+    """From the previous page or from AllocateWeekResponse; empty for the first page."""
+    def __init__(
+        self,
+        *,
+        allocation_id: _builtins.str = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["allocation_id", b"allocation_id", "page_size", b"page_size", "page_token", b"page_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListAllocationRequest: _TypeAlias = ListAllocationRequest  # noqa: Y015
+
+@_typing.final
+class ListAllocationResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    WEEK_EDITION_FIELD_NUMBER: _builtins.int
+    ASSIGNMENTS_FIELD_NUMBER: _builtins.int
+    UNPLACED_STUDENTS_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    week_edition: _builtins.str
+    next_page_token: _builtins.str
+    """Empty on the last page."""
+    @_builtins.property
+    def assignments(self) -> _containers.RepeatedCompositeFieldContainer[Global___Assignment]:
+        """Sorted by student id, then activity id; all of them come before any unplaced student."""
+
+    @_builtins.property
+    def unplaced_students(self) -> _containers.RepeatedCompositeFieldContainer[Global___UnplacedStudent]:
+        """Sorted by student id."""
+
+    def __init__(
+        self,
+        *,
+        week_edition: _builtins.str = ...,
+        assignments: _abc.Iterable[Global___Assignment] | None = ...,
+        unplaced_students: _abc.Iterable[Global___UnplacedStudent] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["assignments", b"assignments", "next_page_token", b"next_page_token", "unplaced_students", b"unplaced_students", "week_edition", b"week_edition"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListAllocationResponse: _TypeAlias = ListAllocationResponse  # noqa: Y015
 
 @_typing.final
 class GetModelStateRequest(_message.Message):

@@ -75,6 +75,11 @@ class MatchingServiceStub:
                 request_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.AllocateWeekRequest.SerializeToString,
                 response_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.AllocateWeekResponse.FromString,
                 _registered_method=True)
+        self.ListAllocation = channel.unary_unary(
+                '/socialerasmus.matching.v1.MatchingService/ListAllocation',
+                request_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.ListAllocationRequest.SerializeToString,
+                response_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.ListAllocationResponse.FromString,
+                _registered_method=True)
         self.GetModelState = channel.unary_unary(
                 '/socialerasmus.matching.v1.MatchingService/GetModelState',
                 request_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.GetModelStateRequest.SerializeToString,
@@ -143,6 +148,14 @@ class MatchingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAllocation(self, request, context):
+        """Reads a stored Week allocation page by page: its assignments, then its unplaced students
+        with the reason of each.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetModelState(self, request, context):
         """The ranking model serving on the replica that answers: its version, when and on what it
         was fitted, and how its weights did on held-back joins. Platforms and operators.
@@ -193,6 +206,11 @@ def add_MatchingServiceServicer_to_server(servicer, server):
                     servicer.AllocateWeek,
                     request_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.AllocateWeekRequest.FromString,
                     response_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.AllocateWeekResponse.SerializeToString,
+            ),
+            'ListAllocation': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAllocation,
+                    request_deserializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.ListAllocationRequest.FromString,
+                    response_serializer=socialerasmus_dot_matching_dot_v1_dot_matching__pb2.ListAllocationResponse.SerializeToString,
             ),
             'GetModelState': grpc.unary_unary_rpc_method_handler(
                     servicer.GetModelState,
@@ -417,6 +435,33 @@ class MatchingService:
             '/socialerasmus.matching.v1.MatchingService/AllocateWeek',
             socialerasmus_dot_matching_dot_v1_dot_matching__pb2.AllocateWeekRequest.SerializeToString,
             socialerasmus_dot_matching_dot_v1_dot_matching__pb2.AllocateWeekResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAllocation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/socialerasmus.matching.v1.MatchingService/ListAllocation',
+            socialerasmus_dot_matching_dot_v1_dot_matching__pb2.ListAllocationRequest.SerializeToString,
+            socialerasmus_dot_matching_dot_v1_dot_matching__pb2.ListAllocationResponse.FromString,
             options,
             channel_credentials,
             insecure,

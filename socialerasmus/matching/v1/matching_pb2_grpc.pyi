@@ -52,6 +52,10 @@ class MatchingServiceStub:
     """Ranked activities for a student, each with a score and the reasons behind it."""
     AllocateWeek: _grpc.UnaryUnaryMultiCallable[_matching_pb2.AllocateWeekRequest, _matching_pb2.AllocateWeekResponse]
     """Proposes places for the students who opted in to a Week edition."""
+    ListAllocation: _grpc.UnaryUnaryMultiCallable[_matching_pb2.ListAllocationRequest, _matching_pb2.ListAllocationResponse]
+    """Reads a stored Week allocation page by page: its assignments, then its unplaced students
+    with the reason of each.
+    """
     GetModelState: _grpc.UnaryUnaryMultiCallable[_matching_pb2.GetModelStateRequest, _matching_pb2.GetModelStateResponse]
     """The ranking model serving on the replica that answers: its version, when and on what it
     was fitted, and how its weights did on held-back joins. Platforms and operators.
@@ -81,6 +85,10 @@ class MatchingServiceAsyncStub(MatchingServiceStub):
     """Ranked activities for a student, each with a score and the reasons behind it."""
     AllocateWeek: _aio.UnaryUnaryMultiCallable[_matching_pb2.AllocateWeekRequest, _matching_pb2.AllocateWeekResponse]  # type: ignore[assignment]
     """Proposes places for the students who opted in to a Week edition."""
+    ListAllocation: _aio.UnaryUnaryMultiCallable[_matching_pb2.ListAllocationRequest, _matching_pb2.ListAllocationResponse]  # type: ignore[assignment]
+    """Reads a stored Week allocation page by page: its assignments, then its unplaced students
+    with the reason of each.
+    """
     GetModelState: _aio.UnaryUnaryMultiCallable[_matching_pb2.GetModelStateRequest, _matching_pb2.GetModelStateResponse]  # type: ignore[assignment]
     """The ranking model serving on the replica that answers: its version, when and on what it
     was fitted, and how its weights did on held-back joins. Platforms and operators.
@@ -155,6 +163,16 @@ class MatchingServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_matching_pb2.AllocateWeekResponse, _abc.Awaitable[_matching_pb2.AllocateWeekResponse]]:
         """Proposes places for the students who opted in to a Week edition."""
+
+    @_abc_1.abstractmethod
+    def ListAllocation(
+        self,
+        request: _matching_pb2.ListAllocationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_matching_pb2.ListAllocationResponse, _abc.Awaitable[_matching_pb2.ListAllocationResponse]]:
+        """Reads a stored Week allocation page by page: its assignments, then its unplaced students
+        with the reason of each.
+        """
 
     @_abc_1.abstractmethod
     def GetModelState(
