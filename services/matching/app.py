@@ -37,7 +37,9 @@ async def matching_parts(connections: Connections, settings: RuntimeSettings) ->
     index = ActivityIndex()
     sections = SectionMap()
     policy = policy_from_env()
-    model = ModelRefresher(store, index, sections, policy.relearn_seconds)
+    model = ModelRefresher(
+        store, index, sections, policy.relearn_seconds, redis_url=connections.redis_url
+    )
     service = MatchingService(store, index, model, sections, policy=policy)
     api = MatchingApi(service)
     relay = OutboxRelay(connections.redis, connections.js, keys.OUTBOX, settings.instance)

@@ -23,8 +23,9 @@ from services.matching.nearby import SectionMap
 from services.matching.ranking import Ranker
 from services.matching.refit_worker import RefitWorker
 from services.matching.signals import SIGNALS, Weights
-from services.matching.store import MatchingStore
+from services.matching.store import FeedbackLogAt, MatchingStore
 from services.matching.training import (
+    FeedbackSource,
     FittedModel,
     NeedProfiles,
     Offload,
@@ -117,8 +118,12 @@ class ModelRefresher:
         index: ActivityIndex,
         sections: SectionMap,
         interval_seconds: float = 600.0,
+        redis_url: str = "",
     ) -> None:
+        """``redis_url``: where the refit worker reads the feedback log itself; without it,
+        the log is read here and sent to the worker."""
         self.store = store
+        self.redis_url = redis_url
         self.index = index
         self.sections = sections
         self.interval_seconds = interval_seconds
@@ -131,11 +136,10 @@ class ModelRefresher:
     async def refresh(self) -> ModelState:
         """Refit from the whole feedback log; the state now serving."""
         started = time.perf_counter()
-        feedback = await self.store.feedback_log()
-        if not feedback:
+        if not await self.store.feedback_count():
             return self.current.state
         try:
-            fitted = await self._drive(feedback)
+            fitted = await self._drive()
         except Exception:
             metrics.MODEL_REFITS.labels("failed").inc()
             raise
@@ -143,10 +147,13 @@ class ModelRefresher:
         self._adopt(fitted, seconds)
         return self.current.state
 
-    async def _drive(self, feedback: list[dict[str, str]]) -> FittedModel:
+    async def _drive(self) -> FittedModel:
         in_use = self.current.ranker.weights
         if not self.current.collaborative.model.activity_ids:  # the signal reads 0 anywhere
             in_use = in_use.without("similar_students")
+        feedback: FeedbackSource = (
+            FeedbackLogAt(self.redis_url) if self.redis_url else await self.store.feedback_log()
+        )
         steps = refit(
             feedback, self.index, datetime.now(UTC), in_use=in_use, sections=self.sections
         )

@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_limits
 
 __all__ = ["NICENESS", "STEP_TIMEOUT_SECONDS", "RefitWorker"]
 
-NICENESS = 10
+NICENESS = 19
 """How much lower the worker's priority is than the serving process's."""
 STEP_TIMEOUT_SECONDS = 900.0
 """A step still running after this long is given up, and the worker replaced (a worker that

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from typing import Any
 
+from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from redis.commands.core import AsyncScript
@@ -229,15 +231,16 @@ class MatchingStore:
             entries: Any = await self.redis.xrange(
                 keys.FEEDBACK_LOG, min=after, count=min(page, count - len(rows))
             )
-            rows.extend(
-                {as_text(k): as_text(v) for k, v in fields.items()}
-                for _, fields in entries
-                if fields
-            )
+            rows.extend(_feedback_rows(entries))
             if len(entries) < page:
                 break
             after = f"({as_text(entries[-1][0])}"
         return rows
+
+    async def feedback_count(self) -> int:
+        """Entries in the feedback log."""
+        count: Any = await self.redis.xlen(keys.FEEDBACK_LOG)
+        return int(count)
 
     async def excluded(self, student_id: str) -> set[str]:
         members: Any = await self.redis.smembers(keys.excluded(student_id))
@@ -284,3 +287,31 @@ class MatchingStore:
             )
             pipe.xadd(keys.OUTBOX, entry_fields(event))  # type: ignore[arg-type]
             await pipe.execute()
+
+
+def _feedback_rows(entries: Any) -> list[dict[str, str]]:
+    return [{as_text(k): as_text(v) for k, v in fields.items()} for _, fields in entries if fields]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackLogAt:
+    """The feedback log of the Redis at ``url``, read when called, with a client of its
+    own: how a worker process reads the log itself rather than receive it from the serving
+    process (whose interpreter would be busy sending it)."""
+
+    url: str
+    page: int = 10_000
+
+    def __call__(self) -> list[dict[str, str]]:
+        client = SyncRedis.from_url(self.url)
+        rows: list[dict[str, str]] = []
+        after = "-"
+        try:
+            while True:
+                entries: Any = client.xrange(keys.FEEDBACK_LOG, min=after, count=self.page)
+                rows.extend(_feedback_rows(entries))
+                if len(entries) < self.page:
+                    return rows
+                after = f"({as_text(entries[-1][0])}"
+        finally:
+            client.close()

@@ -66,6 +66,7 @@ __all__ = [
     "MAX_HELD_BACK_JOINS",
     "MAX_TRAINING_POSITIVES",
     "Candidate",
+    "FeedbackSource",
     "FittedModel",
     "NeedProfiles",
     "Offload",
@@ -93,11 +94,13 @@ a gain within the noise of the sample is not a gain."""
 BLEND_SHARES = (0.25, 0.5, 1.0)
 """Shares of a regression's weights, the rest the cold start's, tried as candidates."""
 _CUTOFF = 10
-_SLICE_SECONDS = 0.004
+_SLICE_SECONDS = 0.002
 """Work done between two pauses at most, about (a student's signals are not cut)."""
 _SIMILAR_STUDENTS = SIGNALS.index("similar_students")
 
 Profiles = Mapping[str, matching_pb2.VolunteerProfile]
+FeedbackSource = Sequence[FeedbackRow] | Callable[[], Sequence[FeedbackRow]]
+"""The feedback rows, or a picklable callable reading them where :func:`prepare` runs."""
 T = TypeVar("T")
 
 
@@ -250,14 +253,14 @@ class Prepared:
     validation_model: CoEnrolmentModel
     model: CoEnrolmentModel
     tuning: Tuning
+    feedback_rows: int
 
 
-def prepare(
-    feedback: Sequence[FeedbackRow], activity_ids: Sequence[str], seed: int = 0
-) -> Prepared:
-    """Windows, examples and the three collaborative models (see the module doc). Pure, and
-    picklable in and out, so it may run in another process."""
-    ordered = sorted(feedback, key=at_ms)
+def prepare(feedback: FeedbackSource, activity_ids: Sequence[str], seed: int = 0) -> Prepared:
+    """Windows, examples and the three collaborative models (see the module doc). Pure but
+    for reading ``feedback`` when it is a callable, and picklable in and out, so it may run
+    in another process."""
+    ordered = sorted(feedback() if callable(feedback) else feedback, key=at_ms)
     held_from = len(ordered) - int(len(ordered) * HELD_BACK_SHARE)
     train_from = held_from // 2
     history, before = ordered[:train_from], ordered[:held_from]
@@ -290,6 +293,7 @@ def prepare(
         validation_model,
         model,
         tuning,
+        len(ordered),
     )
 
 
@@ -327,7 +331,7 @@ def _similar_column(model: CoEnrolmentModel, examples: Sequence[Example]) -> NDA
 
 
 def refit(
-    feedback: Sequence[FeedbackRow],
+    feedback: FeedbackSource,
     index: ActivityIndex,
     now: datetime,
     *,
@@ -341,7 +345,7 @@ def refit(
     ``in_use``: the weights serving, as they act: without the similar-students signal when
     no collaborative model is serving."""
     prior = prior or Weights()
-    prepared: Prepared = yield Offload(prepare, (list(feedback), index.activity_ids(), seed))
+    prepared: Prepared = yield Offload(prepare, (feedback, index.activity_ids(), seed))
     students = set(prepared.training.students) | {e.student_id for e in prepared.held_back}
     profiles: Profiles = yield NeedProfiles(tuple(sorted(students)))
     ranker = Ranker(index, prior, sections)
@@ -356,7 +360,7 @@ def refit(
         chosen,
         prepared.model,
         int(labels.shape[0]),
-        len(feedback),
+        prepared.feedback_rows,
         prepared.tuning,
         validation,
     )

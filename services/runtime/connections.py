@@ -44,6 +44,8 @@ class Connections:
     redis: Redis
     nats: NatsClient
     js: JetStreamContext
+    redis_url: str = ""
+    """Where ``redis`` connects, for work done in another process."""
 
 
 async def connect_nats(url: str, name: str) -> NatsClient:
@@ -106,4 +108,4 @@ async def connected(settings: RuntimeSettings) -> AsyncIterator[Connections]:
             ),
             "provisioning streams",
         )
-        yield Connections(redis=redis, nats=client, js=js)
+        yield Connections(redis=redis, nats=client, js=js, redis_url=redis_url)
