@@ -16,13 +16,14 @@ learn the same way. Feedback ordered by time is cut into three windows: the earl
 3. **Candidate weights**: those in use, the cold-start ones, and logistic regressions on the
    shown negatives, on the sampled ones and on both, each blended with the cold start at
    BLEND_SHARES.
-4. **Validation**: for each held-back join (at most MAX_HELD_BACK_JOINS), every activity
-   ``recommend`` would have weighed for the student at the join's time (earlier joins left
-   out, full activities kept); the hit rate at 10 of the joined activity under each
-   candidate, ties broken at random (diversity is left out: it reorders the top, not what
-   reaches it).
-5. **Choice**: the best hit rate; the weights in use win ties, so a refit is adopted only
-   when it does better on held-back feedback than what is serving.
+4. **Validation**: for each student with held-back joins (at most MAX_HELD_BACK_JOINS
+   joins), every activity ``recommend`` would weigh for them at the start of the held-back
+   window (earlier joins left out, full activities kept), and the share of their held-back
+   joins each candidate ranks in the top 10 (ties broken at random), averaged over students.
+   Diversity is left out: it reorders the top, not what reaches it.
+5. **Choice**: the candidate with the best figure, if it beats the weights in use by more
+   than SIGNIFICANCE standard errors of the paired difference; else the weights in use.
+   A refit is adopted only when it does better on held-back feedback than what is serving.
 
 :func:`refit` yields where the caller may run other work (a :class:`Pause`), run a step in
 another process (an :class:`Offload`) or fetch profiles (a :class:`NeedProfiles`), so the
