@@ -248,6 +248,41 @@ def allocation_view(reply: match.AllocateWeekResponse, week_edition: str) -> Tab
     return _fields(rows, title="SocialErasmus Week allocation")
 
 
+def model_state_view(state: match.ModelState) -> Table:
+    fitted = state.fitted_at.ToDatetime().strftime("%Y-%m-%d %H:%M:%S UTC")
+    rows = [
+        ("Version", f"{state.version}" + (" (cold start)" if state.version == 0 else "")),
+        ("Fitted at", fitted if state.HasField("fitted_at") else "never: no feedback yet"),
+        ("Feedback rows", f"{state.feedback_rows:,}"),
+        ("Examples", f"{state.examples:,}"),
+        ("Weights", ", ".join(f"{n} {w:.3f}" for n, w in state.weights.items() if w > 0)),
+    ]
+    if state.HasField("validation"):
+        validation = state.validation
+        outcome = "adopted" if validation.adopted else "kept the weights in use"
+        rows += [
+            ("Weights chosen", f"{validation.chosen} ({outcome})"),
+            (
+                "Held-back hit rate@10",
+                f"{validation.candidates[validation.chosen]:.3f} chosen, "
+                f"{validation.candidates.get('cold_start', 0.0):.3f} cold start, "
+                f"{validation.held_back:,} students",
+            ),
+        ]
+    if state.HasField("collaborative"):
+        collaborative = state.collaborative
+        rows += [
+            ("Similar students", collaborative.settings),
+            (
+                "Its held-back hit rate@10",
+                f"{collaborative.hit_rate:.3f}"
+                f" (popularity {collaborative.popularity_hit_rate:.3f})",
+            ),
+        ]
+    rows.append(("Refit took", f"{state.refit_seconds:.2f} s"))
+    return _fields(rows, title="Ranking model")
+
+
 def assignments_table(assignments: Sequence[match.Assignment]) -> Table:
     table = Table(title="Proposed places", title_justify="left")
     table.add_column("Student")

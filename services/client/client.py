@@ -288,6 +288,17 @@ class SocialErasmusClient:
             Service.MATCHING, "AllocateWeek", request, match.AllocateWeekResponse
         )
 
+    async def model_state(self) -> match.ModelState:
+        """The ranking model serving on the matching replica that answers."""
+        reply = await self._unary(
+            Service.MATCHING,
+            "GetModelState",
+            match.GetModelStateRequest(),
+            match.GetModelStateResponse,
+            read=True,
+        )
+        return reply.state
+
     # --- Notify ---------------------------------------------------------------------------
 
     async def get_preferences(self, student_id: str) -> notify.Preferences:

@@ -71,6 +71,36 @@ def test_the_table_shows_what_diversity_moved() -> None:
     assert views.is_diversified(moved)
 
 
+def test_the_model_view_says_what_a_refit_chose() -> None:
+    state = match.ModelState(
+        version=3,
+        feedback_rows=91_000,
+        examples=20_000,
+        weights={"cause": 0.6, "similar_students": 0.4, "urgency": 0.0},
+        validation=match.WeightsValidation(
+            metric="hit_rate_at_10",
+            held_back=1_171,
+            candidates={"in_use": 0.30, "cold_start": 0.31, "sampled x1": 0.42},
+            chosen="sampled x1",
+            adopted=True,
+        ),
+        collaborative=match.CollaborativeState(
+            settings="popularity", hit_rate=0.25, popularity_hit_rate=0.25
+        ),
+    )
+    state.fitted_at.FromSeconds(1_800_000_000)
+    console = Console(width=160, record=True)
+
+    console.print(views.model_state_view(state))
+
+    shown = console.export_text()
+    assert "sampled x1 (adopted)" in shown
+    assert "0.420 chosen, 0.310 cold start, 1,171 students" in shown
+    assert "cause 0.600, similar_students 0.400" in shown  # weights at 0 left out
+    assert "2027-01-15 08:00:00 UTC" in shown
+    assert "0.250 (popularity 0.250)" in shown
+
+
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
@@ -84,7 +114,7 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
         "deliveries",
     ):
         assert command in out
-    for command in ("allocate", "seed", "evaluate"):
+    for command in ("allocate", "seed", "evaluate", "model"):
         assert command in out
     assert main([]) == 2
     assert "required: COMMAND" in capsys.readouterr().err
@@ -343,6 +373,20 @@ async def test_week_allocation_prints_a_summary(
     data = await cli("--json", "allocate", "2027-spring")
     assert data.json()["students_placed"] == 2
     refused = await cli("allocate", "2027-spring", "--as", "student")
+    assert refused.code == 1
+
+
+async def test_model_shows_the_cold_start_to_operators_only(
+    running: Running, cli: Cli, dev_tokens: None
+) -> None:
+    table = await cli("model")
+    assert table.code == 0, table.err
+    assert "cold start" in table.out
+    assert "no feedback yet" in table.out
+    data = await cli("--json", "model")
+    assert int(data.json().get("version", 0)) == 0
+    assert sum(data.json()["weights"].values()) == pytest.approx(1.0)
+    refused = await cli("model", "--as", "student")
     assert refused.code == 1
 
 

@@ -60,6 +60,20 @@ def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
         "--count", type=arguments.positive_int, default=DEFAULT_COUNT, help="default %(default)s"
     )
     seed_parser.add_argument("--force", action="store_true", help="seed even when not empty")
+    add_command(
+        subparsers,
+        "model",
+        show_model_state,
+        common=common,
+        summary="show the ranking model serving",
+        description=(
+            "The ranking model of the matching replica that answers: its version, when it was "
+            "fitted and on how much feedback, its weights, and how they and the "
+            "similar-students model did on held-back joins."
+        ),
+        role="operator",
+        examples="socialerasmus model --json",
+    )
     _register_evaluate(subparsers, common)
 
 
@@ -98,6 +112,16 @@ async def allocate_week(ctx: Context) -> int:
     ctx.out.show(views.allocation_view(reply, args.week_edition))
     if args.assignments and reply.assignments:
         ctx.out.show(views.assignments_table(list(reply.assignments)))
+    return OK
+
+
+async def show_model_state(ctx: Context) -> int:
+    async with ctx.client() as client:
+        state = await client.model_state()
+    if ctx.out.json_mode:
+        ctx.out.data(state)
+    else:
+        ctx.out.show(views.model_state_view(state))
     return OK
 
 
