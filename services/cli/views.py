@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -245,7 +245,23 @@ def allocation_view(reply: match.AllocateWeekResponse, week_edition: str) -> Tab
         ("Optimality gap", f"{reply.optimality_gap:.2%} ({optimal})"),
         ("Solved in", f"{reply.solve_seconds:.2f} s"),
     ]
+    rows += [
+        (f"Unplaced: {_UNPLACED_REASONS.get(count.reason, 'other')}", str(count.students))
+        for count in reply.unplaced
+        if count.students
+    ]
     return _fields(rows, title="SocialErasmus Week allocation")
+
+
+_UNPLACED_REASONS = {
+    match.UNPLACED_REASON_NO_CANDIDATE_IN_REACH: "no activity in reach",
+    match.UNPLACED_REASON_CLASHES: "clashes with their time",
+    match.UNPLACED_REASON_CAPACITY: "activities full",
+}
+
+
+def _heaviest_first(weights: Mapping[str, float]) -> list[tuple[str, float]]:
+    return sorted(weights.items(), key=lambda item: (-item[1], item[0]))
 
 
 def model_state_view(state: match.ModelState) -> Table:
@@ -255,7 +271,7 @@ def model_state_view(state: match.ModelState) -> Table:
         ("Fitted at", fitted if state.HasField("fitted_at") else "never: no feedback yet"),
         ("Feedback rows", f"{state.feedback_rows:,}"),
         ("Examples", f"{state.examples:,}"),
-        ("Weights", ", ".join(f"{n} {w:.3f}" for n, w in state.weights.items() if w > 0)),
+        ("Weights", ", ".join(f"{n} {w:.3f}" for n, w in _heaviest_first(state.weights) if w > 0)),
     ]
     if state.HasField("validation"):
         validation = state.validation

@@ -101,6 +101,27 @@ def test_the_model_view_says_what_a_refit_chose() -> None:
     assert "0.250 (popularity 0.250)" in shown
 
 
+def test_the_allocation_view_counts_the_unplaced_by_reason() -> None:
+    reply = match.AllocateWeekResponse(
+        students_total=5,
+        students_placed=2,
+        unplaced=[
+            match.UnplacedCount(reason=match.UNPLACED_REASON_CLASHES, students=2),
+            match.UnplacedCount(reason=match.UNPLACED_REASON_CAPACITY, students=1),
+            match.UnplacedCount(reason=match.UNPLACED_REASON_NO_CANDIDATE_IN_REACH, students=0),
+        ],
+    )
+    console = Console(width=160, record=True)
+
+    console.print(views.allocation_view(reply, "2027-spring"))
+
+    shown = console.export_text()
+    assert "2 of 5" in shown
+    assert "Unplaced: clashes with their time  2" in shown
+    assert "Unplaced: activities full          1" in shown
+    assert "no activity in reach" not in shown
+
+
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
@@ -370,6 +391,7 @@ async def test_week_allocation_prints_a_summary(
     assert "2 of 2" in summary.out
     assert "proven optimal" in summary.out
     assert "ben" in summary.out
+    assert "Unplaced" not in summary.out  # both placed
     data = await cli("--json", "allocate", "2027-spring")
     assert data.json()["students_placed"] == 2
     refused = await cli("allocate", "2027-spring", "--as", "student")
