@@ -16,6 +16,7 @@ lint: $(STAMP)  ## style, types, proto lint, generated-code freshness, deploy fi
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/buf lint protos
 	$(BIN)/python scripts/gen_protos.py --check
 	$(MAKE) deploy-check
