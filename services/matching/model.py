@@ -149,7 +149,7 @@ class ModelRefresher:
 
     async def _drive(self) -> FittedModel:
         in_use = self.current.ranker.weights
-        if not self.current.collaborative.model.activity_ids:  # the signal reads 0 anywhere
+        if not self.current.collaborative.model.activity_ids:  # the signal reads 0 everywhere
             in_use = in_use.without("similar_students")
         feedback: FeedbackSource = (
             FeedbackLogAt(self.redis_url) if self.redis_url else await self.store.feedback_log()
