@@ -36,6 +36,7 @@ __all__ = [
     "HELD_BACK_SHARE",
     "NEIGHBOURS",
     "SETTINGS_TRIED",
+    "TOP_K",
     "CoEnrolmentModel",
     "Interaction",
     "KeyedModel",
@@ -44,6 +45,7 @@ __all__ = [
     "Tuning",
     "fit_tuned",
     "hit_rate",
+    "top_k_chance",
 ]
 
 NEIGHBOURS = 100
@@ -52,7 +54,7 @@ HELD_BACK_SHARE = 0.1
 """Share of the latest joins held back to choose the settings."""
 MAX_HELD_BACK = 2_000
 """Held-back joins scored at most (a seeded sample), which bounds the time to tune."""
-_CUTOFF = 10
+TOP_K = 10
 """The hit rate counts a held-back join found in the top this many."""
 _CHUNK = 256
 """Held-back students scored together."""
@@ -174,13 +176,17 @@ class CoEnrolmentModel:
     def normalised_scores(self, student_id: str) -> NDArray[np.float64] | None:
         """What :meth:`scores_for` gives, as one value per column of :attr:`activity_ids`;
         None for an empty model."""
+        row = self.student_rows.get(student_id)
+        if row is None or not self.activity_ids:
+            return self.popularity_scores()
+        return _normalised(self.score_rows(self.joined[[row]])[0])
+
+    def popularity_scores(self) -> NDArray[np.float64] | None:
+        """The normalised scores of every student not seen in training; None for an empty
+        model."""
         if not self.activity_ids:
             return None
-        row = self.student_rows.get(student_id)
-        rows = self.joined[[row]] if row is not None else sp.csr_matrix((1, len(self.share)))
-        scores = self.score_rows(rows)[0]
-        best = float(scores.max())
-        return scores / best if best > 0 else None
+        return _normalised(self.score_rows(sp.csr_matrix((1, len(self.share))))[0])
 
     def score_rows(self, histories: sp.csr_matrix) -> NDArray[np.float64]:
         """Unnormalised scores, one dense row per history (a row of :attr:`joined` or any
@@ -229,6 +235,8 @@ class KeyedModel:
         self.model = model
         self._column_of_key = np.full(int(keys.max()) + 1 if keys.size else 0, -1, np.int64)
         self._column_of_key[keys] = np.arange(keys.size)
+        # Every student the model has not seen gets the same scores: popularity.
+        self._popularity = model.popularity_scores()
 
     @classmethod
     def empty(cls) -> KeyedModel:
@@ -237,7 +245,10 @@ class KeyedModel:
     def scores_for(self, student_id: str) -> KeyedScores | None:
         """The student's signal (see :meth:`CoEnrolmentModel.scores_for`); None when the
         model scores nothing."""
-        values = self.model.normalised_scores(student_id)
+        if self.model.knows(student_id):
+            values = self.model.normalised_scores(student_id)
+        else:
+            values = self._popularity
         return None if values is None else KeyedScores(values, self._column_of_key)
 
 
@@ -310,12 +321,25 @@ def hit_rate(
         histories = model.joined[rows]
         scores = model.score_rows(histories)
         scores[histories.nonzero()] = -np.inf
-        target = scores[np.arange(rows.size), targets]
-        above = (scores > target[:, None]).sum(axis=1)
-        tied = (scores == target[:, None]).sum(axis=1)  # the join itself among them
-        # The chance of a hit when ties are broken at random.
-        hits += float(np.clip((_CUTOFF - above) / tied, 0.0, 1.0).sum())
+        hits += float(top_k_chance(scores, scores[np.arange(rows.size), targets]).sum())
     return hits / len(pairs), len(pairs)
+
+
+def _normalised(scores: NDArray[np.float64]) -> NDArray[np.float64] | None:
+    best = float(scores.max())
+    return scores / best if best > 0 else None
+
+
+def top_k_chance(
+    scores: NDArray[np.float64], target: NDArray[np.float64], k: int = TOP_K
+) -> NDArray[np.float64]:
+    """For each row of ``scores`` (one score per item, the held-back item's among them), the
+    chance that the item scoring ``target`` ranks in the top ``k`` when ties are broken at
+    random."""
+    above = (scores > target[:, None]).sum(axis=1)
+    tied = (scores == target[:, None]).sum(axis=1)  # the item itself among them
+    chance: NDArray[np.float64] = np.clip((k - above) / tied, 0.0, 1.0)
+    return chance
 
 
 def _strongest_per_pair(

@@ -295,11 +295,11 @@ class MatchingService:
 
     async def _week_candidates(
         self, profiles: list[VolunteerProfile], edition: str
-    ) -> tuple[NDArray[np.int64], WeekCandidates]:
-        """The edition's rows, and each student's best-fitting activities among them, by the
-        same filters and score as Recommend (seats ignored: allocation hands out the capacity
-        itself). All students at once, one chunk at a time: the loop yields between chunks so
-        other requests are served meanwhile."""
+    ) -> tuple[NDArray[np.int64], list[Slot], WeekCandidates]:
+        """The edition's rows and their activities as slots, and each student's best-fitting
+        activities among them, by the same filters and score as Recommend (seats ignored:
+        allocation hands out the capacity itself). All students at once, one chunk at a time:
+        the loop yields between chunks so other requests are served meanwhile."""
         finder = CandidateFinder(
             self.index,
             profiles,
@@ -308,9 +308,15 @@ class MatchingService:
             weights=self.model().ranker.weights,
             sections=self.sections,
         )
+        # The activities as they are before the first pause: meanwhile the index may free a
+        # row, or give it to another activity.
+        slots = [
+            Slot(a.id, a.details.capacity, a.details.starts_at.seconds, a.details.ends_at.seconds)
+            for a in (self.index.activity_at(int(row)) for row in finder.rows)
+        ]
         for _ in finder.chunks():
             await asyncio.sleep(0)
-        return finder.rows, finder.result()
+        return finder.rows, slots, finder.result()
 
     async def allocate_week(
         self, principal: Principal, request: AllocateWeekRequest
@@ -323,12 +329,8 @@ class MatchingService:
         student_ids = await self.store.week_students(edition)
         profiles = await self.store.profiles(student_ids)
         started = time.perf_counter()
-        rows, found = await self._week_candidates(profiles, edition)
+        rows, slots, found = await self._week_candidates(profiles, edition)
         candidate_seconds = time.perf_counter() - started
-        slots = [
-            Slot(a.id, a.details.capacity, a.details.starts_at.seconds, a.details.ends_at.seconds)
-            for a in (self.index.activity_at(int(row)) for row in rows)
-        ]
         ids = [profile.student_id for profile in profiles]
         started = time.perf_counter()
         try:

@@ -47,6 +47,7 @@ from services.matching.collaborative import (
     KeyedModel,
     Tuning,
     fit_tuned,
+    top_k_chance,
 )
 from services.matching.index import ActivityIndex
 from services.matching.learning import (
@@ -94,7 +95,6 @@ SIGNIFICANCE = 2.0
 a gain within the noise of the sample is not a gain."""
 BLEND_SHARES = (0.25, 0.5, 1.0)
 """Shares of a regression's weights, the rest the cold start's, tried as candidates."""
-_CUTOFF = 10
 _SLICE_SECONDS = 0.002
 """Work done between two pauses at most, about (a student's signals are not cut)."""
 _SIMILAR_STUDENTS = SIGNALS.index("similar_students")
@@ -452,8 +452,10 @@ def _validate(
             keyed.scores_for(student),
         )
         scores = np.clip(signals @ matrix, 0.0, 1.0)
+        # One row per candidate weights: where each held-back join ranks under them.
+        by_candidate = scores.T
         found = [
-            np.clip(((_CUTOFF - (scores > mine).sum(axis=0)) / (scores == mine).sum(axis=0)), 0, 1)
+            top_k_chance(by_candidate, mine)
             for mine in scores[np.flatnonzero(np.isin(rows, targets))]
         ]
         if found:  # the student's recall: each student counts once, however many joins
