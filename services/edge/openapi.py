@@ -332,6 +332,10 @@ def _operations(schemas: Schemas) -> Iterator[tuple[str, Json]]:
 def _errors() -> Json:
     return {
         **{code: {"$ref": "#/components/responses/Error"} for code in ERROR_STATUSES},
+        "415": {
+            "description": "The body is neither JSON (`application/json`) nor binary protobuf"
+            " (`application/proto`), or no Content-Type says which; nothing else is sent."
+        },
         "default": {"$ref": "#/components/responses/Error"},
     }
 
