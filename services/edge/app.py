@@ -37,11 +37,20 @@ REQUEST_HEADERS = (
     "X-User-Agent",
     "traceparent",
     "tracestate",
+    "X-Grpc-Web",
+    "Grpc-Timeout",
 )
-"""What a page may send: the Connect protocol's headers, the bearer token and tracing."""
+"""What a page may send: the headers of Connect (and of gRPC-Web, which the edge answers
+too), the bearer token and tracing."""
 
-EXPOSED_HEADERS = ("Content-Encoding", "Connect-Content-Encoding", "Grpc-Status", "Grpc-Message")
-"""Response headers a page may read (Connect's own, as connect-web expects them)."""
+EXPOSED_HEADERS = (
+    "Content-Encoding",
+    "Connect-Content-Encoding",
+    "Grpc-Status",
+    "Grpc-Message",
+    "Grpc-Status-Details-Bin",
+)
+"""Response headers a page may read, as connect-web and gRPC-Web clients expect."""
 
 DOCS_PAGE = """<!doctype html>
 <html lang="en">

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 from google.protobuf import descriptor_pool
 from google.rpc import error_details_pb2, status_pb2
-from protobuf import DescFile, DescService, Registry
-from protobuf._file_registry import create_file_registry
+from protobuf import DescService, Registry
+from protobuf.wkt import FileDescriptorSet
 from protobuf.wkt.google.protobuf import descriptor_pb
 
 from socialerasmus.catalogue.v1 import catalogue_pb2
@@ -46,26 +46,37 @@ def _with_json_names(messages: Iterable[descriptor_pb.DescriptorProto]) -> None:
         _with_json_names(message.nested_type)
 
 
-@functools.cache
-def compiled_file(path: str) -> DescFile:
-    """A file of google.protobuf's default pool, and its imports, as protobuf-py sees them."""
-    compiled = descriptor_pool.Default().FindFileByName(path)
-    proto = descriptor_pb.FileDescriptorProto.from_binary(compiled.serialized_pb)
-    _with_json_names(proto.message_type)
-    found = create_file_registry(proto, compiled_file).file(path)
-    assert found is not None
-    return found
+def compiled_files(paths: Iterable[str]) -> list[descriptor_pb.FileDescriptorProto]:
+    """The files of google.protobuf's default pool, each after the files it imports."""
+    ordered: dict[str, descriptor_pb.FileDescriptorProto] = {}
+
+    def visit(path: str) -> None:
+        if path in ordered:
+            return
+        compiled = descriptor_pool.Default().FindFileByName(path)
+        for imported in compiled.dependencies:
+            visit(imported.name)
+        proto = descriptor_pb.FileDescriptorProto.from_binary(compiled.serialized_pb)
+        _with_json_names(proto.message_type)
+        ordered[path] = proto
+
+    for path in paths:
+        visit(path)
+    return list(ordered.values())
 
 
 @functools.cache
 def registry() -> Registry:
     """Every message, enum and service of the contracts and of the error details."""
-    return Registry(*(compiled_file(path) for path in (*CONTRACT_FILES, *ERROR_FILES)))
+    files = compiled_files((*CONTRACT_FILES, *ERROR_FILES))
+    found: Registry = FileDescriptorSet(file=files).to_registry()
+    return found
 
 
 def public_services() -> list[DescService]:
     """The services platforms call, in the order of CONTRACT_FILES."""
-    return [service for path in CONTRACT_FILES for service in compiled_file(path).services]
+    files = [registry().file(path) for path in CONTRACT_FILES]
+    return [service for file in files if file is not None for service in file.services]
 
 
 def backend_of(service: DescService) -> str:

@@ -15,6 +15,7 @@ from connectrpc.server import ConnectASGIApplication, Endpoint
 from protobuf import DescMethod, DescService, Message
 
 from services.edge.errors import connect_error
+from services.runtime.server import MAX_MESSAGE_BYTES
 
 if TYPE_CHECKING:
     from connectrpc._server_shared import EndpointServerStream, EndpointUnary
@@ -23,9 +24,6 @@ if TYPE_CHECKING:
 
 FORWARDED_HEADERS = ("authorization", "x-request-id", "traceparent", "tracestate")
 """Request headers passed on as gRPC metadata."""
-
-MAX_REQUEST_BYTES = 1024 * 1024
-"""As the gRPC servers accept (services.runtime.server.MAX_MESSAGE_BYTES)."""
 
 IDEMPOTENCY = {
     0: IdempotencyLevel.UNKNOWN,
@@ -123,7 +121,7 @@ class ForwardingApplication(ConnectASGIApplication[DescService]):
         super().__init__(
             service=service,
             endpoints=lambda described: endpoints(channel(), described),
-            read_max_bytes=MAX_REQUEST_BYTES,
+            read_max_bytes=MAX_MESSAGE_BYTES,  # what the services accept
         )
         self._path = f"/{service.type_name}"
 

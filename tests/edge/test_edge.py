@@ -17,6 +17,7 @@ import pytest
 from google.protobuf import json_format
 
 from services.demo_journey import welcome_activity
+from socialerasmus.catalogue.v1 import catalogue_pb2
 from tests.edge.conftest import Platform, edge_process, ready, token
 from tests.waiting import eventually
 
@@ -253,3 +254,19 @@ async def test_http2_serves_the_same(platform: Platform) -> None:
     assert listed.status_code == 200
     assert missing.status_code == 404
     assert missing.json()["code"] == "not_found"
+
+
+async def test_grpc_web_clients_are_answered_too(http: httpx.AsyncClient) -> None:
+    request = catalogue_pb2.GetActivityRequest(activity_id=UNKNOWN_ACTIVITY).SerializeToString()
+    reply = await http.post(
+        f"{CATALOGUE}/GetActivity",
+        content=struct.pack(">BI", 0, len(request)) + request,
+        headers={
+            "Content-Type": "application/grpc-web+proto",
+            "X-Grpc-Web": "1",
+            **token("student"),
+        },
+    )
+    assert reply.status_code == 200  # gRPC-Web carries the status in its trailers
+    trailers = reply.content[5:] if reply.content[:1] == b"\x80" else b""
+    assert b"grpc-status: 5" in trailers.lower() or reply.headers.get("grpc-status") == "5"
