@@ -38,6 +38,7 @@ bench: $(STAMP)  ## run the benchmarks; results land in bench/results/
 	$(BIN)/python -m bench.notify
 	$(BIN)/python -m bench.journey
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.http
 
 seed: $(STAMP)  ## fill an empty catalogue with demo activities
 	$(BIN)/python -m services.catalogue.seed
