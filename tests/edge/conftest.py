@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ import pytest
 from services.launcher import (
     SERVICES,
     ServiceProcess,
+    start_edge,
     start_service,
     stop_processes,
     wait_until_serving,
@@ -44,26 +43,18 @@ class Platform:
 
 
 @contextlib.contextmanager
-def edge_process(
-    backends: Mapping[str, str], logs: Path, env: Mapping[str, str] | None = None
-) -> Iterator[str]:
-    """``python -m services.edge`` forwarding to ``backends``; yields its URL (see
-    ``answers``)."""
+def edge_process(services: list[ServiceProcess], logs: Path) -> Iterator[str]:
+    """``python -m services.edge`` as the run command starts it, in front of ``services``,
+    letting pages of PAGE_ORIGIN call it; yields its URL (see ``answers``)."""
     port = free_port()
-    environment = {
+    env = {
         **os.environ,
-        **(env or {}),
         "SE_HTTP_LISTEN": f"127.0.0.1:{port}",
         "SE_HTTP_ALLOWED_ORIGINS": PAGE_ORIGIN,
-        **{f"SE_{name.upper()}_ADDRESS": address for name, address in backends.items()},
     }
-    url = f"http://127.0.0.1:{port}"
-    with (logs / "edge.log").open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "services.edge"], env=environment, stdout=log, stderr=log
-        )
+    process = start_edge(services, env, logs)
     try:
-        yield url
+        yield f"http://127.0.0.1:{port}"
     finally:
         stop_processes([process])
 
@@ -103,9 +94,8 @@ def platform(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     try:
         for service in services:
             assert asyncio.run(wait_until_serving(service.address, 60)), service.name
-        addresses = {service.name: service.address for service in services}
-        with edge_process(addresses, logs) as url:
+        with edge_process(services, logs) as url:
             asyncio.run(ready(url))
-            yield Platform(url, addresses)
+            yield Platform(url, {service.name: service.address for service in services})
     finally:
         stop_processes(children)

@@ -17,6 +17,7 @@ import pytest
 from google.protobuf import json_format
 
 from services.demo_journey import welcome_activity
+from services.launcher import SERVICES, ServiceProcess
 from socialerasmus.catalogue.v1 import catalogue_pb2
 from tests.edge.conftest import Platform, edge_process, ready, token
 from tests.waiting import eventually
@@ -232,7 +233,7 @@ async def test_the_deadline_goes_along(http: httpx.AsyncClient) -> None:
 
 
 async def test_a_service_that_is_down_is_503(tmp_path: Path) -> None:
-    closed = {name: "127.0.0.1:1" for name in ("catalogue", "matching", "notify")}
+    closed = [ServiceProcess(s.name, s.module, 1) for s in SERVICES]  # nothing listens on 1
     with edge_process(closed, tmp_path) as url:
         await ready(url)
         async with httpx.AsyncClient(base_url=url) as http:
@@ -241,7 +242,7 @@ async def test_a_service_that_is_down_is_503(tmp_path: Path) -> None:
     assert reply.status_code == 503
     assert reply.json()["code"] == "unavailable"
     assert health.status_code == 503
-    assert health.json()["backends"] == dict.fromkeys(closed, "UNAVAILABLE")
+    assert health.json()["backends"] == {s.name: "UNAVAILABLE" for s in closed}
 
 
 async def test_http2_serves_the_same(platform: Platform) -> None:
