@@ -116,6 +116,22 @@ class TermStatistics:
     def documents(self) -> int:
         return self._documents
 
+    def state(self) -> dict[str, NDArray[np.int64]]:
+        """The counts as arrays (copies): the tokens seen and their frequencies."""
+        tokens = np.flatnonzero(self._frequencies)
+        return {
+            "documents": np.array(self._documents, np.int64),
+            "tokens": tokens,
+            "frequencies": self._frequencies[tokens],
+        }
+
+    @classmethod
+    def restored(cls, n_features: int, state: dict[str, NDArray[np.int64]]) -> TermStatistics:
+        statistics = cls(n_features)
+        statistics._frequencies[state["tokens"]] = state["frequencies"]
+        statistics._documents = int(state["documents"])
+        return statistics
+
     def frequency(self, indices: NDArray[np.int32]) -> NDArray[np.int64]:
         return self._frequencies[indices]
 

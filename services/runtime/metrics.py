@@ -263,6 +263,21 @@ MODEL_REFIT_SECONDS = Histogram(
     buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60, 120),
     registry=REGISTRY,
 )
+SNAPSHOT_WRITES = Counter(
+    "se_matching_index_snapshots_written",
+    "Snapshots of the activity index this replica saved to the object store.",
+    registry=REGISTRY,
+)
+SNAPSHOT_SEQUENCE = Gauge(
+    "se_matching_index_snapshot_sequence",
+    "CATALOGUE sequence covered by the last snapshot this replica restored or saved.",
+    registry=REGISTRY,
+)
+SNAPSHOT_BYTES = Gauge(
+    "se_matching_index_snapshot_bytes",
+    "Size of the last snapshot this replica saved.",
+    registry=REGISTRY,
+)
 SUGGESTIONS = Counter(
     "se_matching_suggestions",
     "Reverse-matching decisions for a student scoring above the minimum, by outcome: created"
