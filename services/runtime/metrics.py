@@ -27,6 +27,10 @@ the services measure:
   (Recommend calls are counted by the RPC histogram),
   ``se_matching_suggestions_total{outcome}``, ``se_notifications_total{kind, channel,
   outcome}`` (notify calls ``NOTIFICATIONS.labels(kind, channel, outcome).inc()``).
+- Matching's model and index: ``se_matching_model_*`` (the ranking model serving, its refits
+  and validation), ``se_matching_index_snapshots_written_total``,
+  ``se_matching_index_snapshot_sequence`` and ``se_matching_index_snapshot_bytes`` (the
+  snapshot this replica restored or saved last).
 - ``se_service_info{service, instance}`` is 1 for the process.
 
 Counters and histograms are cumulative for the life of the process, as Prometheus expects.
