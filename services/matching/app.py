@@ -15,6 +15,7 @@ from services.matching.service import MatchingService, policy_from_env
 from services.matching.snapshots import SnapshotStore, SnapshotWriter, restore
 from services.matching.store import MatchingStore
 from services.matching.subscriptions import enrolment_bookkeeping, reverse_matching
+from services.runtime import metrics
 from services.runtime.bus import EventConsumer, ensure_consumers
 from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 
 async def matching_parts(connections: Connections, settings: RuntimeSettings) -> ServiceParts:
     """Build matching; returns once the index has caught up with the catalogue stream."""
+    metrics.expose(metrics.MATCHING_FAMILIES)
     store = MatchingStore(connections.redis)
     snapshots = SnapshotStore(connections.js, settings.stream_replicas)
     follower = await restore(snapshots) or CatalogueFollower(ActivityIndex())
