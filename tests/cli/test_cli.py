@@ -498,3 +498,19 @@ async def test_a_malformed_import_file_sends_nothing(cli: Cli, tmp_path: Path) -
     (tmp_path / "headless.csv").write_text("a,b\n1,2\n")
     refused = await cli("feedback", "import", str(tmp_path / "headless.csv"), "--token", "t")
     assert "names no student_id, activity_id, kind column" in refused.err
+
+
+async def test_an_unknown_field_is_named_with_the_fields_as_the_help_spells_them(
+    cli: Cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "ana.json"
+    path.write_text(json.dumps({"student_id": "ana", "langs": [], "interests": [{"caus": 1}]}))
+
+    refused = await cli("profile", "upsert", str(path), "--as", "platform")
+
+    assert refused.code == 2
+    assert "langs: no such field in VolunteerProfile" in refused.err
+    assert "host_section_id" in refused.err and "hostSectionId" not in refused.err
+    assert "interests[0].caus: no such field in CauseInterest; its fields: cause, weight" in (
+        " ".join(refused.err.split())
+    )
