@@ -34,7 +34,7 @@ def parse_message(text: str, message: M, where: str) -> M:
         json_format.Parse(text, message)
     except json_format.ParseError as error:
         try:
-            unknown = unknown_fields(json.loads(text), message.DESCRIPTOR)
+            unknown = unknown_fields(json.loads(text), message.DESCRIPTOR)  # type: ignore[arg-type]
         except ValueError:
             unknown = []
         reasons = unknown or [" ".join(str(error).split())]

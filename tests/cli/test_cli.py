@@ -20,6 +20,7 @@ from services.runtime.auth import TokenRegistry
 from services.runtime.localstack import free_port
 from services.runtime.server import Registration, ServiceParts, serve
 from socialerasmus.matching.v1 import matching_pb2 as match
+from socialerasmus.notify.v1 import notify_pb2 as notify
 from tests.catalogue.builders import valid_details
 from tests.cli.conftest import Cli, Outcome
 from tests.client.servers import Running, inbox_item
@@ -514,3 +515,45 @@ async def test_an_unknown_field_is_named_with_the_fields_as_the_help_spells_them
     assert "interests[0].caus: no such field in CauseInterest; its fields: cause, weight" in (
         " ".join(refused.err.split())
     )
+
+
+def test_activity_ids_stay_whole_on_one_line_at_80_columns() -> None:
+    activity_id = "01JX3Q7Z8M5V2K9T4R6B1C0D2E"
+    activity = match.Recommendation(score=0.5, relevance_rank=1)
+    activity.activity.id = activity_id
+    activity.activity.details.title = "Beach clean-up at La Malvarrosa with ESN Valencia UPV"
+    console = Console(width=80, record=True)
+
+    console.print(views.activities_table([activity.activity]))
+    console.print(views.recommendations_table("ana", [activity]))
+    console.print(views.inbox_table("ana", [notify.InboxItem(activity_id=activity_id)]))
+    lines = console.export_text().splitlines()
+
+    assert sum(activity_id in line for line in lines) == 3
+
+
+def test_the_reasons_leave_out_shares_that_round_to_nothing() -> None:
+    found = match.Recommendation(score=0.6, relevance_rank=1)
+    found.reasons.add(signal="cause", contribution=0.52)
+    found.reasons.add(signal="language", contribution=0.0)
+    found.reasons.add(signal="time", contribution=0.004)
+    console = Console(width=160, record=True)
+
+    console.print(views.recommendations_table("ana", [found]))
+    shown = console.export_text()
+
+    assert "cause 52%" in shown
+    assert "language" not in shown and "time 0%" not in shown
+
+
+def test_the_inbox_shows_dates_on_the_students_clock() -> None:
+    item = notify.InboxItem(subject="Welcome", kind="suggestion")
+    item.created_at.FromDatetime(datetime(2027, 7, 1, 8, 0, tzinfo=UTC))
+    console = Console(width=120, record=True)
+
+    console.print(views.inbox_table("ana", [item], "Europe/Madrid"))
+    console.print(views.inbox_table("ana", [item]))
+    madrid, utc = console.export_text().split("Inbox of ana")[1:]
+
+    assert "Thu 01 Jul 2027 10:00" in madrid and "Europe/Madrid" in madrid
+    assert "Thu 01 Jul 2027 08:00 UTC" in utc

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+import grpc
+
 from services.cli import arguments, views
 from services.cli.commands import Subparsers, add_command, add_group, imports
 from services.cli.context import Context
 from services.cli.errors import OK
 from services.cli.files import read_message
+from services.client import ClientError, SocialErasmusClient
 from services.matching.demo_profile import DEMO_STUDENT
 from socialerasmus.matching.v1 import matching_pb2 as match
 from socialerasmus.notify.v1 import notify_pb2 as notify
@@ -245,8 +248,20 @@ async def show_inbox(ctx: Context) -> int:
     args = ctx.args
     async with ctx.client() as client:
         page = await client.list_inbox(args.student, unread_only=args.unread, page_size=args.limit)
-    if ctx.out.json_mode:
-        ctx.out.data(page)
-    else:
-        ctx.out.show(views.inbox_table(args.student, list(page.items)))
+        if ctx.out.json_mode:
+            ctx.out.data(page)
+            return OK
+        time_zone = await _time_zone_of(client, args.student)
+    ctx.out.show(views.inbox_table(args.student, list(page.items), time_zone))
     return OK
+
+
+async def _time_zone_of(client: SocialErasmusClient, student_id: str) -> str:
+    """The time zone the student reads dates in (their notification preferences); empty,
+    so UTC, when they have none."""
+    try:
+        return (await client.get_preferences(student_id)).time_zone
+    except ClientError as error:
+        if error.code == grpc.StatusCode.NOT_FOUND:
+            return ""
+        raise
