@@ -17,6 +17,7 @@ from services.cli import views
 from services.cli.main import main
 from services.client import ClientConfig, SocialErasmusClient
 from services.runtime.auth import TokenRegistry
+from services.runtime.config import project_root
 from services.runtime.localstack import free_port
 from services.runtime.server import Registration, ServiceParts, serve
 from socialerasmus.matching.v1 import matching_pb2 as match
@@ -557,3 +558,33 @@ def test_the_inbox_shows_dates_on_the_students_clock() -> None:
 
     assert "Thu 01 Jul 2027 10:00" in madrid and "Europe/Madrid" in madrid
     assert "Thu 01 Jul 2027 08:00 UTC" in utc
+
+
+@pytest.mark.usefixtures("dev_tokens")
+async def test_the_readme_example_files_work_as_printed(cli: Cli, running: Running) -> None:
+    """`activities create examples/cli/beach.json --publish`, then `profile upsert
+    examples/cli/ana.json`, each with the role the command picks by itself."""
+    examples = project_root() / "examples" / "cli"
+
+    created = await cli("--json", "activities", "create", str(examples / "beach.json"), "--publish")
+    saved = await cli("profile", "upsert", str(examples / "ana.json"))
+    found = await cli("--json", "recommend", "ana")
+
+    assert created.code == 0, created.err
+    assert saved.code == 0, saved.err
+    assert "Saved the profile of ana" in saved.out
+    assert created.json()["id"] in [r["activity"]["id"] for r in found.json()["recommendations"]]
+
+
+@pytest.mark.usefixtures("dev_tokens")
+async def test_a_refused_role_is_not_offered_again(
+    cli: Cli, running: Running, tmp_path: Path
+) -> None:
+    """The suite's student token acts for ana only: writing ben's profile with it is refused,
+    and the hint offers the other roles."""
+    ben = write_json(tmp_path, "ben.json", valid_profile(now(), student_id="ben"))
+
+    refused = await cli("profile", "upsert", ben, "--as", "student")
+
+    assert refused.code == 1
+    assert "--as operator|platform|coordinator" in refused.err

@@ -17,6 +17,7 @@ from socialerasmus.matching.v1 import matching_pb2 as match
 from socialerasmus.notify.v1 import notify_pb2 as notify
 
 STUDENT = "student"
+PLATFORM = "platform"
 STUDENT_HELP = f"student id (default {DEMO_STUDENT}, the demo student of `make run`)"
 
 
@@ -99,10 +100,11 @@ def _register_profile(subparsers: Subparsers, common: argparse.ArgumentParser) -
             "message (protos/socialerasmus/matching/v1/matching.proto), field names as in the "
             'proto file: {"student_id": "demo-student", "host_section_id": "esn-valencia-upv", '
             '"languages": [{"code": "en", "level": "LANGUAGE_LEVEL_C1"}], ...}. '
-            "Use - to read standard input."
+            "Use - to read standard input. Sent as the platform the student signed up on "
+            "(--as student writes only the dev student's own profile)."
         ),
-        role=STUDENT,
-        examples="socialerasmus profile upsert ana.json --as platform",
+        role=PLATFORM,
+        examples="socialerasmus profile upsert examples/cli/ana.json",
     )
     upsert.add_argument("file", metavar="FILE", help="JSON file of VolunteerProfile, or -")
     show = add_command(
