@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.catalogue import limits
-from services.catalogue.sections import Section
+from services.kernel.sections import Section
 from socialerasmus.catalogue.v1 import catalogue_pb2
 from socialerasmus.common.v1 import common_pb2
 

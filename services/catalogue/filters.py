@@ -16,13 +16,12 @@ import base64
 import binascii
 import hashlib
 import json
-import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from services.catalogue import limits
+from services.kernel.geo import Origin
+from services.kernel.text import fold_text
 from services.runtime.errors import InvalidArgument
 from socialerasmus.catalogue.v1.catalogue_pb2 import (
     ACTIVITY_STATE_PUBLISHED,
@@ -33,23 +32,17 @@ from socialerasmus.catalogue.v1.catalogue_pb2 import (
     ActivityDetails,
     ActivityFilter,
 )
-from socialerasmus.common.v1.common_pb2 import GeoPoint, Location
+from socialerasmus.common.v1.common_pb2 import Location
 
 __all__ = [
     "ANY_PAGE_KEY_PATTERN",
-    "EARTH_RADIUS_KM",
     "ORDERING_KEY_PATTERN",
     "ActivityMatcher",
     "decode_page_token",
     "encode_page_token",
     "filter_fingerprint",
-    "fold_text",
-    "haversine_km",
     "ordering_key",
 ]
-
-# Mean Earth radius (IUGG), the usual choice for great-circle distances on a sphere.
-EARTH_RADIUS_KM = 6371.0088
 
 _ORDERING_SECONDS_DIGITS = 12
 _MAX_ORDERING_SECONDS = 10**_ORDERING_SECONDS_DIGITS - 1
@@ -67,61 +60,7 @@ _PAGE_TOKEN_VERSION = 1
 _FINGERPRINT_VERSION = 1
 _FINGERPRINT_HEX_CHARS = 16  # 64 bits: plenty to tell apart the filters of one client
 
-# Letters that NFKD does not split into base letter + accent but that people type without it:
-# NFKD turns "Łódź" into "Łodz", this table makes it "lodz". Applied after casefold.
-_EXTRA_FOLDS = str.maketrans(
-    {
-        "ł": "l",
-        "ø": "o",
-        "đ": "d",
-        "ð": "d",
-        "þ": "th",
-        "æ": "ae",
-        "œ": "oe",
-        "\u0131": "i",  # dotless i (Turkish)
-    }
-)
-
-
-# --- Distances --------------------------------------------------------------------------------
-
-
-class _RadPoint(NamedTuple):
-    lat: float
-    lon: float
-    cos_lat: float
-
-
-def _rad_point(latitude: float, longitude: float) -> _RadPoint:
-    lat = math.radians(latitude)
-    return _RadPoint(lat, math.radians(longitude), math.cos(lat))
-
-
-def _haversine_rad(a: _RadPoint, latitude: float, longitude: float) -> float:
-    lat = math.radians(latitude)
-    lon = math.radians(longitude)
-    h = (
-        math.sin((lat - a.lat) / 2) ** 2
-        + a.cos_lat * math.cos(lat) * math.sin((lon - a.lon) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
-
-
-def haversine_km(a: GeoPoint, b: GeoPoint) -> float:
-    """Great-circle distance between two WGS 84 points on a spherical Earth, in km."""
-    # Same arithmetic as ActivityMatcher's radius check, so both agree to the last bit.
-    return _haversine_rad(_rad_point(a.latitude, a.longitude), b.latitude, b.longitude)
-
-
 # --- Text -------------------------------------------------------------------------------------
-
-
-def fold_text(text: str) -> str:
-    """Lower-cases and strips accents: "València" and "VALENCIA" both become "valencia"."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_EXTRA_FOLDS))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def _query_words(text_query: str) -> tuple[str, ...]:
@@ -159,11 +98,11 @@ class ActivityMatcher:
     radius_km: float = 0.0
     # Folded, distinct words of the text query, all of which must appear.
     words: tuple[str, ...] = ()
-    _near_rad: _RadPoint | None = field(default=None, init=False, repr=False, compare=False)
+    _near_rad: Origin | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.near is not None and self.radius_km > 0:
-            object.__setattr__(self, "_near_rad", _rad_point(*self.near))
+            object.__setattr__(self, "_near_rad", Origin.at(*self.near))
 
     @classmethod
     def from_filter(cls, f: ActivityFilter) -> ActivityMatcher:
@@ -230,7 +169,7 @@ class ActivityMatcher:
         if location.online or not location.HasField("coordinates"):
             return False
         point = location.coordinates
-        return _haversine_rad(self._near_rad, point.latitude, point.longitude) <= self.radius_km
+        return self._near_rad.km_to(point.latitude, point.longitude) <= self.radius_km
 
     def _matches_text(self, details: ActivityDetails) -> bool:
         if not self.words:

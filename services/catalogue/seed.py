@@ -25,7 +25,7 @@ from pathlib import Path
 import grpc
 
 from services.catalogue.demo_data import demo_activities
-from services.catalogue.sections import load_sections
+from services.kernel.sections import load_sections
 from services.runtime.config import project_root
 from services.runtime.devtokens import dev_tokens_path
 from services.runtime.status import field_violations

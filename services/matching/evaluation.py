@@ -52,9 +52,9 @@ from numpy.typing import NDArray
 from sklearn.metrics import roc_auc_score
 
 from services.catalogue.demo_data import CAUSES, demo_activities, language_of, time_zone_of
-from services.catalogue.filters import EARTH_RADIUS_KM
 from services.catalogue.limits import SECTION_ID_PATTERN
-from services.catalogue.sections import Section, load_sections
+from services.kernel.geo import distances_km
+from services.kernel.sections import Section, load_sections
 from services.matching.collaborative import CoEnrolmentModel
 from services.matching.index import ActivityIndex
 from services.matching.learning import (
@@ -563,23 +563,6 @@ _ENROL_THRESHOLD = 3.3
 """Utility at which enrolment is a coin toss; about one in eight shown activities is joined."""
 
 
-def _distance_km(
-    latitude: float,
-    longitude: float,
-    latitudes: NDArray[np.float64],
-    longitudes: NDArray[np.float64],
-) -> NDArray[np.float64]:
-    lat0, lon0 = math.radians(latitude), math.radians(longitude)
-    lat, lon = np.radians(latitudes), np.radians(longitudes)
-    half_chord = (
-        np.sin((lat - lat0) / 2) ** 2 + math.cos(lat0) * np.cos(lat) * np.sin((lon - lon0) / 2) ** 2
-    )
-    distance: NDArray[np.float64] = (
-        2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(half_chord, 1.0)))
-    )
-    return distance
-
-
 def _pick_sections(count: int, rng: random.Random) -> list[Section]:
     """``count`` real sections the catalogue accepts, one per city."""
     by_city: dict[tuple[str, str], Section] = {}
@@ -703,7 +686,7 @@ class _Simulator:
         for number, (profile, section) in enumerate(zip(profiles, sections, strict=True)):
             arrival, departure = profile.arrival.seconds * 1000, profile.departure.seconds * 1000
             reach = profile.max_distance_km
-            distances = _distance_km(section.latitude, section.longitude, latitudes, longitudes)
+            distances = distances_km(section.latitude, section.longitude, latitudes, longitudes)
             near = np.where(online, 0.4, np.clip(1 - distances / reach, 0.0, 1.0))
             eligible = np.flatnonzero(
                 (online | (distances <= reach))

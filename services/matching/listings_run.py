@@ -33,7 +33,7 @@ from typing import TypeVar
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from services.catalogue.sections import Section, load_sections
+from services.kernel.sections import Section, load_sections
 from services.launcher import ServiceProcess, start_service, stop_processes, wait_until_serving
 from services.matching.evaluation import DEFAULT_K
 from services.matching.listings_evaluation import (

@@ -10,8 +10,8 @@ import pytest
 
 from services.catalogue import demo_data
 from services.catalogue.demo_data import demo_activities, upcoming_weeks
-from services.catalogue.sections import Section, load_sections
 from services.catalogue.validation import validate_activity_details
+from services.kernel.sections import Section, load_sections
 from socialerasmus.catalogue.v1.catalogue_pb2 import ActivityDetails
 from socialerasmus.common.v1 import common_pb2
 
