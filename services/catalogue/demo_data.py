@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from services.catalogue import limits
+from services.kernel.ids import SECTION_ID_PATTERN
 from services.kernel.sections import Section
 from socialerasmus.catalogue.v1 import catalogue_pb2
 from socialerasmus.common.v1 import common_pb2
@@ -1330,7 +1330,7 @@ def _timestamp(moment: datetime) -> Timestamp:
 
 def _eligible(sections: Sequence[Section]) -> list[Section]:
     """Sections whose id the catalogue accepts (some accounts.esn.org ids have accents)."""
-    return [s for s in sections if limits.SECTION_ID_PATTERN.fullmatch(s.section_id)]
+    return [s for s in sections if SECTION_ID_PATTERN.fullmatch(s.section_id)]
 
 
 class _Generator:

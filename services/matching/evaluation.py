@@ -52,8 +52,8 @@ from numpy.typing import NDArray
 from sklearn.metrics import roc_auc_score
 
 from services.catalogue.demo_data import CAUSES, demo_activities, language_of, time_zone_of
-from services.catalogue.limits import SECTION_ID_PATTERN
 from services.kernel.geo import distances_km
+from services.kernel.ids import SECTION_ID_PATTERN
 from services.kernel.sections import Section, load_sections
 from services.matching.collaborative import CoEnrolmentModel
 from services.matching.index import ActivityIndex
