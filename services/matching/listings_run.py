@@ -34,7 +34,6 @@ import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.kernel.sections import Section, load_sections
-from services.launcher import ServiceProcess, start_service, stop_processes, wait_until_serving
 from services.matching.evaluation import DEFAULT_K
 from services.matching.listings_evaluation import (
     STUDENTS_PER_LABEL,
@@ -51,6 +50,12 @@ from services.matching.listings_evaluation import (
 )
 from services.runtime.auth import token_digest
 from services.runtime.localstack import free_port, nats_server, redis_server
+from services.runtime.processes import (
+    ServiceProcess,
+    start_service,
+    stop_processes,
+    wait_until_serving,
+)
 from socialerasmus.catalogue.v1 import catalogue_pb2 as catalogue
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
 from socialerasmus.common.v1 import common_pb2 as common
