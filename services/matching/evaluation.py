@@ -51,7 +51,9 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.metrics import roc_auc_score
 
-from services.catalogue.demo_data import CAUSES, demo_activities, language_of, time_zone_of
+from services.demo.activities import demo_activities
+from services.demo.geography import language_of, time_zone_of
+from services.kernel.causes import CAUSES
 from services.kernel.geo import distances_km
 from services.kernel.ids import SECTION_ID_PATTERN
 from services.kernel.sections import Section, load_sections
