@@ -53,7 +53,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from services.kernel import limits as activity_limits
 from services.matching import limits as matching_limits
-from services.matching.evaluation import DEFAULT_K, catalogue_coverage, ndcg_at_k, precision_at_k
+from services.matching.ranking_metrics import (
+    DEFAULT_K,
+    catalogue_coverage,
+    ndcg_at_k,
+    precision_at_k,
+)
 
 __all__ = [
     "API_METHOD",

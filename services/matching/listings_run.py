@@ -34,7 +34,6 @@ import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.kernel.sections import Section, load_sections
-from services.matching.evaluation import DEFAULT_K
 from services.matching.listings_evaluation import (
     STUDENTS_PER_LABEL,
     Listing,
@@ -48,6 +47,7 @@ from services.matching.listings_evaluation import (
     score_seed,
     split_listings,
 )
+from services.matching.ranking_metrics import DEFAULT_K
 from services.runtime.auth import token_digest
 from services.runtime.localstack import free_port, nats_server, redis_server
 from services.runtime.processes import (
