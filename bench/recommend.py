@@ -34,8 +34,8 @@ from bench.harness import (
 )
 from bench.ranking import profile_of
 from services.catalogue import events as catalogue_events
-from services.catalogue.demo_data import demo_activities
-from services.catalogue.sections import load_sections
+from services.demo.activities import demo_activities
+from services.kernel.sections import load_sections
 from services.matching.snapshots import SnapshotStore
 from services.matching.store import MatchingStore
 from services.runtime.bus import publish

@@ -25,8 +25,9 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from services.catalogue.filters import EARTH_RADIUS_KM, fold_text
-from services.catalogue.limits import SDG_MAX, SDG_MIN
+from services.kernel.geo import EARTH_RADIUS_KM
+from services.kernel.limits import SDG_MAX, SDG_MIN
+from services.kernel.text import fold_text
 from services.matching.text import (
     Query,
     TermStatistics,

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from ulid import ULID
 
-from services.catalogue.validation import validate_student_id
+from services.kernel.ids import validate_student_id
 from services.matching import events, limits
 from services.matching.allocation import Slot, TooLarge, allocate_pairs
 from services.matching.index import ActivityIndex

@@ -29,7 +29,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from services.catalogue.filters import fold_text
+from services.kernel.text import fold_text
 from services.matching.lexicon import CONCEPT_TOKEN_PREFIX, concepts_in
 from services.matching.stop_words import STOP_WORDS
 from socialerasmus.catalogue.v1 import catalogue_pb2

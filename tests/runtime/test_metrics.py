@@ -22,7 +22,6 @@ from nats.js import JetStreamContext
 from redis.asyncio import Redis
 
 from services.catalogue.app import catalogue_parts
-from services.launcher import ServiceProcess, start_service, wait_until_serving
 from services.runtime import metrics, tracing
 from services.runtime.auth import TokenRegistry
 from services.runtime.bus import ConsumerSpec, EventConsumer, ensure_consumers, publish
@@ -32,6 +31,7 @@ from services.runtime.events import OutgoingEvent, new_event_id
 from services.runtime.lifecycle import metrics_exposed
 from services.runtime.localstack import free_port
 from services.runtime.outbox import OutboxRelay, entry_fields
+from services.runtime.processes import ServiceProcess, start_service, wait_until_serving
 from services.runtime.server import Registration, RunningService, ServiceParts, serve
 from services.runtime.streams import provision_streams
 from socialerasmus.catalogue.v1 import catalogue_pb2 as cat
