@@ -18,15 +18,15 @@ from services.notify.schedule import Schedule
 from services.notify.service import NotifyService
 from services.notify.settings import NotifySettings
 from services.notify.store import NotifyStore
-from services.notify.subscriptions import catalogue_facts, matching_facts
+from services.notify.subscriptions import subscriptions
 from services.notify.watchers import InboxWatchers
 from services.notify.webhook_channel import WebhookChannel
-from services.runtime.bus import EventConsumer, ensure_consumers
 from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
 from services.runtime.erasure import Tombstones
 from services.runtime.probes import dependencies_of
 from services.runtime.server import Registration, ServiceParts
+from services.runtime.subscriptions import durable_consumers
 from services.runtime.supervisor import Loop
 from socialerasmus.notify.v1 import notify_pb2, notify_pb2_grpc
 
@@ -70,11 +70,7 @@ async def notify_parts(connections: Connections, settings: RuntimeSettings) -> S
         store, schedule, projection, activity_url=config.activity_url, wake=dispatcher.wake
     )
     tombstones = Tombstones(redis, keys.PREFIX, settings.personal_data_retention_seconds)
-    await ensure_consumers(connections.js, events.CONSUMERS)
-    consumers = [
-        EventConsumer(connections.js, events.CATALOGUE_FACTS, catalogue_facts(intake)),
-        EventConsumer(connections.js, events.MATCHING_FACTS, matching_facts(intake, tombstones)),
-    ]
+    consumers = await durable_consumers(connections.js, subscriptions(intake, tombstones))
 
     async def dispatch(stop: asyncio.Event) -> None:
         try:

@@ -1,10 +1,9 @@
-"""Events of the notify service, in one place: what it consumes and what it publishes.
+"""Every event notify publishes, built from notify's registry.
 
-Consumes, with durable consumers shared by every replica: the catalogue's activity and
-enrolment events (``notify-catalogue``) and matching's suggestions, erasures and new
-profiles after an erasure (``notify-matching``). Publishes ``se.notify.delivery.delivered`` and
-``se.notify.delivery.failed`` for each message and channel, and sends messages that failed
-for good to ``se.dlq.notify-delivery`` with the reason.
+Notify publishes ``se.notify.delivery.delivered`` and ``se.notify.delivery.failed`` for each
+message and channel (``services.runtime.registry.notify``), and sends messages that failed
+for good to ``se.dlq.notify-delivery`` with the reason. What notify consumes is in
+``services.notify.subscriptions``.
 """
 
 from __future__ import annotations
@@ -13,50 +12,23 @@ from typing import Final
 
 from nats.js import JetStreamContext
 
-from services.catalogue import events as catalogue
-from services.matching import events as matching
 from services.notify.dispatch import Report
 from services.notify.jobs import Job, encode_job
-from services.runtime.bus import ConsumerSpec, publish
-from services.runtime.events import OutgoingEvent, event_of, new_event_id, timestamp_now
+from services.runtime.bus import publish
+from services.runtime.events import OutgoingEvent, new_event_id, timestamp_now
+from services.runtime.registry import notify
+from services.runtime.streams import dead_letter_subject
 from socialerasmus.notify.v1.events_pb2 import DeliveryRecorded
 from socialerasmus.notify.v1.notify_pb2 import Delivery, DeliveryStatus
 
-DELIVERED: Final = "se.notify.delivery.delivered"
-FAILED: Final = "se.notify.delivery.failed"
-DEAD_LETTER: Final = "se.dlq.notify-delivery"
-
-CATALOGUE_FACTS = ConsumerSpec(
-    durable="notify-catalogue",
-    stream="CATALOGUE",
-    subjects=(
-        catalogue.ACTIVITY_PUBLISHED,
-        catalogue.ACTIVITY_UPDATED,
-        catalogue.ACTIVITY_CANCELLED,
-        catalogue.ACTIVITY_COMPLETED,
-        catalogue.ENROLMENT_CONFIRMED,
-        catalogue.ENROLMENT_WAITLISTED,
-        catalogue.ENROLMENT_PROMOTED,
-        catalogue.ENROLMENT_CANCELLED,
-    ),
-    ack_wait_seconds=10.0,
-)
-MATCHING_FACTS = ConsumerSpec(
-    durable="notify-matching",
-    stream="MATCHING",
-    subjects=(matching.SUGGESTION_CREATED, matching.PROFILE_ERASED, matching.PROFILE_RECREATED),
-    ack_wait_seconds=10.0,
-)
-CONSUMERS: Final = (CATALOGUE_FACTS, MATCHING_FACTS)
-"""Handlers take milliseconds (they only write to Redis), so an event held by a replica that
-died is redelivered after 10 s rather than the default 30."""
+DEAD_LETTER: Final = dead_letter_subject("notify-delivery")
 
 
 def delivery_recorded(delivery: Delivery) -> OutgoingEvent:
     failed = delivery.status == DeliveryStatus.DELIVERY_STATUS_FAILED
-    return event_of(
-        FAILED if failed else DELIVERED,
-        DeliveryRecorded(event_id=new_event_id(), occurred_at=timestamp_now(), delivery=delivery),
+    event_type = notify.DELIVERY_FAILED if failed else notify.DELIVERY_DELIVERED
+    return event_type.event(
+        DeliveryRecorded(event_id=new_event_id(), occurred_at=timestamp_now(), delivery=delivery)
     )
 
 

@@ -11,25 +11,30 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import grpc
 import nats
 import pytest
 from nats.js import JetStreamContext
+from redis.asyncio import Redis
 
 from services.catalogue import events as catalogue_events
 from services.matching import events as matching_events
 from services.matching.ranking import Ranker
 from services.matching.signals import Weights
 from services.notify import events as notify_events
+from services.notify import keys
 from services.notify.app import notify_parts
 from services.notify.i18n import CATALOGUES
+from services.notify.jobs import decode_job
 from services.notify.signing import generate_secret
 from services.runtime import tracing
 from services.runtime.auth import TokenRegistry
 from services.runtime.bus import publish
 from services.runtime.connections import connected
+from services.runtime.registry import matching, notify
 from services.runtime.server import serve
 from socialerasmus.catalogue.v1.catalogue_pb2 import Enrolment, EnrolmentStatus
 from socialerasmus.notify.v1 import notify_pb2 as pb
@@ -50,6 +55,17 @@ class Running:
     stubs: list[NotifyServiceStub]
     js: JetStreamContext
     mailbox: Mailbox
+    redis: Redis
+
+    async def idle(self) -> bool:
+        """Nothing left to do now: every event handled and every message sent (what waits
+        is a reminder's timer)."""
+        for stream, durable in (("CATALOGUE", "notify-catalogue"), ("MATCHING", "notify-matching")):
+            info = await self.js.consumer_info(stream, durable)
+            if info.num_pending or info.num_ack_pending:
+                return False
+        jobs: Any = await self.redis.hvals(keys.jobs())
+        return all(decode_job(job).is_timer for job in jobs)
 
 
 async def start_notify(
@@ -75,7 +91,9 @@ async def start_notify(
                 stubs.append(NotifyServiceStub(channel))
             client = await nats.connect(stack.nats_url)
             running.push_async_callback(client.close)
-            yield Running(stubs, client.jetstream(), mailbox)
+            redis = Redis.from_url(stack.redis_url)
+            running.push_async_callback(redis.aclose)
+            yield Running(stubs, client.jetstream(), mailbox, redis)
 
 
 @pytest.fixture
@@ -133,7 +151,9 @@ async def test_a_published_suggestion_arrives_in_the_watched_inbox_and_by_mail(
         ("email", pb.DELIVERY_STATUS_DELIVERED),
         ("in_app", pb.DELIVERY_STATUS_DELIVERED),
     }
-    recorded = await one.js.pull_subscribe(notify_events.DELIVERED, durable="test-delivered")
+    recorded = await one.js.pull_subscribe(
+        notify.DELIVERY_DELIVERED.subject, durable="test-delivered"
+    )
     messages = await recorded.fetch(2, timeout=5)
     channels = {DeliveryRecorded.FromString(m.data).delivery.channel for m in messages}
     assert channels == {"email", "in_app"}
@@ -225,6 +245,47 @@ async def test_a_message_that_fails_for_good_goes_to_the_dead_letter_subject(
     assert b'"student":"ana"' in message.data
 
 
+async def notify_keys(redis: Redis) -> dict[bytes, bytes]:
+    """Every key of notify with its serialised value."""
+    found: dict[bytes, bytes] = {}
+    async for key in redis.scan_iter(match=f"{keys.PREFIX}:*"):
+        value: Any = await redis.dump(key)
+        found[key] = value
+    return found
+
+
+async def test_an_undecodable_event_is_dead_lettered_with_its_reason_and_changes_nothing(
+    one: Running,
+) -> None:
+    await set_preferences(one.stubs[0], "ana", "")
+    beach = activity(starts_at=datetime.now(UTC) + timedelta(days=4))
+    await publish(one.js, catalogue_events.activity_published(beach))
+    await eventually(one.idle, "the activity taken")
+    before = await notify_keys(one.redis)
+
+    await one.js.publish(matching.SUGGESTION_CREATED.subject, b"\xff not a suggestion")
+    dead = await one.js.pull_subscribe("se.dlq.notify-matching", durable="test-undecodable")
+    [message] = await dead.fetch(1, timeout=10)
+    await eventually(one.idle, "the event settled")
+
+    assert message.data == b"\xff not a suggestion"
+    assert message.headers is not None
+    assert message.headers["Se-Original-Subject"] == matching.SUGGESTION_CREATED.subject
+    assert (
+        "does not decode as socialerasmus.matching.v1.SuggestionCreated"
+        in (message.headers["Se-Error"])
+    )
+    assert await notify_keys(one.redis) == before
+    # The consumer goes on with the next event.
+    await publish(one.js, matching_events.suggestion_created("ana", beach, 0.9, []))
+    request = pb.ListInboxRequest(student_id="ana", page_size=10)
+
+    async def suggested() -> bool:
+        return len((await one.stubs[0].ListInbox(request, metadata=PLATFORM)).items) == 1
+
+    await eventually(suggested, "the next suggestion in the inbox")
+
+
 async def test_erasure_event_removes_the_inbox(one: Running) -> None:
     stub = one.stubs[0]
     await set_preferences(stub, "ana", "")
@@ -232,6 +293,7 @@ async def test_erasure_event_removes_the_inbox(one: Running) -> None:
     await publish(one.js, catalogue_events.activity_published(beach))
     await publish(one.js, matching_events.suggestion_created("ana", beach, 0.9, []))
     request = pb.ListInboxRequest(student_id="ana", page_size=10)
+
     for _ in range(200):
         if (await stub.ListInbox(request, metadata=PLATFORM)).items:
             break
@@ -285,7 +347,7 @@ async def test_a_delivery_stays_in_the_trace_of_the_suggestion_it_delivers(
         tracing.current.reset(token)
     await publish(one.js, suggested)
 
-    recorded = await one.js.pull_subscribe(notify_events.DELIVERED, durable="test-traced")
+    recorded = await one.js.pull_subscribe(notify.DELIVERY_DELIVERED.subject, durable="test-traced")
     [message] = await recorded.fetch(1, timeout=10)
     assert message.headers is not None
     delivered = tracing.parse(message.headers[tracing.HEADER])
