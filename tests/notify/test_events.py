@@ -45,6 +45,7 @@ from tests.conftest import Stack, bearer, channel_to
 from tests.matching.builders import index_of, valid_profile
 from tests.notify.pipeline import activity, stamp
 from tests.notify.receivers import Mailbox, smtp_server
+from tests.notify.test_watchers import until_subscribed
 from tests.waiting import eventually
 
 PLATFORM = bearer("platform")
@@ -131,7 +132,7 @@ async def test_a_published_suggestion_arrives_in_the_watched_inbox_and_by_mail(
     beach = activity(starts_at=datetime.now(UTC) + timedelta(days=4))
     watch = stub.WatchInbox(pb.WatchInboxRequest(student_id="ana"), metadata=bearer("student"))
     first_item = asyncio.ensure_future(watch.read())
-    await asyncio.sleep(0.2)  # the watch is subscribed
+    await until_subscribed(one.redis, "ana")
 
     await publish(one.js, catalogue_events.activity_published(beach))
     await publish(one.js, matching_events.suggestion_created("ana", beach, 0.9, []))
@@ -216,7 +217,7 @@ async def test_two_replicas_and_repeated_events_deliver_exactly_once(two: Runnin
     await eventually(
         lambda: len(two.mailbox.messages) >= 2 * len(students), "every mail", timeout=30
     )
-    await asyncio.sleep(1.0)  # anything extra would arrive now
+    await eventually(two.idle, "every event handled and every job done", timeout=30)
     received = sorted((m["To"], "confirmed" in m["Subject"]) for m in two.mailbox.messages)
     expected = sorted(
         (f"{s}@students.test", confirmed) for s in students for confirmed in (False, True)
@@ -294,16 +295,12 @@ async def test_erasure_event_removes_the_inbox(one: Running) -> None:
     await publish(one.js, matching_events.suggestion_created("ana", beach, 0.9, []))
     request = pb.ListInboxRequest(student_id="ana", page_size=10)
 
-    for _ in range(200):
-        if (await stub.ListInbox(request, metadata=PLATFORM)).items:
-            break
-        await asyncio.sleep(0.05)
+    async def inbox_holds(count: int) -> bool:
+        return len((await stub.ListInbox(request, metadata=PLATFORM)).items) == count
+
+    await eventually(lambda: inbox_holds(1), "the suggestion in the inbox")
     await publish(one.js, matching_events.profile_erased("ana"))
-    for _ in range(200):
-        if not (await stub.ListInbox(request, metadata=PLATFORM)).items:
-            break
-        await asyncio.sleep(0.05)
-    assert not (await stub.ListInbox(request, metadata=PLATFORM)).items
+    await eventually(lambda: inbox_holds(0), "the inbox erased")
     prefs = await stub.GetPreferences(pb.GetPreferencesRequest(student_id="ana"), metadata=PLATFORM)
     assert prefs.preferences.time_zone == "UTC"  # the defaults again
 
