@@ -145,13 +145,17 @@ async def test_a_published_suggestion_arrives_in_the_watched_inbox_and_by_mail(
     await eventually(lambda: len(one.mailbox.messages) == 1, "the mail", timeout=15)
     assert one.mailbox.messages[0]["To"] == "ana@students.test"
 
-    deliveries = await stub.ListDeliveries(
-        pb.ListDeliveriesRequest(student_id="ana"), metadata=PLATFORM
-    )
-    assert {(d.channel, d.status) for d in deliveries.deliveries} == {
-        ("email", pb.DELIVERY_STATUS_DELIVERED),
-        ("in_app", pb.DELIVERY_STATUS_DELIVERED),
-    }
+    async def both_delivered() -> bool:
+        # The mail reaches the mailbox a moment before its delivery is recorded.
+        deliveries = await stub.ListDeliveries(
+            pb.ListDeliveriesRequest(student_id="ana"), metadata=PLATFORM
+        )
+        return {(d.channel, d.status) for d in deliveries.deliveries} == {
+            ("email", pb.DELIVERY_STATUS_DELIVERED),
+            ("in_app", pb.DELIVERY_STATUS_DELIVERED),
+        }
+
+    await eventually(both_delivered, "both deliveries recorded")
     recorded = await one.js.pull_subscribe(
         notify.DELIVERY_DELIVERED.subject, durable="test-delivered"
     )
