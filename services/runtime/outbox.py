@@ -36,18 +36,17 @@ log = logging.getLogger(__name__)
 GROUP = "relay"
 
 
+EVENT_FIELDS = ("subject", "event_id", "payload", "type", "traceparent")
+"""The fields of an outbox entry, in the order ``event_args`` gives their values."""
+
+
 def entry_fields(event: OutgoingEvent) -> dict[str, str | bytes]:
     """Fields of an outbox entry, for writers using MULTI/EXEC instead of Lua.
 
-    Lua writers pass the same five values (``event_args``) and XADD them under these names.
+    Lua writers take the same values (``event_args``, named by ``services.runtime.scripts``)
+    and append them with ``services/runtime/lua/outbox.lua``.
     """
-    return {
-        "subject": event.subject,
-        "event_id": event.event_id,
-        "payload": event.payload,
-        "type": event.message_type,
-        "traceparent": event.traceparent,
-    }
+    return dict(zip(EVENT_FIELDS, event_args(event), strict=True))
 
 
 def event_args(event: OutgoingEvent | None) -> list[str | bytes]:
