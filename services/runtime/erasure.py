@@ -15,7 +15,7 @@ tombstone expires once no older erasure event can still be delivered (the stream
 data window); an erased one stays.
 
 Lua scripts that must refuse an erased student read the key themselves, in the same atomic
-step as their write: ``string.sub(redis.call('GET', KEY) or '', 1, 6) == 'erased'``.
+step as their write, with ``is_erased`` of ``services/runtime/lua/tombstone.lua``.
 """
 
 from __future__ import annotations
@@ -27,27 +27,13 @@ from typing import Final
 from redis.asyncio import Redis
 
 from services.runtime.redis_values import as_text
+from services.runtime.scripts import Script
 from socialerasmus.matching.v1.events_pb2 import ProfileErased, ProfileRecreated
 
 __all__ = ["OnErased", "Tombstones", "erased_value", "tombstone_key"]
 
 _ERASED: Final = "erased"
 _LIFTED: Final = "lifted"
-
-# KEYS: tombstone. ARGV: state, revision, seconds a lifted tombstone lasts.
-# Returns 1 when set, 0 when a newer revision is there already (nothing changes).
-_RECORD = """
-local current = redis.call('GET', KEYS[1])
-if current and string.sub(current, 8) > ARGV[2] then
-  return 0
-end
-if ARGV[1] == 'erased' then
-  redis.call('SET', KEYS[1], 'erased ' .. ARGV[2])
-else
-  redis.call('SET', KEYS[1], 'lifted ' .. ARGV[2], 'EX', ARGV[3])
-end
-return 1
-"""
 
 
 def tombstone_key(prefix: str, student_id: str) -> str:
@@ -71,7 +57,7 @@ class Tombstones:
         self.redis = redis
         self.prefix = prefix
         self.lifted_seconds = max(int(lifted_seconds), 1)
-        self._record = redis.register_script(_RECORD)
+        self._record = Script(redis, "services.runtime", "record_tombstone")
 
     def key(self, student_id: str) -> str:
         return tombstone_key(self.prefix, student_id)
@@ -106,6 +92,9 @@ class Tombstones:
 
     async def _set(self, state: str, student_id: str, revision: str) -> bool:
         result = await self._record(
-            keys=[self.key(student_id)], args=[state, revision, self.lifted_seconds]
+            tombstone=self.key(student_id),
+            state=state,
+            revision=revision,
+            lifted_seconds=self.lifted_seconds,
         )
         return int(result) == 1
