@@ -16,6 +16,7 @@ from typing import Any, Final
 from redis.asyncio import Redis
 
 from services.notify import keys
+from services.notify.events import DeliveryEvents
 from services.runtime.errors import InvalidArgument
 from services.runtime.redis_values import as_text
 from services.runtime.scripts import Script
@@ -26,6 +27,7 @@ DEFAULT_TIME_ZONE: Final = "UTC"
 DEFAULT_FREQUENCY: Final = Frequency.FREQUENCY_INSTANT
 DEFAULT_WEEKLY_BUDGET: Final = 3
 
+NO_EVENTS: Final = DeliveryEvents()
 RECENT_DELIVERIES_MAX: Final = 200
 DELIVERY_TTL_SECONDS: Final = 90 * 24 * 3600
 PAGE_TOKEN_FIELD: Final = "page_token"
@@ -187,9 +189,10 @@ class NotifyStore:
 
     # Delivery log ----------------------------------------------------------------------
 
-    async def record_delivery(self, delivery: Delivery) -> bool:
-        """Keeps the latest status per message and channel; False when ``delivery`` is older
-        than the status already stored (nothing changes)."""
+    async def record_delivery(self, delivery: Delivery, events: DeliveryEvents = NO_EVENTS) -> bool:
+        """Keeps the latest status per message and channel, and appends ``events`` to the
+        outbox in the same step; False when ``delivery`` is older than the status already
+        stored, or the student is erased (nothing changes, nothing is announced)."""
         student = delivery.student_id
         result = await self._record_delivery(
             delivery=keys.delivery(student, delivery.message_id),
@@ -202,6 +205,9 @@ class NotifyStore:
             message_id=delivery.message_id,
             recent_max=RECENT_DELIVERIES_MAX,
             ttl_seconds=DELIVERY_TTL_SECONDS,
+            outbox=keys.OUTBOX,
+            recorded=events.recorded,
+            dead_letter=events.dead_letter,
         )
         return int(result) == 1
 

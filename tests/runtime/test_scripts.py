@@ -49,8 +49,8 @@ def test_keys_and_arguments_are_laid_out_in_the_declared_order() -> None:
         }
     )
     assert keys == ["a:1", "o", "e:1", "e:2"]
-    no_event = ["", "", b"", "", ""]
-    as_args = [event.subject, event.event_id, event.payload, "test.Event", "00-trace"]
+    no_event = ["", "", b"", "", "", ""]
+    as_args = [event.subject, event.event_id, event.payload, "test.Event", "00-trace", ""]
     assert args == ["ana", 17, *no_event, *as_args, 2, "1", 3, "0", 4]
 
 

@@ -4,7 +4,12 @@
 -- given, replaces the event's own (the catalogue appends seat counts to its enrolment events).
 local function append_to_outbox(outbox, event, payload)
   if event.subject == '' then return end
-  redis.call('XADD', outbox, '*', 'subject', event.subject, 'event_id', event.event_id,
-             'payload', payload or event.payload, 'type', event.type,
-             'traceparent', event.traceparent)
+  local fields = {'subject', event.subject, 'event_id', event.event_id,
+                  'payload', payload or event.payload, 'type', event.type,
+                  'traceparent', event.traceparent}
+  if event.headers ~= '' then
+    fields[#fields + 1] = 'headers'
+    fields[#fields + 1] = event.headers
+  end
+  redis.call('XADD', outbox, '*', unpack(fields))
 end
