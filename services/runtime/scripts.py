@@ -10,12 +10,14 @@ top, the names of what it takes, in the order Redis receives them::
     --! include: outbox tombstone            -- fragments of lua/, here or in the runtime's
 
 The script reads them by name, ``K.activity``, ``A.student_id``, ``A.confirmed_event.subject``,
-``A.items[i].entries`` (a name it did not declare raises an error), and a caller passes them
-by name: ``await script(activity=..., student_id=..., confirmed_event=event, items=[...])``.
-Nobody counts positions: :class:`Script` lays the values out in the declared order and the
-prologue it prepends to the script gives them their names back. Included fragments (shared
-functions, such as the outbox append of ``services/runtime/lua/outbox.lua``) are prepended
-too, when the script is loaded.
+``A.items[i].entries`` (for ``i = 1, #A.items``), and a caller passes them by name:
+``await script(activity=..., student_id=..., confirmed_event=event, items=[...])``. Nobody
+counts positions: :class:`Script` lays the values out in the declared order, and when the
+script is loaded each ``K.name`` and ``A.name`` becomes the ``KEYS[n]`` or ``ARGV[n]`` it
+stands for (a name the script did not declare fails then), so names cost nothing per call:
+nothing is copied into tables (a prologue only counts where each repeated group starts).
+Included fragments (shared functions, such as the outbox append of
+``services/runtime/lua/outbox.lua``) are prepended at load time too.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ __all__ = ["Script", "Signature"]
 RUNTIME = "services.runtime"
 _DIRECTIVE = re.compile(r"^--!\s*(keys|args|events|include|list\s+\w+)\s*:(.*)$")
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+_REFERENCE = re.compile(r"\b([KA])\.([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?")
+_ITEM_FIELD = re.compile(r"\bA\.(\w+)\[([^\[\]]+)\]\.(\w+)")
+_COUNT = re.compile(r"#A\.(\w+)")
 
 Value = str | bytes | int | float
 
@@ -132,41 +137,71 @@ class Signature:
                 args += [_value(field, item[field]) for field in spec.args]
         return keys, args
 
-    def prologue(self) -> str:
-        """Lua giving the declared names to KEYS and ARGV: the tables ``K`` and ``A``."""
-        lines = ["local K, A = {}, {}"]
-        lines += [f"K.{name} = KEYS[{n}]" for n, name in enumerate(self.keys, 1)]
-        lines += [f"A.{name} = ARGV[{n}]" for n, name in enumerate(self.args, 1)]
+    def resolve(self, source: str) -> str:
+        """``source`` with each name replaced by the ``KEYS[n]`` or ``ARGV[n]`` it stands
+        for: ``K.name``, ``A.name``, ``A.event.field`` (an event named whole becomes a table
+        of its fields), ``A.list[i].field`` and ``#A.list`` (positions the :meth:`prologue`
+        counts). A name not declared, or used otherwise, raises ``ValueError``."""
+        keys = {name: f"KEYS[{n}]" for n, name in enumerate(self.keys, 1)}
+        args = {name: f"ARGV[{n}]" for n, name in enumerate(self.args, 1)}
+        events: dict[str, dict[str, str]] = {}
         position = len(self.args) + 1
         for name in self.events:
-            values = ", ".join(
-                f"{field} = ARGV[{position + n}]" for n, field in enumerate(EVENT_FIELDS)
-            )
-            lines.append(f"A.{name} = {{{values}}}")
+            events[name] = {f: f"ARGV[{position + n}]" for n, f in enumerate(EVENT_FIELDS)}
             position += len(EVENT_FIELDS)
-        if self.lists:
-            lines.append(f"local next_key, next_arg = {len(self.keys) + 1}, {position}")
+        lists = {spec.name: spec for spec in self.lists}
+
+        def item_field(match: re.Match[str]) -> str:
+            name, index, field = match.group(1), match.group(2), match.group(3)
+            spec = lists.get(name)
+            if spec is None or field not in spec.keys + spec.args:
+                raise ValueError(f"undeclared list field {match.group(0)}")
+            if field in spec.keys:
+                offset = f"(({index}) - 1) * {len(spec.keys)} + {spec.keys.index(field)}"
+                return f"KEYS[{name}_first_key + {offset}]"
+            offset = f"(({index}) - 1) * {len(spec.args)} + {spec.args.index(field)}"
+            return f"ARGV[{name}_first_arg + {offset}]"
+
+        def count(match: re.Match[str]) -> str:
+            if match.group(1) not in lists:
+                raise ValueError(f"undeclared list {match.group(0)}")
+            return f"{match.group(1)}_count"
+
+        def named(match: re.Match[str]) -> str:
+            table, name, field = match.group(1), match.group(2), match.group(3)
+            if table == "K" and name in keys and field is None:
+                return keys[name]
+            if table == "A" and name in args and field is None:
+                return args[name]
+            if table == "A" and name in events:
+                fields = events[name]
+                if field is None:
+                    return "{" + ", ".join(f"{f} = {v}" for f, v in fields.items()) + "}"
+                if field in fields:
+                    return fields[field]
+            what = "key" if table == "K" else "argument"
+            raise ValueError(f"undeclared {what} {match.group(0)} (a list: A.name[i].field)")
+
+        source = _ITEM_FIELD.sub(item_field, source)
+        source = _COUNT.sub(count, source)
+        return _REFERENCE.sub(named, source)
+
+    def prologue(self) -> str:
+        """Lua locating each repeated group: ``<list>_count`` items, whose keys start at
+        ``KEYS[<list>_first_key]`` and arguments at ``ARGV[<list>_first_arg]``. Nothing is
+        copied: :meth:`resolve` turns ``A.list[i].field`` into its position."""
+        lines = []
+        next_key = str(len(self.keys) + 1)
+        next_arg = str(len(self.args) + len(self.events) * len(EVENT_FIELDS) + 1)
         for spec in self.lists:
-            fields = [f"{f} = KEYS[next_key + {n}]" for n, f in enumerate(spec.keys)]
-            fields += [f"{f} = ARGV[next_arg + {n}]" for n, f in enumerate(spec.args)]
+            n = spec.name
             lines += [
-                f"A.{spec.name} = {{}}",
-                "next_arg = next_arg + 1",
-                "for i = 1, tonumber(ARGV[next_arg - 1]) do",
-                f"  A.{spec.name}[i] = {{{', '.join(fields)}}}",
-                f"  next_key, next_arg = next_key + {len(spec.keys)}, next_arg + {len(spec.args)}",
-                "end",
+                f"local {n}_count = tonumber(ARGV[{next_arg}])",
+                f"local {n}_first_key, {n}_first_arg = {next_key}, {next_arg} + 1",
             ]
-        lines += [
-            "local function undeclared(what)",
-            "  return {__index = function(_, name)",
-            "    error('undeclared ' .. what .. ' ' .. name)",
-            "  end}",
-            "end",
-            "setmetatable(K, undeclared('key'))",
-            "setmetatable(A, undeclared('argument'))",
-        ]
-        return "\n".join(lines) + "\n"
+            next_key = f"{n}_first_key + {n}_count * {len(spec.keys)}"
+            next_arg = f"{n}_first_arg + {n}_count * {len(spec.args)}"
+        return "".join(f"{line}\n" for line in lines)
 
 
 def _key(name: str, value: object) -> str:
@@ -191,7 +226,8 @@ def _lua_file(package: str, name: str) -> str | None:
 @functools.cache
 def load(package: str, name: str) -> tuple[Signature, str]:
     """The signature of ``<package>/lua/<name>.lua`` and the source Redis runs: the prologue,
-    the included fragments (of the package's ``lua/``, else the runtime's), the script."""
+    the included fragments (of the package's ``lua/``, else the runtime's) and the script,
+    its names resolved."""
     source = _lua_file(package, name)
     if source is None:
         raise FileNotFoundError(f"no script {name} in {package}/lua")
@@ -203,7 +239,7 @@ def load(package: str, name: str) -> tuple[Signature, str]:
             raise FileNotFoundError(f"{name} includes {include}, found in no lua/ folder")
         parts.append(fragment)
     parts.append(source)
-    return signature, "\n".join(parts)
+    return signature, signature.resolve("\n".join(parts))
 
 
 class Script:

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from redis.asyncio import Redis
-from redis.exceptions import ResponseError
 
 from services.runtime.events import OutgoingEvent, new_event_id
 from services.runtime.outbox import event_from_fields
@@ -98,6 +97,31 @@ async def test_an_absent_event_appends_nothing(redis_client: Redis) -> None:
     assert await redis_client.xlen("test:outbox") == 0
 
 
-async def test_a_name_the_script_did_not_declare_fails_loudly(redis_client: Redis) -> None:
-    with pytest.raises(ResponseError, match="undeclared key second"):
-        await Script(redis_client, PACKAGE, "undeclared")(first="k")
+def test_a_name_the_script_did_not_declare_fails_when_it_is_loaded(redis_client: Redis) -> None:
+    with pytest.raises(ValueError, match=r"undeclared key K\.second"):
+        Script(redis_client, PACKAGE, "undeclared")
+
+
+def test_names_become_the_positions_they_stand_for() -> None:
+    signature = Signature.parse(SOURCE)
+    resolved = signature.resolve(
+        "return {K.outbox, A.now_ms, A.waitlisted.event_id, A.confirmed, #A.items,"
+        " A.items[i].entries, A.items[i + 1].kind}"
+    )
+    confirmed = "subject = ARGV[3], event_id = ARGV[4], payload = ARGV[5], type = ARGV[6]"
+    assert resolved == (
+        "return {KEYS[2], ARGV[2], ARGV[10], {"
+        + confirmed
+        + ", traceparent = ARGV[7], headers = ARGV[8]}, items_count,"
+        " KEYS[items_first_key + ((i) - 1) * 1 + 0], ARGV[items_first_arg + ((i + 1) - 1) * 2 + 1]}"
+    )
+    assert signature.prologue() == (
+        "local items_count = tonumber(ARGV[15])\n"
+        "local items_first_key, items_first_arg = 3, 15 + 1\n"
+    )
+    with pytest.raises(ValueError, match=r"undeclared argument A\.waitlisted\.kind"):
+        signature.resolve("return A.waitlisted.kind")
+    with pytest.raises(ValueError, match=r"undeclared list field A\.items\[1\]\.rank"):
+        signature.resolve("return A.items[1].rank")
+    with pytest.raises(ValueError, match=r"undeclared argument A\.items"):
+        signature.resolve("return A.items")

@@ -10,19 +10,19 @@
 -- Returns the 1-based numbers of the items whose student is erased; empty when all were
 -- recorded
 local erased = {}
-for i, item in ipairs(A.items) do
-  if is_erased(item.tombstone) then
+for i = 1, #A.items do
+  if is_erased(A.items[i].tombstone) then
     erased[#erased + 1] = i
   end
 end
 if #erased > 0 then return erased end
-for _, item in ipairs(A.items) do
-  local entry_id = redis.call('XADD', K.feedback_log, '*', 'student_id', item.student_id,
-                              'activity_id', item.activity_id, 'kind', item.kind,
-                              'rating', item.rating, 'at_ms', item.at_ms)
-  redis.call('RPUSH', item.entries, entry_id)
-  if item.excludes == '1' then
-    redis.call('SADD', item.excluded, item.activity_id)
+for i = 1, #A.items do
+  local entry_id = redis.call('XADD', K.feedback_log, '*', 'student_id', A.items[i].student_id,
+                              'activity_id', A.items[i].activity_id, 'kind', A.items[i].kind,
+                              'rating', A.items[i].rating, 'at_ms', A.items[i].at_ms)
+  redis.call('RPUSH', A.items[i].entries, entry_id)
+  if A.items[i].excludes == '1' then
+    redis.call('SADD', A.items[i].excluded, A.items[i].activity_id)
   end
 end
 return erased

@@ -38,25 +38,27 @@ if has_claim then
   redis.call('SET', K.claim, 'queued', 'EX', A.claim_ttl)
   redis.call('SADD', K.student_index, K.claim)
 end
-for _, add in ipairs(A.adds) do
-  if add.keep ~= '1' or redis.call('HEXISTS', K.jobs, add.id) == 0 then
-    redis.call('HSET', K.jobs, add.id, add.payload)
-    redis.call('ZADD', K.schedule, add.due, add.id)
-    redis.call('SADD', K.student_jobs, add.id)
+for i = 1, #A.adds do
+  local id = A.adds[i].id
+  if A.adds[i].keep ~= '1' or redis.call('HEXISTS', K.jobs, id) == 0 then
+    redis.call('HSET', K.jobs, id, A.adds[i].payload)
+    redis.call('ZADD', K.schedule, A.adds[i].due, id)
+    redis.call('SADD', K.student_jobs, id)
   end
 end
-for _, remove in ipairs(A.removes) do
-  if remove.expected == '' or redis.call('HGET', K.jobs, remove.id) == remove.expected then
-    redis.call('HDEL', K.jobs, remove.id)
-    redis.call('ZREM', K.schedule, remove.id)
-    redis.call('SREM', K.student_jobs, remove.id)
+for i = 1, #A.removes do
+  local id, expected = A.removes[i].id, A.removes[i].expected
+  if expected == '' or redis.call('HGET', K.jobs, id) == expected then
+    redis.call('HDEL', K.jobs, id)
+    redis.call('ZREM', K.schedule, id)
+    redis.call('SREM', K.student_jobs, id)
   end
 end
-for _, set in ipairs(A.digest_sets) do
-  redis.call('HSET', K.digest, set.field, set.value)
+for i = 1, #A.digest_sets do
+  redis.call('HSET', K.digest, A.digest_sets[i].field, A.digest_sets[i].value)
 end
-for _, delete in ipairs(A.digest_deletes) do
-  redis.call('HDEL', K.digest, delete.field)
+for i = 1, #A.digest_deletes do
+  redis.call('HDEL', K.digest, A.digest_deletes[i].field)
 end
 if #A.adds > 0 then
   redis.call('SADD', K.student_index, K.student_jobs)

@@ -7,7 +7,7 @@
 --! include: outbox
 append_to_outbox(K.outbox, A.event)
 local places = {}
-for _, item in ipairs(A.items) do
-  places[#places + 1] = item.place .. '=' .. item.label
+for i = 1, #A.items do
+  places[#places + 1] = A.items[i].place .. '=' .. A.items[i].label
 end
 return {K.first, A.number, A.flag, A.text, table.concat(places, ','), #A.items}
