@@ -4,12 +4,9 @@ type, and what no handler can take dead-lettered at once with the reason."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import nats
 import pytest
-from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 
 from services.runtime.bus import (
@@ -21,11 +18,9 @@ from services.runtime.bus import (
 )
 from services.runtime.events import new_event_id
 from services.runtime.registry import Registry, catalogue, matching, notify
-from services.runtime.streams import provision_streams
 from services.runtime.subscriptions import Handlers, Subscription, durable_consumers
 from socialerasmus.catalogue.v1 import events_pb2
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity
-from tests.conftest import Stack
 from tests.runtime.test_bus import dlq_count, running, settled
 from tests.waiting import eventually
 
@@ -35,20 +30,6 @@ REGISTRIES: dict[str, Registry] = {
     "matching": matching.EVENTS,
     "notify": notify.EVENTS,
 }
-
-
-@pytest.fixture
-async def nats_client(clean_stack: Stack) -> AsyncIterator[NatsClient]:
-    client = await nats.connect(clean_stack.nats_url)
-    yield client
-    await client.close()
-
-
-@pytest.fixture
-async def js(nats_client: NatsClient) -> JetStreamContext:
-    context = nats_client.jetstream()
-    await provision_streams(context)
-    return context
 
 
 def published(activity_id: str) -> events_pb2.ActivityPublished:

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import nats
 import pytest
 from nats.aio.client import Client as NatsClient
 from nats.js.api import RawStreamMsg
@@ -36,13 +35,6 @@ TRACE = "0af7651916cd43dd8448eb211c80319c"
 CALLER_SPAN = "b7ad6b7169203331"
 PUBLISHED = "se.catalogue.activity.published"
 CATALOGUE = "socialerasmus.catalogue.v1.CatalogueService"
-
-
-@pytest.fixture
-async def nats_client(clean_stack: Stack) -> AsyncIterator[NatsClient]:
-    client = await nats.connect(clean_stack.nats_url)
-    yield client
-    await client.close()
 
 
 async def last_message(client: NatsClient, stream: str, subject: str) -> RawStreamMsg | None:
