@@ -247,7 +247,6 @@ class Script:
     again after a Redis restart) and called with its keys and arguments by name."""
 
     def __init__(self, redis: Redis, package: str, name: str) -> None:
-        self.name = name
         self.signature, self.source = load(package, name)
         self._registered = redis.register_script(self.source)
 

@@ -68,11 +68,5 @@ class Registry:
         self._types[subject] = event_type
         return event_type
 
-    def get(self, subject: str) -> EventType[Any] | None:
-        return self._types.get(subject)
-
     def __iter__(self) -> Iterator[EventType[Any]]:
         return iter(self._types.values())
-
-    def __len__(self) -> int:
-        return len(self._types)
