@@ -22,6 +22,7 @@ from services.notify.store import NotifyStore
 from services.notify.subscriptions import subscriptions
 from services.notify.watchers import InboxWatchers
 from services.notify.webhook_channel import WebhookChannel
+from services.runtime import metrics
 from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
 from services.runtime.erasure import Tombstones
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 
 async def notify_parts(connections: Connections, settings: RuntimeSettings) -> ServiceParts:
+    metrics.expose(metrics.NOTIFY_FAMILIES)
     config = NotifySettings.from_env(settings)
     redis = connections.redis
     store, schedule, projection = NotifyStore(redis), Schedule(redis), ActivityProjection(redis)
