@@ -19,9 +19,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.client import ClientError
 from services.web import account, calendars, coordinator, inbox, student
-from services.web.context import App, SignInNeeded, sign_in_redirect, viewer
+from services.web.context import App, SignInNeeded, refusal, sign_in_redirect, viewer
 
 log = logging.getLogger(__name__)
+
+REFUSALS: Final = frozenset(
+    {
+        grpc.StatusCode.FAILED_PRECONDITION,
+        grpc.StatusCode.ABORTED,
+        grpc.StatusCode.ALREADY_EXISTS,
+        grpc.StatusCode.INVALID_ARGUMENT,
+    }
+)
+"""Calls the services refused for a reason a person can act on: the page says why."""
 
 STATIC = Path(__file__).parent / "static"
 
@@ -66,6 +76,10 @@ async def _client_error(request: Request, error: Exception) -> Response:
         return await _page_error(request, 403, "error.forbidden")
     if error.code == grpc.StatusCode.NOT_FOUND:
         return await _page_error(request, 404, "error.not_found")
+    if error.code in REFUSALS:
+        reader = await viewer(request)
+        message = reader.t("flash.refused", reason=refusal(error, reader.t))
+        return reader.render("error.html.j2", status=409, message=message)
     log.warning("call failed", extra={"error": str(error)})
     return await _page_error(request, 503, "error.unavailable")
 

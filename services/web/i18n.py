@@ -146,6 +146,10 @@ class Translator:
     def time(self, moment: datetime, zone: tzinfo) -> str:
         return format_time(moment, "short", tzinfo=zone, locale=self._cldr)
 
+    def moment(self, moment: datetime, zone: tzinfo) -> str:
+        """ "Sat, 10 April, 10:00"."""
+        return f"{self.day(moment, zone)}, {self.time(moment, zone)}"
+
     def month(self, moment: datetime) -> str:
         """ "April 2027"."""
         return format_skeleton("yMMMM", moment, locale=self._cldr)

@@ -41,7 +41,7 @@ def item_view(item: notify.InboxItem, reader: Viewer) -> dict[str, object]:
         "text": _readable(item.text),
         "activity_id": item.activity_id,
         "read": item.read,
-        "when": f"{reader.t.day(created, reader.zone)}, {reader.t.time(created, reader.zone)}",
+        "when": reader.t.moment(created, reader.zone),
         "iso": created.isoformat(),
     }
 
