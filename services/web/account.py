@@ -99,15 +99,21 @@ def sign_in_link(app: App, student_id: str, next_path: str = "") -> str:
 async def send_link(app: App, student_id: str, next_path: str, t: Translator) -> None:
     """Mail a sign-in link to the student's address, if they have one; say nothing either way
     (the page never tells whether an id is known)."""
-    if app.settings.smtp is None or not _RECENT.allow(student_id):
+    if app.settings.smtp is None:
+        log.warning("sign-in link not sent: no SMTP relay is set (SE_SMTP_HOST)")
+        return
+    if not _RECENT.allow(student_id):
+        log.info("sign-in link not sent: one was sent a moment ago")
         return
     try:
         preferences = await app.client.get_preferences(student_id)
     except ClientError as error:
         if error.unreachable:
             raise
+        log.info("sign-in link not sent: %s", error.code_name)
         return
     if not preferences.email:
+        log.info("sign-in link not sent: no e-mail address in the notification settings")
         return
     language = Translator(choose_locale(preferences.locale, t.locale))
     message = mail.sign_in_message(
