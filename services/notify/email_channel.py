@@ -74,11 +74,12 @@ class EmailChannel:
         html: str,
         message_id: str,
         list_unsubscribe_url: str,
+        calendar: tuple[str, bytes] | None = None,
     ) -> EmailMessage:
         """The MIME message: multipart/alternative, text first, then HTML (RFC 2046: the
         preferred, richest part last), with one-click unsubscribe headers (RFC 8058) unless
         ``list_unsubscribe_url`` is empty (a transactional message, which unsubscribing
-        does not stop)."""
+        does not stop). ``calendar`` (file name, iCalendar bytes) is attached beside them."""
         message = EmailMessage(policy=MESSAGE_POLICY)
         message["From"] = self._settings.sender
         message["To"] = to
@@ -90,6 +91,9 @@ class EmailChannel:
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message.set_content(text)
         message.add_alternative(html, subtype="html")
+        if calendar is not None:
+            filename, data = calendar
+            message.add_attachment(data, maintype="text", subtype="calendar", filename=filename)
         return message
 
     async def send(
@@ -101,6 +105,7 @@ class EmailChannel:
         html: str,
         message_id: str,
         list_unsubscribe_url: str,
+        calendar: tuple[str, bytes] | None = None,
     ) -> DeliveryAttempt:
         """Send one message to ``to``. ``message_id`` stays the same across retries.
 
@@ -115,6 +120,7 @@ class EmailChannel:
             html=html,
             message_id=message_id,
             list_unsubscribe_url=list_unsubscribe_url,
+            calendar=calendar,
         )
         async with self._lock:
             try:

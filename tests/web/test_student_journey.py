@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 
 import grpc
 import icalendar
@@ -13,10 +16,20 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from services.kernel.ics import event_uid
+from services.runtime.mailbox import stored_messages
 from socialerasmus.catalogue.v1 import catalogue_pb2 as catalogue
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
 from tests.conftest import bearer
-from tests.web.conftest import DESKTOP, NEEDS_CHROMIUM, PHONE, Site, context, sign_in_link
+from tests.waiting import eventually
+from tests.web.conftest import (
+    DESKTOP,
+    NEEDS_CHROMIUM,
+    PHONE,
+    Site,
+    context,
+    email_of,
+    sign_in_link,
+)
 
 BEACH = "Welcome clean-up at La Malvarrosa beach"
 
@@ -42,6 +55,23 @@ async def change_the_beach(site: Site, tower: int) -> None:
             ),
             metadata=bearer("coordinator"),
         )
+
+
+def _confirmation(site: Site, student_id: str) -> EmailMessage | None:
+    for stored in stored_messages(site.mail_dir):
+        if email_of(student_id) in stored.recipients and stored.subject.startswith(
+            "Your place is confirmed"
+        ):
+            parsed = BytesParser(policy=policy.default).parsebytes(stored.path.read_bytes())
+            return parsed if isinstance(parsed, EmailMessage) else None
+    return None
+
+
+async def confirmation(site: Site, student_id: str) -> EmailMessage:
+    await eventually(lambda: _confirmation(site, student_id) is not None, "the confirmation")
+    found = _confirmation(site, student_id)
+    assert found is not None
+    return found
 
 
 async def sign_in(page: Page, site: Site, student_id: str) -> None:
@@ -85,6 +115,15 @@ async def test_a_student_signs_in_enrols_gets_the_calendar_file_and_cancels(
     assert str(event["uid"]) == event_uid(site.beach_id)
     assert str(event["summary"]) == BEACH
     assert event.decoded("dtstart") > datetime.now(UTC) + timedelta(days=6)
+
+    # The confirmation mail carries the same event, and links back to the activity's page.
+    mail = await confirmation(site, student_id)
+    text = mail.get_body(("plain",))
+    assert text is not None
+    assert f"{site.url}/activities/{site.beach_id}" in str(text.get_content())
+    [attached] = list(mail.iter_attachments())
+    [mailed] = icalendar.Calendar.from_ical(attached.get_content()).walk("VEVENT")
+    assert mailed["uid"] == event["uid"]
 
     # The inbox has the confirmation, and what notify sends next arrives while it is open.
     await page.get_by_role("link", name="Inbox").click()
