@@ -222,7 +222,7 @@ async def run() -> int:
     tokens = ensure_dev_tokens(local_dir, tokens_file)
     env["SE_TOKENS_FILE"] = str(tokens_file)
     [web] = configured((WEB,), env)
-    local_defaults(web, env)
+    local_defaults(web, env, local_dir, tokens["platform"])
     services = configured(SERVICES, env)
     processes = [start_service(s, env, local_dir / "logs") for s in [*services, web]]
     children = kept_alive([*services, web], processes, env, local_dir / "logs", stack)

@@ -35,11 +35,17 @@ def mail_links(url: str) -> dict[str, str]:
     }
 
 
-def local_defaults(web: ServiceProcess, env: dict[str, str]) -> None:
-    """Point mails at the web app and let sign-in links last, unless the caller chose."""
+def local_defaults(
+    web: ServiceProcess, env: dict[str, str], local_dir: Path, platform_token: str
+) -> None:
+    """Point mails at the web app, let sign-in links last, and give the app the local
+    platform token and signing secret (also with servers of one's own), unless the caller
+    chose."""
     for name, value in mail_links(web_url(web, env)).items():
         env.setdefault(name, value)
     env.setdefault("SE_WEB_SIGN_IN_MINUTES", LOCAL_SIGN_IN_MINUTES)
+    env.setdefault("SE_WEB_TOKEN", platform_token)
+    env.setdefault("SE_WEB_SECRET", web_secret(local_dir, env).decode())
 
 
 def demo_sign_in_link(
