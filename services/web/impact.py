@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
+from services.kernel.causes import CAUSE_LABELS
 from services.web.views import moment, zone_of
 from socialerasmus.catalogue.v1 import catalogue_pb2 as cat
-from socialerasmus.common.v1 import common_pb2 as common
 
 CSV_FIELDS: Final = (
     "Title",
@@ -40,14 +40,6 @@ CSV_FIELDS: Final = (
     "Goal",
     "Description",
 )
-CAUSE_LABELS: Final = {
-    common.CAUSE_CULTURE: "Culture",
-    common.CAUSE_EDUCATION_AND_YOUTH: "Education & Youth",
-    common.CAUSE_ENVIRONMENTAL_SUSTAINABILITY: "Environmental Sustainability",
-    common.CAUSE_HEALTH_AND_WELLBEING: "Health & Well-being",
-    common.CAUSE_SKILLS_AND_EMPLOYABILITY: "Skills & Employability",
-    common.CAUSE_SOCIAL_INCLUSION: "Social Inclusion",
-}
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,12 +34,12 @@ from services.runtime.processes import (
 from services.web.local_run import WEB, mail_links, wait_until_answering
 from socialerasmus.catalogue.v1 import catalogue_pb2 as catalogue
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
-from socialerasmus.common.v1 import common_pb2 as common
 from socialerasmus.matching.v1 import matching_pb2 as matching
 from socialerasmus.matching.v1.matching_pb2_grpc import MatchingServiceStub
 from socialerasmus.notify.v1 import notify_pb2 as notify
 from socialerasmus.notify.v1.notify_pb2_grpc import NotifyServiceStub
 from tests.conftest import Stack, bearer, reset
+from tests.test_journey import ana_profile
 from tests.waiting import eventually
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -79,26 +79,12 @@ class Site:
 
 
 def profile(student_id: str, now: datetime) -> matching.VolunteerProfile:
-    made = matching.VolunteerProfile(
-        student_id=student_id,
-        host_section_id="esn-valencia-upv",
-        home_country_code="pt",
-        languages=[
-            matching.LanguageSkill(code="pt", level=matching.LANGUAGE_LEVEL_NATIVE),
-            matching.LanguageSkill(code="en", level=matching.LANGUAGE_LEVEL_C1),
-        ],
-        interests=[
-            matching.CauseInterest(cause=common.CAUSE_ENVIRONMENTAL_SUSTAINABILITY, weight=1.0)
-        ],
-        skills=["teamwork"],
-        motivation="I would like to help keep the beaches clean.",
-        max_distance_km=50,
-        time_zone="Europe/Madrid",
-        suggestions_opt_in=False,
-        week_editions=["2027-spring"],
-    )
-    made.arrival.FromDatetime(now - timedelta(days=20))
-    made.departure.FromDatetime(now + timedelta(days=120))
+    """The journey test's Ana, as ``student_id``, joining the 2027 spring Week; no reverse
+    matching (the tests read suggestions through Recommend)."""
+    made = ana_profile(now)
+    made.student_id = student_id
+    made.suggestions_opt_in = False
+    made.week_editions.append("2027-spring")
     return made
 
 
