@@ -372,6 +372,7 @@ for doc in workloads:
             for handler, action in (container.get(probe_kind) or {}).items():
                 if isinstance(action, dict) and "port" in action and action["port"] not in own:
                     problems.append(f"{cwhere}: {probe_kind} {handler}: no port {action['port']}")
+        # What a service listens on is its gRPC port (the edge's and the web app's: HTTP).
         served = {p["containerPort"] for p in declared if p.get("name") in ("grpc", "http")}
         for env in container.get("env") or []:
             if env["name"].endswith("_LISTEN") and "value" in env:

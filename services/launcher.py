@@ -39,6 +39,12 @@ from services.runtime.processes import (
     stop_processes,
     wait_until_serving,
 )
+from services.web.local_run import (
+    WEB,
+    demo_sign_in_link,
+    local_defaults,
+    web_url,
+)
 
 SERVICES = (
     ServiceProcess("catalogue", "services.catalogue", 50051),
@@ -159,7 +165,9 @@ def summary(
     *,
     edge: str,
     welcome: Welcome,
+    web: tuple[str, str] | None = None,
 ) -> str:
+    """``web`` is the web app's address and a sign-in link for the demo student."""
     lines = ["", "SocialErasmus Match is running:"]
     for service in services:
         lines.append(
@@ -169,6 +177,8 @@ def summary(
         f"  edge       http://{edge}  (JSON over HTTP; reference: http://{edge}/docs,"
         " logs: .local/logs/edge.log)"
     )
+    if web is not None:
+        lines.append(f"  web        {web[0]}  (logs: .local/logs/web.log)")
     if stack is not None:
         lines.append(f"  nats       {stack.nats_url}")
         lines.append(f"  redis      {stack.redis_url}")
@@ -188,6 +198,8 @@ def summary(
         lines.append("  inbox      nothing yet; see .local/logs/notify.log")
     if welcome.mail is not None:
         lines.append(f"  mail       {shown(welcome.mail.html or welcome.mail.path)}")
+    if web is not None:
+        lines += ["", f"Sign in as {DEMO_STUDENT} (the link works for a day):", f"  {web[1]}"]
     lines += [
         "",
         f"Dev tokens (one per role) are in {dev_tokens_path(local_dir)}:",
@@ -255,11 +267,13 @@ async def run() -> int:
     tokens_file = Path(env.get("SE_TOKENS_FILE") or local_dir / "tokens.json")
     tokens = ensure_dev_tokens(local_dir, tokens_file)
     env["SE_TOKENS_FILE"] = str(tokens_file)
+    [web] = configured((WEB,), env)
+    local_defaults(web, env, local_dir, tokens["platform"])
     services = configured(SERVICES, env)
     edge = edge_address(env)
-    processes = [start_service(s, env, local_dir / "logs") for s in services]
+    processes = [start_service(s, env, local_dir / "logs") for s in [*services, web]]
     processes.append(start_edge(services, env, local_dir / "logs"))
-    children = kept_alive(services, processes, env, local_dir / "logs", stack)
+    children = kept_alive([*services, web], processes, env, local_dir / "logs", stack)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -272,6 +286,9 @@ async def run() -> int:
         if not await wait_until_answering(f"http://{edge}/healthz"):
             print("the edge did not start; see .local/logs/edge.log")
             return 1
+        if not await wait_until_answering(f"{web_url(web, env)}/healthz"):
+            print("web did not start; see .local/logs/web.log")
+            return 1
         async with grpc.aio.insecure_channel(services[0].address) as channel:
             seeded = await seed_catalogue(
                 channel, tokens["operator"], DEMO_ACTIVITIES, datetime.now(UTC).date()
@@ -279,8 +296,19 @@ async def run() -> int:
         async with grpc.aio.insecure_channel(services[1].address) as channel:
             await ensure_demo_profile(channel, tokens["operator"])
         welcome = await welcome_demo_student(services, tokens, stack)
+        url = web_url(web, env)
+        link = demo_sign_in_link(url, local_dir, DEMO_STUDENT, datetime.now(UTC), env)
         print(
-            summary(services, local_dir, tokens, seeded, stack, edge=edge, welcome=welcome),
+            summary(
+                services,
+                local_dir,
+                tokens,
+                seeded,
+                stack,
+                edge=edge,
+                welcome=welcome,
+                web=(url, link),
+            ),
             flush=True,
         )
         await keep_alive(children, stop)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -80,6 +81,7 @@ def run_env(
         "SE_MATCHING_LISTEN": f"127.0.0.1:{matching}",
         "SE_NOTIFY_LISTEN": f"127.0.0.1:{notify}",
         "SE_HTTP_LISTEN": f"127.0.0.1:{free_port()}",
+        "SE_WEB_LISTEN": f"127.0.0.1:{free_port()}",
         "SE_NOTIFY_UNSUBSCRIBE_SECRET": "launcher-test-secret",
         "SE_SMTP_HOST": "127.0.0.1",
         "SE_SMTP_PORT": str(smtp_port),
@@ -135,6 +137,18 @@ def test_run_command_seeds_an_empty_catalogue_once_and_stops_cleanly(
             )
             assert over_http.status_code == 200
             assert over_http.json()["recommendations"]
+            # The web app, and a sign-in link for the demo student that signs them in.
+            web = env["SE_WEB_LISTEN"]
+            assert f"web        http://{web}" in first, first
+            [link] = re.findall(rf"http://{re.escape(web)}/sign-in/link\?token=\S+", first)
+            signed_in = httpx.get(link, follow_redirects=False)
+            assert signed_in.status_code == 303
+            assert signed_in.headers["location"] == "/suggestions"
+            assert "se_session=" in signed_in.headers["set-cookie"]
+            # The welcome mail leads to the web app's page of the activity.
+            text = mail.get_body(("plain",))
+            assert text is not None
+            assert f"http://{web}/activities/" in str(text.get_content())
             assert stop(process) == 0
 
         with run_until_ready(env, tmp_path / "second.log") as (process, second):

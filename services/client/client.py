@@ -91,12 +91,15 @@ class SocialErasmusClient:
         deadline_seconds: float | None = None,
         retry: RetryPolicy | None = None,
         metadata: Iterable[tuple[str, str]] | None = None,
+        token: str | None = None,
     ) -> SocialErasmusClient:
         """A variant sharing this client's channels, with another request id, deadline,
-        retry policy or extra metadata. Closing either closes both."""
+        retry policy, extra metadata or token (a server acting for several callers, each
+        with their own). Closing either closes both."""
         current = self.config
         config = dataclasses.replace(
             current,
+            token=current.token if token is None else token,
             request_id=current.request_id if request_id is None else request_id,
             deadline_seconds=deadline_seconds or current.deadline_seconds,
             retry=retry or current.retry,
@@ -288,6 +291,18 @@ class SocialErasmusClient:
             Service.MATCHING, "AllocateWeek", request, match.AllocateWeekResponse
         )
 
+    async def list_allocation(
+        self, allocation_id: str, *, page_size: int = 0, page_token: str = ""
+    ) -> match.ListAllocationResponse:
+        """One page of a stored Week allocation: its assignments, then its unplaced students
+        with the reason of each."""
+        request = match.ListAllocationRequest(
+            allocation_id=allocation_id, page_size=page_size, page_token=page_token
+        )
+        return await self._unary(
+            Service.MATCHING, "ListAllocation", request, match.ListAllocationResponse, read=True
+        )
+
     async def model_state(self) -> match.ModelState:
         """The ranking model serving on the matching replica that answers."""
         reply = await self._unary(
@@ -314,6 +329,15 @@ class SocialErasmusClient:
             Service.NOTIFY, "SetPreferences", request, notify.SetPreferencesResponse
         )
         return reply.preferences
+
+    async def unsubscribe(self, token: str) -> str:
+        """Unsubscribe with the signed token of a message's link (no bearer token needed);
+        returns the student's id."""
+        request = notify.UnsubscribeRequest(token=token)
+        reply = await self._unary(
+            Service.NOTIFY, "Unsubscribe", request, notify.UnsubscribeResponse
+        )
+        return reply.student_id
 
     async def list_inbox(
         self,

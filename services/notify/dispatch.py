@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
+from services.notify.calendar_file import calendar_file
 from services.notify.email_channel import EmailChannel
 from services.notify.events import delivery_events
 from services.notify.intake import delivery_jobs
@@ -361,6 +362,7 @@ class Dispatcher:
                 html=rendered.html,
                 message_id=job.message_id,
                 list_unsubscribe_url=unsubscribe_url,
+                calendar=calendar_file(job.notice.kind, job.notice.activity, now),
             )
         if job.channel == CHANNEL_WEBHOOK and self.webhook is not None:
             payload = webhook_payload(job, rendered, now)

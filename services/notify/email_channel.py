@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
@@ -21,6 +20,7 @@ from email.utils import formatdate, parseaddr
 import aiosmtplib
 
 from services.notify.retry import DeliveryAttempt, Outcome
+from services.runtime.smtp import SmtpSettings
 
 DEFAULT_PROBE_IDLE_SECONDS = 10.0
 ACCEPTED = 250
@@ -35,22 +35,6 @@ a line is longer. Messages are flattened with it here and sent as bytes, because
 ``send_message`` would flatten them again with its own 78-character policy."""
 ENVELOPE_REFUSALS = (aiosmtplib.SMTPSenderRefused, aiosmtplib.SMTPDataError)
 """Refusals after which aiosmtplib has reset the transaction: the session stays usable."""
-
-
-@dataclass(frozen=True, slots=True)
-class SmtpSettings:
-    """Where and how to send e-mail. The password never appears in ``repr``."""
-
-    host: str
-    port: int
-    username: str | None
-    password: str | None = field(repr=False)
-    starttls: bool
-    """Upgrade with STARTTLS (required when True; never attempted when False)."""
-    sender: str
-    """The From header, e.g. ``ESN SocialErasmus <noreply@socialerasmus.example>``."""
-    timeout: float = 30.0
-    """Seconds allowed for connecting and for each SMTP command."""
 
 
 def _reply_outcome(code: int) -> Outcome:
@@ -90,11 +74,12 @@ class EmailChannel:
         html: str,
         message_id: str,
         list_unsubscribe_url: str,
+        calendar: tuple[str, bytes] | None = None,
     ) -> EmailMessage:
         """The MIME message: multipart/alternative, text first, then HTML (RFC 2046: the
         preferred, richest part last), with one-click unsubscribe headers (RFC 8058) unless
         ``list_unsubscribe_url`` is empty (a transactional message, which unsubscribing
-        does not stop)."""
+        does not stop). ``calendar`` (file name, iCalendar bytes) is attached beside them."""
         message = EmailMessage(policy=MESSAGE_POLICY)
         message["From"] = self._settings.sender
         message["To"] = to
@@ -106,6 +91,9 @@ class EmailChannel:
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message.set_content(text)
         message.add_alternative(html, subtype="html")
+        if calendar is not None:
+            filename, data = calendar
+            message.add_attachment(data, maintype="text", subtype="calendar", filename=filename)
         return message
 
     async def send(
@@ -117,6 +105,7 @@ class EmailChannel:
         html: str,
         message_id: str,
         list_unsubscribe_url: str,
+        calendar: tuple[str, bytes] | None = None,
     ) -> DeliveryAttempt:
         """Send one message to ``to``. ``message_id`` stays the same across retries.
 
@@ -131,6 +120,7 @@ class EmailChannel:
             html=html,
             message_id=message_id,
             list_unsubscribe_url=list_unsubscribe_url,
+            calendar=calendar,
         )
         async with self._lock:
             try:

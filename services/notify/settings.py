@@ -10,18 +10,15 @@ are then recorded as skipped, with that reason).
 from __future__ import annotations
 
 import os
-import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from services.notify.dispatch import LEASE_SECONDS
-from services.notify.email_channel import SmtpSettings
 from services.notify.signing import InvalidSecret, generate_secret, secret_keys
 from services.runtime.config import RuntimeSettings, SettingsError
-from services.runtime.localstack import DEFAULT_MAIL_PORT
+from services.runtime.local_secrets import kept_secret
+from services.runtime.smtp import SmtpSettings, smtp_from_env
 
-DEFAULT_SENDER = "ESN SocialErasmus <noreply@socialerasmus.example>"
 DEFAULT_UNSUBSCRIBE_URL = "https://socialerasmus.example/unsubscribe"
 DEFAULT_PREFERENCES_URL = "https://socialerasmus.example/notifications"
 """Transactional messages link here instead of to unsubscribing, so it is never empty."""
@@ -52,10 +49,10 @@ class NotifySettings:
                 raise SettingsError(
                     "SE_NOTIFY_UNSUBSCRIBE_SECRET is required with external NATS/Redis"
                 )
-            unsubscribe = _kept(runtime.local_dir / "unsubscribe.key", _token)
+            unsubscribe = kept_secret(runtime.local_dir / "unsubscribe.key")
         webhook = values.get("SE_NOTIFY_WEBHOOK_SECRET", "")
         if not webhook and local:
-            webhook = _kept(runtime.local_dir / "webhook.key", generate_secret)
+            webhook = kept_secret(runtime.local_dir / "webhook.key", generate_secret)
         webhook_secrets = tuple(webhook.split())
         try:
             if webhook_secrets:
@@ -63,7 +60,7 @@ class NotifySettings:
         except InvalidSecret as error:
             raise SettingsError(f"SE_NOTIFY_WEBHOOK_SECRET: {error}") from error
         return cls(
-            smtp=_smtp(values, local),
+            smtp=smtp_from_env(values, local),
             webhook_secrets=webhook_secrets,
             unsubscribe_secret=unsubscribe.encode(),
             unsubscribe_url=values.get("SE_NOTIFY_UNSUBSCRIBE_URL") or DEFAULT_UNSUBSCRIBE_URL,
@@ -71,28 +68,6 @@ class NotifySettings:
             activity_url=values.get("SE_NOTIFY_ACTIVITY_URL", ""),
             lease_seconds=_seconds(values, "SE_NOTIFY_LEASE_SECONDS", LEASE_SECONDS),
         )
-
-
-def _smtp(values: Mapping[str, str], local: bool) -> SmtpSettings | None:
-    host = values.get("SE_SMTP_HOST", "")
-    if not host and not local:
-        return None
-    port_text = values.get("SE_SMTP_PORT") or str(DEFAULT_MAIL_PORT if not host else 587)
-    try:
-        port = int(port_text)
-    except ValueError:
-        raise SettingsError(f"SE_SMTP_PORT must be a number, not {port_text!r}") from None
-    starttls = values.get("SE_SMTP_STARTTLS", "true" if host else "false").lower()
-    if starttls not in {"true", "false"}:
-        raise SettingsError("SE_SMTP_STARTTLS must be true or false")
-    return SmtpSettings(
-        host=host or "127.0.0.1",
-        port=port,
-        username=values.get("SE_SMTP_USERNAME") or None,
-        password=values.get("SE_SMTP_PASSWORD") or None,
-        starttls=starttls == "true",
-        sender=values.get("SE_SMTP_SENDER") or DEFAULT_SENDER,
-    )
 
 
 def _seconds(values: Mapping[str, str], name: str, default: float) -> float:
@@ -106,16 +81,3 @@ def _seconds(values: Mapping[str, str], name: str, default: float) -> float:
     if seconds <= 0:
         raise SettingsError(f"{name} must be positive")
     return seconds
-
-
-def _token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def _kept(path: Path, make: Callable[[], str]) -> str:
-    """A secret generated on first use and kept in the local folder (owner-only)."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(make())
-        path.chmod(0o600)
-    return path.read_text().strip()

@@ -15,7 +15,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from redis.asyncio import Redis
 
 from services.notify.dispatch import Dispatcher, Links
-from services.notify.email_channel import EmailChannel, SmtpSettings
+from services.notify.email_channel import EmailChannel
 from services.notify.intake import Intake
 from services.notify.jobs import Job
 from services.notify.messages import MessageKind
@@ -26,6 +26,7 @@ from services.notify.schedule import Schedule
 from services.notify.signing import generate_secret
 from services.notify.store import NotifyStore, default_preferences
 from services.notify.webhook_channel import WebhookChannel
+from services.runtime.smtp import SmtpSettings
 from socialerasmus.catalogue.v1.catalogue_pb2 import (
     Activity,
     ActivityDetails,

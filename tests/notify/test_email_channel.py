@@ -10,9 +10,10 @@ from typing import Any
 
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
-from services.notify.email_channel import EmailChannel, SmtpSettings
+from services.notify.email_channel import EmailChannel
 from services.notify.retry import DeliveryAttempt, Outcome
 from services.runtime.localstack import free_port
+from services.runtime.smtp import SmtpSettings
 from tests.notify.receivers import smtp_server
 
 SENDER = "ESN SocialErasmus <noreply@socialerasmus.test>"

@@ -16,7 +16,7 @@ from pathlib import Path
 import aiosmtplib
 import pytest
 
-from services.notify.email_channel import EmailChannel, SmtpSettings
+from services.notify.email_channel import EmailChannel
 from services.runtime.localstack import (
     LocalStack,
     LocalStackError,
@@ -31,6 +31,7 @@ from services.runtime.mailbox import (
     stored_messages,
     with_charset_declared,
 )
+from services.runtime.smtp import SmtpSettings
 
 SENDER = "ESN SocialErasmus <noreply@socialerasmus.test>"
 SUBJECT = "¡Únete! Limpieza de la playa con ESN Sevilla"

@@ -1,0 +1,69 @@
+"""The web app under the run command: its process, the links mails lead to, and a sign-in
+link for the demo student printed at start."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Final
+from urllib.parse import urlencode
+
+import httpx
+
+from services.runtime.processes import ServiceProcess
+from services.web.sessions import sign_in_token
+from services.web.settings import DEFAULT_PORT, web_secret
+
+WEB: Final = ServiceProcess("web", "services.web", DEFAULT_PORT)
+LOCAL_SIGN_IN_MINUTES: Final = "1440"
+"""Under the run command a sign-in link works for a day, so the one printed at start still
+works when someone clicks it later; elsewhere the app's default (15 minutes) applies."""
+
+
+def web_url(web: ServiceProcess, env: Mapping[str, str]) -> str:
+    return (env.get("SE_WEB_PUBLIC_URL") or f"http://127.0.0.1:{web.port}").rstrip("/")
+
+
+def mail_links(url: str) -> dict[str, str]:
+    """Where notify's links lead: the web app's activity, settings and unsubscribe pages."""
+    return {
+        "SE_NOTIFY_ACTIVITY_URL": f"{url}/activities/{{activity_id}}",
+        "SE_NOTIFY_PREFERENCES_URL": f"{url}/notifications",
+        "SE_NOTIFY_UNSUBSCRIBE_URL": f"{url}/unsubscribe",
+    }
+
+
+def local_defaults(
+    web: ServiceProcess, env: dict[str, str], local_dir: Path, platform_token: str
+) -> None:
+    """Point mails at the web app, let sign-in links last, and give the app the local
+    platform token and signing secret (also with servers of one's own), unless the caller
+    chose."""
+    for name, value in mail_links(web_url(web, env)).items():
+        env.setdefault(name, value)
+    env.setdefault("SE_WEB_SIGN_IN_MINUTES", LOCAL_SIGN_IN_MINUTES)
+    env.setdefault("SE_WEB_TOKEN", platform_token)
+    env.setdefault("SE_WEB_SECRET", web_secret(local_dir, env).decode())
+
+
+def demo_sign_in_link(
+    url: str, local_dir: Path, student_id: str, now: datetime, env: Mapping[str, str]
+) -> str:
+    token = sign_in_token(web_secret(local_dir, env), student_id, now)
+    return f"{url}/sign-in/link?{urlencode({'token': token})}"
+
+
+async def wait_until_answering(url: str, timeout: float = 30.0) -> bool:
+    """True once ``<url>/healthz`` answers 200, False after ``timeout`` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    async with httpx.AsyncClient(timeout=1.0) as client:
+        while asyncio.get_running_loop().time() < deadline:
+            try:
+                if (await client.get(f"{url}/healthz")).status_code == 200:
+                    return True
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    return False
