@@ -58,6 +58,8 @@ _THURSDAY_TO_MONDAY = 3 * _DAY
 _CAUSE_BITS = 8
 """Cause masks are bytes (see ``services.matching.index.cause_bits``)."""
 _STUDENT_CHUNK = 2_000
+_FIT_BINS = 128
+"""Bins of fit over [0, 1] that bound each student's best pairs before diversifying."""
 _SLACK = 1.0 + 1e-9
 """The k-d tree's radius is widened by this: the great-circle test decides, not the tree."""
 
@@ -466,14 +468,66 @@ def _diversified(
 ) -> IntArray:
     """Positions of the pairs ``ranking.diversify`` picks for each student, ``count`` at most:
     maximal marginal relevance across causes, ties to the lowest row, for all students at
-    once.
+    once, over the pairs that can be picked at all (:func:`_pickable`)."""
+    if student.size == 0:
+        return np.zeros(0, np.int64)
+    kept = _pickable(student, fit, causes, count)
+    return kept[
+        _maximal_marginal_relevance(student[kept], row[kept], fit[kept], causes[kept], count)
+    ]
+
+
+def _pickable(
+    student: IntArray, fit: FloatArray, causes: NDArray[np.uint8], count: int
+) -> IntArray:
+    """Positions of a superset of the pairs diversification can pick, ascending.
+
+    A step picks the best head of the student's groups (pairs of the same causes, in order
+    of fit), its relevance lowered when its causes overlap those picked. A lowered pick beats
+    every head, lowered or not, so it is the student's best pair not picked yet: one of their
+    ``count`` best. A pick not lowered shares no cause with those picked, so it is the first
+    of its group, unless its activity has no cause (never lowered): one of the ``count`` best
+    of those. Each set is kept with its ties, and the ``count`` best of a student are all the
+    pairs down to the bin (of :data:`_FIT_BINS` over [0, 1]) where their ``count``-th best
+    falls: a superset, found without sorting.
+    """
+    first = int(student.min())
+    local = student - first
+    students = int(local.max()) + 1
+    keep = fit >= _floor_of_best(local, fit, students, count)[local]
+    group = local * 256 + causes
+    group_best = np.full(students * 256, -np.inf)
+    np.maximum.at(group_best, group, fit)
+    keep |= fit == group_best[group]
+    causeless = np.flatnonzero(causes == 0)
+    if causeless.size:
+        floor = _floor_of_best(local[causeless], fit[causeless], students, count)
+        keep[causeless] |= fit[causeless] >= floor[local[causeless]]
+    return np.flatnonzero(keep)
+
+
+def _floor_of_best(local: IntArray, fit: FloatArray, students: int, count: int) -> FloatArray:
+    """Per student, a fit below their ``count``-th best by a margin for the rounding of
+    relevance in diversification (-inf with fewer pairs)."""
+    bins = np.minimum((fit * _FIT_BINS).astype(np.int64), _FIT_BINS - 1)
+    counts = np.bincount(local * _FIT_BINS + bins, minlength=students * _FIT_BINS)
+    at_least = np.cumsum(counts.reshape(students, _FIT_BINS)[:, ::-1], axis=1)[:, ::-1]
+    enough = at_least >= count
+    # The highest bin with at least ``count`` pairs at or above it (all bins have 0 pairs
+    # above the top one, so reversing finds it first).
+    top = _FIT_BINS - 1 - np.argmax(enough[:, ::-1], axis=1)
+    return np.where(enough.any(axis=1), top / _FIT_BINS - 1e-9, -np.inf)
+
+
+def _maximal_marginal_relevance(
+    student: IntArray, row: IntArray, fit: FloatArray, causes: NDArray[np.uint8], count: int
+) -> IntArray:
+    """:func:`_diversified` over the given pairs.
 
     Pairs of one student with the same causes are always penalised alike, so they are picked
     in order of fit: each such group is a queue of which only the head competes, and the
     ``count`` best of a group are all it can give. Each step then compares group heads only.
     """
-    if student.size == 0:
-        return np.zeros(0, np.int64)
     group = student * 256 + causes
     order = np.lexsort((row, -fit, group))
     student, row, fit, causes = student[order], row[order], fit[order], causes[order]
