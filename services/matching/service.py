@@ -327,6 +327,11 @@ class MatchingService:
         if not self.index.edition_rows(edition).size:
             raise FailedPrecondition(f"no published activities in Week {edition}")
         student_ids = await self.store.week_students(edition)
+        if len(student_ids) > limits.WEEK_STUDENTS_MAX:
+            raise ResourceExhausted(
+                f"Week {edition} has {len(student_ids):,} students, more than the"
+                f" {limits.WEEK_STUDENTS_MAX:,} one allocation takes"
+            )
         profiles = await self.store.profiles(student_ids)
         started = time.perf_counter()
         rows, slots, found = await self._week_candidates(profiles, edition)
