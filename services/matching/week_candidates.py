@@ -57,7 +57,7 @@ _WEEK = 7 * _DAY
 _THURSDAY_TO_MONDAY = 3 * _DAY
 _CAUSE_BITS = 8
 """Cause masks are bytes (see ``services.matching.index.cause_bits``)."""
-_STUDENT_CHUNK = 2_000
+_STUDENT_CHUNK = 1_000
 _FIT_BINS = 128
 """Bins of fit over [0, 1] that bound each student's best pairs before diversifying."""
 _SLACK = 1.0 + 1e-9
