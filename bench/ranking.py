@@ -20,8 +20,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from bench.harness import save
-from services.catalogue.demo_data import demo_activities, language_of, time_zone_of
-from services.catalogue.sections import Section, load_sections
+from services.demo.activities import demo_activities
+from services.demo.geography import language_of, time_zone_of
+from services.kernel.sections import Section, load_sections
 from services.matching.index import ActivityIndex
 from services.matching.ranking import Ranker, distances_km
 from services.matching.signals import Weights

@@ -8,6 +8,7 @@ from services.catalogue.grpc_api import CatalogueApi
 from services.catalogue.service import CatalogueService
 from services.catalogue.store import CatalogueStore
 from services.catalogue.subscriptions import enrolment_messages, student_erasure
+from services.runtime import metrics
 from services.runtime.bus import EventConsumer, ensure_consumers
 from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
@@ -24,6 +25,7 @@ SERVICE_NAME = catalogue_pb2.DESCRIPTOR.services_by_name["CatalogueService"].ful
 
 
 async def catalogue_parts(connections: Connections, settings: RuntimeSettings) -> ServiceParts:
+    metrics.expose(metrics.CATALOGUE_FAMILIES)
     store = CatalogueStore(connections.redis)
     service = CatalogueService(store)
     api = CatalogueApi(service)

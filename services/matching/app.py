@@ -12,8 +12,10 @@ from services.matching.index import ActivityIndex
 from services.matching.model import ModelRefresher
 from services.matching.nearby import SectionMap
 from services.matching.service import MatchingService, policy_from_env
+from services.matching.snapshots import SnapshotStore, SnapshotWriter, restore
 from services.matching.store import MatchingStore
 from services.matching.subscriptions import enrolment_bookkeeping, reverse_matching
+from services.runtime import metrics
 from services.runtime.bus import EventConsumer, ensure_consumers
 from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
@@ -33,8 +35,11 @@ log = logging.getLogger(__name__)
 
 async def matching_parts(connections: Connections, settings: RuntimeSettings) -> ServiceParts:
     """Build matching; returns once the index has caught up with the catalogue stream."""
+    metrics.expose(metrics.MATCHING_FAMILIES)
     store = MatchingStore(connections.redis)
-    index = ActivityIndex()
+    snapshots = SnapshotStore(connections.js, settings.stream_replicas)
+    follower = await restore(snapshots) or CatalogueFollower(ActivityIndex())
+    index = follower.index
     sections = SectionMap()
     policy = policy_from_env()
     model = ModelRefresher(
@@ -48,7 +53,6 @@ async def matching_parts(connections: Connections, settings: RuntimeSettings) ->
         EventConsumer(connections.js, events.REVERSE_MATCHING, reverse_matching(service)),
         EventConsumer(connections.js, events.ENROLMENT_BOOKKEEPING, enrolment_bookkeeping(store)),
     ]
-    follower = CatalogueFollower(index)
     ready, stop_following = asyncio.Event(), asyncio.Event()
     following = asyncio.create_task(follower.run(connections.js, ready, stop_following))
     await asyncio.wait_for(ready.wait(), INDEX_READY_TIMEOUT_SECONDS)
@@ -79,6 +83,12 @@ async def matching_parts(connections: Connections, settings: RuntimeSettings) ->
         background=[
             Loop("outbox-relay", relay.run),
             Loop("index-follower", follow),
+            # Without snapshots a replica starts slower, nothing else.
+            Loop(
+                "index-snapshots",
+                SnapshotWriter(snapshots, follower, policy.snapshot_seconds).run,
+                required=False,
+            ),
             # A failed refit leaves the last model serving: worse, not wrong.
             Loop("model-refresher", model.run, required=False),
             *(c.loop() for c in consumers),

@@ -26,6 +26,8 @@ from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, EnrolmentStatus
 
 log = logging.getLogger(__name__)
 
+STREAM = "CATALOGUE"
+
 ActivityEvent = (
     events_pb2.ActivityPublished
     | events_pb2.ActivityUpdated
@@ -64,6 +66,30 @@ class CatalogueFollower:
     confirmed: Counter[str] = field(default_factory=Counter)
     waiting: Counter[str] = field(default_factory=Counter)
     applied_sequence: int = 0
+
+    def seat_counts(self) -> dict[str, dict[str, int]]:
+        """What the seats are computed from, by activity id (copies): for a snapshot."""
+        return {
+            "capacity": dict(self.capacity),
+            "confirmed": dict(self.confirmed),
+            "waiting": dict(self.waiting),
+        }
+
+    @classmethod
+    def restored(
+        cls, index: ActivityIndex, seat_counts: dict[str, dict[str, int]], applied_sequence: int
+    ) -> CatalogueFollower:
+        """A follower of ``index`` as it was after ``applied_sequence``, seats set again."""
+        follower = cls(
+            index,
+            capacity=dict(seat_counts["capacity"]),
+            confirmed=Counter(seat_counts["confirmed"]),
+            waiting=Counter(seat_counts["waiting"]),
+            applied_sequence=applied_sequence,
+        )
+        for activity_id in index.activity_ids():
+            follower._update_seats(activity_id)
+        return follower
 
     def apply(self, subject: str, data: bytes) -> None:
         kind = ACTIVITY_EVENTS.get(subject)
@@ -119,9 +145,10 @@ class CatalogueFollower:
 
         Run again after a failure, it resumes after the last event applied: replaying
         from the start would count again the enrolments of events without seat counts."""
-        info = await js.stream_info("CATALOGUE")
+        info = await js.stream_info(STREAM)
         caught_up_at = info.state.last_seq
-        if caught_up_at == 0:
+        if caught_up_at <= self.applied_sequence and not ready.is_set():
+            self.index.prepare_for_queries()
             ready.set()
 
         async def on_message(message: Msg) -> None:
@@ -136,7 +163,7 @@ class CatalogueFollower:
 
         subscription = await js.subscribe(
             "se.catalogue.>",
-            stream="CATALOGUE",
+            stream=STREAM,
             ordered_consumer=True,
             config=self._start(),
             cb=on_message,

@@ -31,8 +31,8 @@ import numpy as np
 from google.protobuf.internal.containers import RepeatedCompositeFieldContainer
 from numpy.typing import NDArray
 
-from services.catalogue.filters import EARTH_RADIUS_KM
-from services.catalogue.sections import Section, load_sections
+from services.kernel import geo
+from services.kernel.sections import Section, load_sections
 from services.matching.collaborative import KeyedScores
 from services.matching.index import (
     UNKNOWN,
@@ -339,14 +339,9 @@ def distances_km(
         distances[physical] = np.inf
         return distances
     places = rows[physical]
-    # The arithmetic of services.catalogue.filters.haversine_km, over arrays.
-    lat0, lon0 = math.radians(origin[0]), math.radians(origin[1])
-    lat = np.radians(columns.latitudes[places])
-    lon = np.radians(columns.longitudes[places])
-    half_chord = (
-        np.sin((lat - lat0) / 2) ** 2 + math.cos(lat0) * np.cos(lat) * np.sin((lon - lon0) / 2) ** 2
+    distances[physical] = geo.distances_km(
+        origin[0], origin[1], columns.latitudes[places], columns.longitudes[places]
     )
-    distances[physical] = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(half_chord, 1.0)))
     return distances
 
 

@@ -21,6 +21,7 @@ from services.notify.store import NotifyStore
 from services.notify.subscriptions import catalogue_facts, matching_facts
 from services.notify.watchers import InboxWatchers
 from services.notify.webhook_channel import WebhookChannel
+from services.runtime import metrics
 from services.runtime.bus import EventConsumer, ensure_consumers
 from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 
 async def notify_parts(connections: Connections, settings: RuntimeSettings) -> ServiceParts:
+    metrics.expose(metrics.NOTIFY_FAMILIES)
     config = NotifySettings.from_env(settings)
     redis = connections.redis
     store, schedule, projection = NotifyStore(redis), Schedule(redis), ActivityProjection(redis)

@@ -8,15 +8,14 @@ removes them all without scanning the key space. The client must return bytes (t
 
 from __future__ import annotations
 
-import base64
-import binascii
+import re
 from collections.abc import Sequence
 from typing import Any, Final
 
 from redis.asyncio import Redis
 
+from services.kernel import pages
 from services.notify import keys
-from services.runtime.errors import InvalidArgument
 from services.runtime.redis_values import as_text
 from socialerasmus.notify.v1.notify_pb2 import Delivery, Frequency, InboxItem, Preferences
 
@@ -28,6 +27,10 @@ DEFAULT_WEEKLY_BUDGET: Final = 3
 RECENT_DELIVERIES_MAX: Final = 200
 DELIVERY_TTL_SECONDS: Final = 90 * 24 * 3600
 PAGE_TOKEN_FIELD: Final = "page_token"
+# An inbox page ends at the created time (ms) and id of its last item. Tokens of the inbox and of
+# its unread part are bound to the same listing: either continues the other at that position.
+_INBOX_LISTING: Final = "inbox"
+_INBOX_PAGE_KEY: Final = re.compile(r"\d{1,19}:[\x21-\x7e]{1,236}")
 
 # KEYS: item hash, inbox zset, unread zset, student index, tombstone.
 # ARGV: serialised item, score (ms), item id, read ("0"/"1"), pub/sub channel.
@@ -121,21 +124,17 @@ def default_preferences(student_id: str) -> Preferences:
 
 
 def encode_page_token(score: int, item_id: str) -> str:
-    raw = f"{score}:{item_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    """The token of the page after the item created at ``score`` (ms) with id ``item_id``."""
+    return pages.encode_page_token(f"{score}:{item_id}", _INBOX_LISTING)
 
 
 def decode_page_token(token: str) -> tuple[int, str]:
     """The (created ms, item id) position after which the next page starts."""
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        score_text, item_id = raw.split(":", 1)
-        score = int(score_text)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidArgument.single(PAGE_TOKEN_FIELD, "is not a token of this listing") from None
-    if not item_id:
-        raise InvalidArgument.single(PAGE_TOKEN_FIELD, "is not a token of this listing")
-    return score, item_id
+    key = pages.decode_page_token(
+        token, _INBOX_LISTING, PAGE_TOKEN_FIELD, key_pattern=_INBOX_PAGE_KEY
+    )
+    score, item_id = key.split(":", 1)
+    return int(score), item_id
 
 
 class NotifyStore:

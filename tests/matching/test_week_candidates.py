@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from services.catalogue.demo_data import demo_activities
-from services.catalogue.sections import load_sections
+from services.demo.activities import demo_activities
+from services.kernel.sections import load_sections
 from services.matching import week_candidates as week_candidates_module
 from services.matching.index import ActivityIndex
 from services.matching.ranking import Ranker

@@ -49,6 +49,7 @@ RETRYING = DeliveryStatus.DELIVERY_STATUS_RETRYING
 
 @pytest.fixture
 async def p(clean_stack: Stack) -> AsyncIterator[Pipeline]:
+    metrics.expose(metrics.NOTIFY_FAMILIES)  # as notify's wiring does
     async with pipeline(clean_stack.redis_url) as running:
         yield running
 
