@@ -34,12 +34,13 @@ round, only with earlier rounds, and those pairs are removed beforehand.
   activity (demand its capacity) and an "unplaced" node (demand ``students - n``, an arc
   from every student). A pair costs ``-fit``, the other arcs 0, so exactly ``n`` students
   reach an activity. Supplies are integers, so the optimal basic flow is a 0/1 matching.
-* proof, independent of the solver's correctness: its dual potentials give multipliers
-  ``p_a >= 0`` (activities) and ``z`` (the count) of the round's LP relaxation (student rows,
-  capacity rows, count fixed to ``n``); with ``y_s = max(0, max over s's pairs of fit - p_a -
-  z)``, weak duality bounds the fit of any b-matching placing ``n`` students by ``sum(y) +
-  sum(capacity * p) + n * z``, for any multipliers. At the optimum it equals the round's fit
-  (complementary slackness), and the gap is floating-point noise.
+* proof, independent of the solver's correctness: its dual potentials give the activities'
+  multipliers ``p_a >= 0`` in the round's LP relaxation (student rows, capacity rows, count
+  fixed to ``n``); the count's ``z`` and each student's ``y_s = max(0, max over s's pairs of
+  fit - p_a - z)`` are then the least that cover every pair, and weak duality bounds the fit
+  of any b-matching placing ``n`` students by ``sum(y) + sum(capacity * p) + n * z``, for any
+  ``p >= 0``. At the optimum it equals the round's fit (complementary slackness), and the gap
+  is floating-point noise.
 
 ``optimality_gap`` is the largest relative gap of any round's stage objective (count, or fit
 when the count is proven) against these bounds, each taken with the earlier rounds fixed; it
