@@ -239,6 +239,25 @@ PROBE_SECONDS = 0.05
 """Pause between two health checks sent while AllocateWeek runs."""
 
 
+def children(pid: int) -> list[int]:
+    """The processes a process started and that still run (Linux)."""
+    return [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+
+
+def children_peak_mb(pid: int) -> float:
+    """Peak resident memory of the processes a process started (the solver's worker), summed."""
+    return round(sum(resident_mb(child, "VmHWM") for child in children(pid)), 1)
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and of the processes it started, so far."""
+    return cpu_seconds(pid) + sum(cpu_seconds(child) for child in children(pid))
+
+
 def cpu_seconds(pid: int) -> float:
     """User and system CPU time of a process so far (Linux)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -277,7 +296,7 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
         stub = MatchingServiceStub(channel)
         stop = asyncio.Event()
         probing = asyncio.create_task(probe_meanwhile(channel, stop))
-        cpu = cpu_seconds(pid)
+        cpu = tree_cpu_seconds(pid)
         started = time.perf_counter()
         try:
             reply = await stub.AllocateWeek(
@@ -295,7 +314,7 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
                 **probe_figures(await probing),
             }
         wall = time.perf_counter() - started
-        cpu = cpu_seconds(pid) - cpu
+        cpu = tree_cpu_seconds(pid) - cpu
         stop.set()
         probes = probe_figures(await probing)
         pages, assignments, token = 1, len(reply.assignments), reply.next_page_token
@@ -326,6 +345,7 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
         "optimality_gap": reply.optimality_gap,
         "unplaced": unplaced,
         "matching_peak_resident_mb": resident_mb(pid, "VmHWM"),
+        "workers_peak_resident_mb": children_peak_mb(pid),
         **probes,
     }
 

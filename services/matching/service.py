@@ -25,6 +25,7 @@ from services.matching.allocation import AllocationResult, Slot, TooLarge, alloc
 from services.matching.index import ActivityIndex
 from services.matching.model import LiveModel, state_message
 from services.matching.nearby import SectionMap
+from services.matching.refit_worker import RefitWorker
 from services.matching.store import MatchingStore, iso_week
 from services.matching.validation import (
     validate_allocate,
@@ -69,6 +70,11 @@ from socialerasmus.matching.v1.matching_pb2 import (
     UnplacedStudent,
     VolunteerProfile,
 )
+
+_SOLVER = RefitWorker(niceness=0)
+"""Where Week allocations are solved: a process of its own, as the maximum flow holds the
+interpreter for seconds on a network-wide Week. One for all services of this process (its
+first allocation spawns it, about 4 s); allocations wait for each other there."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,7 +360,7 @@ class MatchingService:
         ids = [profile.student_id for profile in profiles]
         started = time.perf_counter()
         try:
-            result = await asyncio.to_thread(
+            result = await _SOLVER.run(
                 functools.partial(allocate_pairs, max_places_per_student=places),
                 slots,
                 ids,
