@@ -159,6 +159,8 @@ class CandidateFinder:
         self._students = _students(profiles, index, sections)
         self._available = _availability_table(index, self._students, self.rows)
         self._reach = _reach(index, self._students, self.rows)
+        self._online = _OnlineTables.of(index, self._students, self.rows, self._reach.online)
+        self._online_available = self._available[:, self._reach.online]
         self._count = len(profiles)
         self._in_reach = np.zeros(self._count, np.bool_)
         self._eligible = np.zeros(self._count, np.bool_)
@@ -175,7 +177,9 @@ class CandidateFinder:
             student, position = _in_reach(index, students, self._reach, self.rows, chunk)
             self._in_reach[student] = True
             keep = self._on_time(student, position)
-            student, row = student[keep], self.rows[position[keep]]
+            online_student, online_position = self._online_pairs(chunk)
+            student = np.concatenate((student[keep], online_student))
+            row = self.rows[np.concatenate((position[keep], online_position))]
             self._eligible[student] = True
             fit = _scores(index, students, student, row, self._weights)
             best = _diversified(student, row, fit, index.columns.causes[row], self._per_student)
@@ -194,6 +198,25 @@ class CandidateFinder:
         if bound.any():
             keep[bound] &= self._available[pattern[bound], position[bound]]
         return keep
+
+    def _online_pairs(self, chunk: IntArray) -> tuple[IntArray, IntArray]:
+        """The ``chunk``'s pairs with the online activities that share a language (marking
+        its students in reach) and pass :meth:`_on_time`, as students and positions: every
+        student pairs with every online activity, so as a students x activities table."""
+        online, students = self._online, self._students
+        if online.positions.size == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        keep = online.shared[students.language_set[chunk]]
+        self._in_reach[chunk[keep.any(axis=1)]] = True
+        keep &= online.starts > self._now
+        keep &= online.starts >= students.arrival[chunk, None]
+        keep &= online.ends <= students.departure[chunk, None]
+        pattern = students.availability[chunk]
+        bound = np.flatnonzero(pattern >= 0)
+        if bound.size:
+            keep[bound] &= self._online_available[pattern[bound]]
+        which, at = np.nonzero(keep)
+        return chunk[which], online.positions[at]
 
     def result(self) -> WeekCandidates:
         kept = self._kept or [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))]
@@ -356,11 +379,32 @@ def _reach(index: ActivityIndex, students: _Students, rows: IntArray) -> _Reach:
     return _Reach(origin, start, position[near], online)
 
 
+@dataclass(frozen=True, slots=True)
+class _OnlineTables:
+    """What the filters need of the edition's online activities, once per Week."""
+
+    positions: IntArray
+    """Positions of the online activities in the edition's rows."""
+    shared: BoolArray
+    """Student language sets x online activities: does one language match?"""
+    starts: IntArray
+    ends: IntArray
+
+    @classmethod
+    def of(
+        cls, index: ActivityIndex, students: _Students, rows: IntArray, positions: IntArray
+    ) -> _OnlineTables:
+        columns, online = index.columns, rows[positions]
+        shared = students.language_sets_shared[:, columns.language_sets[online]]
+        return cls(positions, shared, columns.starts[online], columns.ends[online])
+
+
 def _in_reach(
     index: ActivityIndex, students: _Students, reach: _Reach, rows: IntArray, chunk: IntArray
 ) -> tuple[IntArray, IntArray]:
-    """Pairs of the ``chunk`` of students within reach that share a language: students and
-    positions in ``rows``."""
+    """Pairs of the ``chunk`` of students within reach of a physical activity that share a
+    language with it: students and positions in ``rows`` (online ones: see
+    ``CandidateFinder._online_pairs``)."""
     columns = index.columns
     located = chunk[reach.origin[chunk] >= 0]
     origin = reach.origin[located]
@@ -368,9 +412,6 @@ def _in_reach(
     student = np.repeat(located, sizes)
     offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     position = reach.positions[np.repeat(reach.start[origin], sizes) + offsets]
-    if reach.online.size:
-        student = np.concatenate((student, np.repeat(chunk, reach.online.size)))
-        position = np.concatenate((position, np.tile(reach.online, chunk.size)))
     shared = students.language_sets_shared[
         students.language_set[student], columns.language_sets[rows[position]]
     ]
