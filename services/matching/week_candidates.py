@@ -541,8 +541,7 @@ def _floor_of_best(local: IntArray, fit: FloatArray, students: int, count: int) 
     counts = np.bincount(local * _FIT_BINS + bins, minlength=students * _FIT_BINS)
     at_least = np.cumsum(counts.reshape(students, _FIT_BINS)[:, ::-1], axis=1)[:, ::-1]
     enough = at_least >= count
-    # The highest bin with at least ``count`` pairs at or above it (all bins have 0 pairs
-    # above the top one, so reversing finds it first).
+    # The highest bin with at least ``count`` pairs at or above it: the first from the top.
     top = _FIT_BINS - 1 - np.argmax(enough[:, ::-1], axis=1)
     return np.where(enough.any(axis=1), top / _FIT_BINS - 1e-9, -np.inf)
 
