@@ -80,10 +80,10 @@ from numpy.typing import NDArray
 from ot.lp import emd
 from scipy.sparse.csgraph import maximum_flow
 
-MAX_PAIRS = 10_000_000
-"""Most candidate pairs an allocation takes (a Week of 500,000 students with 20 each): the
-matching process peaked at 2.3 GB with 6.8 million. Past it, :class:`TooLarge` before any
-work."""
+MAX_PAIRS = 8_000_000
+"""Most candidate pairs an allocation takes (a Week of 400,000 students with 20 each): the
+solver's worker process peaked at 1.5 GB with 6.8 million. Past it, :class:`TooLarge` before
+any work."""
 
 PROOF_TOLERANCE = 1e-9
 """Relative gap under which a round counts as proven optimal (floating-point noise)."""
