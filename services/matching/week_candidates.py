@@ -439,6 +439,25 @@ def _availability_table(index: ActivityIndex, students: _Students, rows: IntArra
     return table
 
 
+def _cause_interest(
+    interests: FloatArray, student: IntArray, causes: NDArray[np.uint8]
+) -> FloatArray:
+    """Per pair, the student's greatest interest among the activity's causes (0 for none):
+    a table of the students' students x distinct cause masks, then one lookup per pair."""
+    if student.size == 0:
+        return np.zeros(0)
+    first = int(student.min())
+    masks, which = np.unique(causes, return_inverse=True)
+    mine = interests[first : int(student.max()) + 1]
+    table = np.zeros((mine.shape[0], masks.size))
+    for n, mask in enumerate(masks.tolist()):
+        bits = [bit for bit in range(_CAUSE_BITS) if mask >> bit & 1]
+        if bits:
+            table[:, n] = mine[:, bits].max(axis=1)
+    best: FloatArray = table[student - first, which.ravel()]
+    return best
+
+
 def _scores(
     index: ActivityIndex,
     students: _Students,
@@ -449,10 +468,7 @@ def _scores(
     """The score of Recommend for each pair, similar students at 0."""
     columns = index.columns
     causes = columns.causes[row]
-    cause = np.zeros(student.size)
-    for bit in range(_CAUSE_BITS):
-        has = (causes >> bit) & 1 == 1
-        cause[has] = np.maximum(cause[has], students.interests[student[has], bit])
+    cause = _cause_interest(students.interests, student, causes)
     motivation = index.text_relevance_of_pairs(students.queries, students.motivation[student], row)
     skills = students.skill_sets_share[students.skill_set[student], columns.skill_sets[row]]
     online = columns.online[row]
