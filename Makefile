@@ -19,13 +19,15 @@ lint: $(STAMP)  ## style, types, proto lint, generated-code freshness, deploy fi
 	$(BIN)/lint-imports
 	$(BIN)/buf lint protos
 	$(BIN)/python scripts/gen_protos.py --check
+	$(BIN)/python scripts/gen_openapi.py --check
 	$(MAKE) deploy-check
 
 deploy-check:  ## static checks of the compose files, deploy/Dockerfile, deploy/k8s, NATS and Redis configs (no Docker engine or cluster needed)
 	PYTHON=$(PYTHON) bash scripts/check_deploy.sh
 
-protos: $(STAMP)  ## regenerate socialerasmus/ from protos/
+protos: $(STAMP)  ## regenerate socialerasmus/ and the OpenAPI document from protos/
 	$(BIN)/python scripts/gen_protos.py
+	$(BIN)/python scripts/gen_openapi.py
 
 bench: $(STAMP)  ## run the benchmarks; results land in bench/results/
 	$(BIN)/python -m bench.enrolments
@@ -36,6 +38,7 @@ bench: $(STAMP)  ## run the benchmarks; results land in bench/results/
 	$(BIN)/python -m bench.notify
 	$(BIN)/python -m bench.journey
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.http
 
 seed: $(STAMP)  ## fill an empty catalogue with demo activities
 	$(BIN)/python -m services.catalogue.seed

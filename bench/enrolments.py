@@ -13,7 +13,16 @@ from datetime import UTC, datetime, timedelta
 import grpc
 from redis.asyncio import Redis
 
-from bench.harness import BENCH_TOKEN, Rate, as_dict, bench_stack, measure, save, service_process
+from bench.harness import (
+    BENCH_TOKEN,
+    Rate,
+    as_dict,
+    bench_stack,
+    measure,
+    print_rates,
+    save,
+    service_process,
+)
 from services.demo.activities import demo_activities
 from services.kernel.sections import load_sections
 from socialerasmus.catalogue.v1 import catalogue_pb2 as pb
@@ -82,11 +91,7 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=3000)
     args = parser.parse_args()
     results = asyncio.run(run(args.students))
-    for rate in results["rates"]:  # type: ignore[attr-defined]
-        print(
-            f"{rate['name']:<20} c={rate['concurrency']:<3} {rate['per_second']:>9.1f}/s"
-            f"  p50 {rate['p50_ms']:.2f} ms  p99 {rate['p99_ms']:.2f} ms"
-        )
+    print_rates(results["rates"])  # type: ignore[arg-type]
     print("Redis PINGs per enrolment (same concurrency):", results["redis_ping_per_enrolment"])
     print("saved", save("enrolments", results))
 

@@ -12,9 +12,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from services.runtime.auth import token_digest
 from services.runtime.localstack import LocalStack, free_port
@@ -138,6 +139,15 @@ def save(name: str, results: dict[str, object]) -> Path:
 
 def as_dict(rate: Rate) -> dict[str, object]:
     return asdict(rate)
+
+
+def print_rates(rates: Iterable[Mapping[str, Any]]) -> None:
+    """One line per rate (as ``as_dict`` saved it): name, concurrency, throughput, p50, p99."""
+    for rate in rates:
+        print(
+            f"{rate['name']:<20} c={rate['concurrency']:<3} {rate['per_second']:>9.1f}/s"
+            f"  p50 {rate['p50_ms']:.2f} ms  p99 {rate['p99_ms']:.2f} ms"
+        )
 
 
 def resident_mb(pid: int, field: str = "VmRSS") -> float:

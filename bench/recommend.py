@@ -28,6 +28,7 @@ from bench.harness import (
     as_dict,
     bench_stack,
     measure,
+    print_rates,
     resident_mb,
     save,
     service_process,
@@ -216,11 +217,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=2000)
     args = parser.parse_args()
     results = asyncio.run(run(args.activities, args.profiles, args.calls))
-    for rate in results["rates"]:  # type: ignore[attr-defined]
-        print(
-            f"{rate['name']:<20} c={rate['concurrency']:<3} {rate['per_second']:>9.1f}/s"
-            f"  p50 {rate['p50_ms']:.2f} ms  p99 {rate['p99_ms']:.2f} ms"
-        )
+    print_rates(results["rates"])  # type: ignore[arg-type]
     print("Recommend p50 / empty call p50:", results["recommend_p50_over_empty_call_p50"])
     print("index freshness (publish to recommendable):", results["freshness_ms"])
     print("matching resident memory (MiB):", results["matching_resident_mb"])

@@ -372,12 +372,12 @@ for doc in workloads:
             for handler, action in (container.get(probe_kind) or {}).items():
                 if isinstance(action, dict) and "port" in action and action["port"] not in own:
                     problems.append(f"{cwhere}: {probe_kind} {handler}: no port {action['port']}")
-        grpc = {p["containerPort"] for p in declared if p.get("name") == "grpc"}
+        served = {p["containerPort"] for p in declared if p.get("name") in ("grpc", "http")}
         for env in container.get("env") or []:
             if env["name"].endswith("_LISTEN") and "value" in env:
                 port = int(env["value"].rpartition(":")[2])
-                if port not in grpc:
-                    problems.append(f"{cwhere}: {env['name']} port {port} is not the grpc port")
+                if port not in served:
+                    problems.append(f"{cwhere}: {env['name']} port {port} is not its grpc or http port")
         command = container.get("command") or []
         if command[:2] == ["python", "-m"]:
             module = Path(*command[2].split("."))

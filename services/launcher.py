@@ -14,10 +14,12 @@ import functools
 import os
 import signal
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import grpc
+import httpx
 
 from services.catalogue.seed import seed_catalogue
 from services.children import Child
@@ -57,6 +59,41 @@ def configured(services: tuple[ServiceProcess, ...], env: dict[str, str]) -> lis
 
 DEMO_ACTIVITIES = 300
 
+EDGE_PORT = 8080
+"""Where the HTTP edge (services.edge) listens unless ``SE_HTTP_LISTEN`` says otherwise."""
+
+
+def edge_address(env: dict[str, str]) -> str:
+    return env.get("SE_HTTP_LISTEN") or f"127.0.0.1:{EDGE_PORT}"
+
+
+async def wait_until_answering(url: str, timeout: float = 30.0) -> bool:
+    """Whether the HTTP server at ``url`` answers 200 within ``timeout`` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    async with httpx.AsyncClient(timeout=1) as client:
+        while asyncio.get_running_loop().time() < deadline:
+            with contextlib.suppress(httpx.TransportError):
+                if (await client.get(url)).status_code == 200:
+                    return True
+            await asyncio.sleep(0.2)
+    return False
+
+
+def start_edge(
+    services: list[ServiceProcess], env: dict[str, str], logs: Path
+) -> subprocess.Popen[bytes]:
+    """The HTTP edge, forwarding to the services' gRPC ports."""
+    logs.mkdir(parents=True, exist_ok=True)
+    child_env = {
+        **env,
+        "SE_HTTP_LISTEN": edge_address(env),
+        **{f"SE_{s.name.upper()}_ADDRESS": s.address for s in services},
+    }
+    with (logs / "edge.log").open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "services.edge"], env=child_env, stdout=log, stderr=log
+        )
+
 
 def restart_server(server: LocalServer) -> subprocess.Popen[bytes]:
     """Start a server of the local stack again, on its port and with its data."""
@@ -72,15 +109,14 @@ def kept_alive(
     logs: Path,
     stack: LocalStack | None,
 ) -> list[Child]:
-    """The services, and the servers this command started, as children to keep alive."""
+    """The services and the edge (``processes``, in that order), and the servers this
+    command started, as children to keep alive."""
+    starts = [functools.partial(start_service, service, env, logs) for service in services]
+    starts.append(functools.partial(start_edge, services, env, logs))
+    names = [*(service.name for service in services), "edge"]
     children = [
-        Child(
-            service.name,
-            functools.partial(start_service, service, env, logs),
-            process,
-            f".local/logs/{service.name}.log",
-        )
-        for service, process in zip(services, processes, strict=True)
+        Child(name, start, process, f".local/logs/{name}.log")
+        for name, start, process in zip(names, starts, processes, strict=True)
     ]
     for server in stack.servers if stack is not None else []:
         if server.process is not None:  # not one that was already running
@@ -121,6 +157,7 @@ def summary(
     seeded: int,
     stack: LocalStack | None,
     *,
+    edge: str,
     welcome: Welcome,
 ) -> str:
     lines = ["", "SocialErasmus Match is running:"]
@@ -128,6 +165,10 @@ def summary(
         lines.append(
             f"  {service.name:<10} grpc://{service.address}  (logs: .local/logs/{service.name}.log)"
         )
+    lines.append(
+        f"  edge       http://{edge}  (JSON over HTTP; reference: http://{edge}/docs,"
+        " logs: .local/logs/edge.log)"
+    )
     if stack is not None:
         lines.append(f"  nats       {stack.nats_url}")
         lines.append(f"  redis      {stack.redis_url}")
@@ -152,7 +193,13 @@ def summary(
         f"Dev tokens (one per role) are in {dev_tokens_path(local_dir)}:",
         *(f"  {role:<12} {token}" for role, token in tokens.items()),
         "",
-        "Try (the command-line tool; --json for scripts, --help for more):",
+        'Try JSON over HTTP (more in the README\'s "Calling it from PHP or JavaScript"):',
+        f"  curl -s -H 'Authorization: Bearer {tokens['student']}'"
+        " -H 'Content-Type: application/json'"
+        f' -d \'{{"studentId": "{DEMO_STUDENT}", "k": 3}}\''
+        f" http://{edge}/socialerasmus.matching.v1.MatchingService/Recommend",
+        "",
+        "Or the command-line tool (--json for scripts, --help for more):",
         "  .venv/bin/socialerasmus health",
         "  .venv/bin/socialerasmus activities list --country es --cause social-inclusion",
         f"  .venv/bin/socialerasmus recommend {DEMO_STUDENT} -k 5",
@@ -209,7 +256,9 @@ async def run() -> int:
     tokens = ensure_dev_tokens(local_dir, tokens_file)
     env["SE_TOKENS_FILE"] = str(tokens_file)
     services = configured(SERVICES, env)
+    edge = edge_address(env)
     processes = [start_service(s, env, local_dir / "logs") for s in services]
+    processes.append(start_edge(services, env, local_dir / "logs"))
     children = kept_alive(services, processes, env, local_dir / "logs", stack)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -220,6 +269,9 @@ async def run() -> int:
             if not await wait_until_serving(service.address):
                 print(f"{service.name} did not start; see .local/logs/{service.name}.log")
                 return 1
+        if not await wait_until_answering(f"http://{edge}/healthz"):
+            print("the edge did not start; see .local/logs/edge.log")
+            return 1
         async with grpc.aio.insecure_channel(services[0].address) as channel:
             seeded = await seed_catalogue(
                 channel, tokens["operator"], DEMO_ACTIVITIES, datetime.now(UTC).date()
@@ -227,12 +279,15 @@ async def run() -> int:
         async with grpc.aio.insecure_channel(services[1].address) as channel:
             await ensure_demo_profile(channel, tokens["operator"])
         welcome = await welcome_demo_student(services, tokens, stack)
-        print(summary(services, local_dir, tokens, seeded, stack, welcome=welcome), flush=True)
+        print(
+            summary(services, local_dir, tokens, seeded, stack, edge=edge, welcome=welcome),
+            flush=True,
+        )
         await keep_alive(children, stop)
         print("\nStopping...", flush=True)
         return 0
     finally:
-        stop_processes([child.process for child in children[: len(services)]])
+        stop_processes([child.process for child in children[: len(processes)]])
         if stack is not None:
             stack.stop()
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import grpc
+import httpx
 
 from services.runtime.localstack import free_port
 from services.runtime.processes import wait_until_serving
@@ -78,6 +79,7 @@ def run_env(
         "SE_CATALOGUE_LISTEN": f"127.0.0.1:{catalogue}",
         "SE_MATCHING_LISTEN": f"127.0.0.1:{matching}",
         "SE_NOTIFY_LISTEN": f"127.0.0.1:{notify}",
+        "SE_HTTP_LISTEN": f"127.0.0.1:{free_port()}",
         "SE_NOTIFY_UNSUBSCRIBE_SECRET": "launcher-test-secret",
         "SE_SMTP_HOST": "127.0.0.1",
         "SE_SMTP_PORT": str(smtp_port),
@@ -114,6 +116,8 @@ def test_run_command_seeds_an_empty_catalogue_once_and_stops_cleanly(
             assert f"catalogue  grpc://127.0.0.1:{port}" in first
             assert f"matching   grpc://127.0.0.1:{matching_port}" in first
             assert f"notify     grpc://127.0.0.1:{notify_port}" in first
+            edge = env["SE_HTTP_LISTEN"]
+            assert f"edge       http://{edge}" in first
             # The welcome activity was suggested to the demo student: in the inbox and by mail.
             assert "inbox      A volunteering activity for you: Welcome clean-up" in first, first
             [mail] = [m for m in mailbox.messages if "Welcome clean-up" in m["Subject"]]
@@ -124,6 +128,13 @@ def test_run_command_seeds_an_empty_catalogue_once_and_stops_cleanly(
             )
             assert recommendations, "the demo student should get suggestions from the demo data"
             assert all(r.explanation for r in recommendations)
+            over_http = httpx.post(
+                f"http://{edge}/socialerasmus.matching.v1.MatchingService/Recommend",
+                json={"studentId": "demo-student", "k": 5},
+                headers={"Authorization": f"Bearer {tokens['student']}"},
+            )
+            assert over_http.status_code == 200
+            assert over_http.json()["recommendations"]
             assert stop(process) == 0
 
         with run_until_ready(env, tmp_path / "second.log") as (process, second):

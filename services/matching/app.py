@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from services.matching import events, keys
+from services.matching import keys
 from services.matching.follower import CatalogueFollower
 from services.matching.grpc_api import MatchingApi
 from services.matching.index import ActivityIndex
@@ -14,14 +14,14 @@ from services.matching.nearby import SectionMap
 from services.matching.service import MatchingService, policy_from_env
 from services.matching.snapshots import SnapshotStore, SnapshotWriter, restore
 from services.matching.store import MatchingStore
-from services.matching.subscriptions import enrolment_bookkeeping, reverse_matching
+from services.matching.subscriptions import subscriptions
 from services.runtime import metrics
-from services.runtime.bus import EventConsumer, ensure_consumers
 from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
 from services.runtime.outbox import OutboxRelay
 from services.runtime.probes import dependencies_of
 from services.runtime.server import Registration, ServiceParts
+from services.runtime.subscriptions import durable_consumers
 from services.runtime.supervisor import Loop
 from socialerasmus.matching.v1 import matching_pb2, matching_pb2_grpc
 
@@ -48,11 +48,7 @@ async def matching_parts(connections: Connections, settings: RuntimeSettings) ->
     service = MatchingService(store, index, model, sections, policy=policy)
     api = MatchingApi(service)
     relay = OutboxRelay(connections.redis, connections.js, keys.OUTBOX, settings.instance)
-    await ensure_consumers(connections.js, events.CONSUMERS)
-    consumers = [
-        EventConsumer(connections.js, events.REVERSE_MATCHING, reverse_matching(service)),
-        EventConsumer(connections.js, events.ENROLMENT_BOOKKEEPING, enrolment_bookkeeping(store)),
-    ]
+    consumers = await durable_consumers(connections.js, subscriptions(service, store))
     ready, stop_following = asyncio.Event(), asyncio.Event()
     following = asyncio.create_task(follower.run(connections.js, ready, stop_following))
     await asyncio.wait_for(ready.wait(), INDEX_READY_TIMEOUT_SECONDS)

@@ -54,7 +54,7 @@ from services.matching.learning import (
     is_positive,
     training_set,
 )
-from services.matching.ranking import Ranker, SectionDirectory
+from services.matching.ranking import Ranker
 from services.matching.ranking_metrics import (
     DEFAULT_K,
     catalogue_coverage,
@@ -64,6 +64,7 @@ from services.matching.ranking_metrics import (
     recall_at_k,
 )
 from services.matching.signals import SIGNALS, Weights
+from services.matching.student import SectionDirectory
 from services.matching.training import FittedModel, at_ms, fit_model
 from socialerasmus.catalogue.v1 import catalogue_pb2
 from socialerasmus.matching.v1 import matching_pb2

@@ -32,16 +32,12 @@ from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 from services.kernel.geo import EARTH_RADIUS_KM, distances_km
+from services.matching.diversity import MMR_LAMBDA
 from services.matching.index import UNKNOWN, ActivityIndex
-from services.matching.ranking import (
-    DEPARTURE_HORIZON_DAYS,
-    MIN_LANGUAGE_LEVEL,
-    MMR_LAMBDA,
-    ONLINE_PROXIMITY,
-    SectionDirectory,
-    local_seconds,
-)
+from services.matching.local_time import local_seconds
+from services.matching.signal_values import DEPARTURE_HORIZON_DAYS, ONLINE_PROXIMITY
 from services.matching.signals import SIGNALS, Weights
+from services.matching.student import MIN_LANGUAGE_LEVEL, SectionDirectory
 from services.matching.text import Query
 from socialerasmus.matching.v1 import matching_pb2
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 from services.runtime.erasure import tombstone_key
 
 PREFIX = "notify"
+OUTBOX = f"{PREFIX}:outbox"
+"""Stream of the delivery events waiting to be published (``services.runtime.outbox``),
+appended to in the same script that records the delivery."""
 
 
 def _student(student_id: str) -> str:

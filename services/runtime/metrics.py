@@ -195,7 +195,8 @@ CONSUMER_RETRIES = Counter(
 )
 CONSUMER_DEAD_LETTERED = Counter(
     "se_consumer_dead_lettered",
-    "Events given up on after max_deliver attempts and moved to se.dlq.<consumer>.",
+    "Events given up on (after max_deliver attempts, or at once when no handler can take"
+    " them) and moved to se.dlq.<consumer>.",
     ["consumer"],
     registry=REGISTRY,
 )

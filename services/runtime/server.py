@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 import grpc
 from grpc_health.v1 import health, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
 
 from services.runtime.auth import TokenRegistry
 from services.runtime.interceptors import (
@@ -20,6 +19,7 @@ from services.runtime.interceptors import (
 )
 from services.runtime.probes import PROBE_SECONDS, Dependency, DependencyProbe
 from services.runtime.readiness import Readiness
+from services.runtime.reflection import enable_reflection
 from services.runtime.supervisor import BackgroundTask, Backoff, Loop, supervise
 
 log = logging.getLogger(__name__)
@@ -94,9 +94,7 @@ async def serve(
     names = [r.service_name for r in parts.registrations]
     for registration in parts.registrations:
         registration.add_to_server(server)
-    reflection.enable_server_reflection(
-        [*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server
-    )
+    enable_reflection([*names, health.SERVICE_NAME], server)
     port = server.add_insecure_port(listen)
     await server.start()
     stop = asyncio.Event()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +26,7 @@ from tests.cli.conftest import Cli, Outcome
 from tests.client.servers import Running, inbox_item
 from tests.conftest import Stack
 from tests.matching.builders import valid_profile
+from tests.waiting import eventually
 
 TITLE = "Beach clean-up with ESN Valencia UPV"
 
@@ -301,14 +301,12 @@ async def test_a_student_gets_recommendations_with_reasons_and_enrols(
     assert saved.json()["student_id"] == "ana"
     activity_id = await published_activity(cli, tmp_path, title=TITLE)
 
-    deadline = asyncio.get_running_loop().time() + 10
-    while True:
+    async def recommendable() -> bool:
         listed = await cli("--json", "recommend", "ana", "-k", "5")
-        ids = [r["activity"]["id"] for r in listed.json()["recommendations"]]
-        if activity_id in ids or asyncio.get_running_loop().time() > deadline:
-            break
-        await asyncio.sleep(0.1)
-    assert activity_id in ids
+        return activity_id in [r["activity"]["id"] for r in listed.json()["recommendations"]]
+
+    await eventually(recommendable, "the activity in the recommendations")
+    listed = await cli("--json", "recommend", "ana", "-k", "5")
     (listed_one,) = listed.json()["recommendations"]
     assert {r["signal"] for r in listed_one["reasons"]} >= {"cause", "distance"}
     assert all(r["contribution"] > 0.01 for r in listed_one["reasons"])  # no zero shares
@@ -348,13 +346,12 @@ async def test_a_student_gets_recommendations_with_reasons_and_enrols(
     assert "A beach clean-up near you" in shown.out
 
     # Notify heard of the enrolment and confirmed it in the app: the delivery shows.
-    for _ in range(100):
+    async def confirmed_in_the_app() -> bool:
         deliveries = await cli("--json", "deliveries", "ana")
         found = {(d["kind"], d["channel"], d["status"]) for d in deliveries.json()["deliveries"]}
-        if ("enrolment_confirmed", "in_app", "DELIVERY_STATUS_DELIVERED") in found:
-            break
-        await asyncio.sleep(0.1)
-    assert ("enrolment_confirmed", "in_app", "DELIVERY_STATUS_DELIVERED") in found
+        return ("enrolment_confirmed", "in_app", "DELIVERY_STATUS_DELIVERED") in found
+
+    await eventually(confirmed_in_the_app, "the confirmation delivered in the app")
     table = await cli("deliveries", "ana")
     assert "Deliveries to ana" in table.out
     assert "delivered" in table.out
@@ -383,10 +380,11 @@ async def test_week_allocation_prints_a_summary(
             await client.upsert_profile(
                 valid_profile(now(), student_id=student, week_editions=["2027-spring"])
             )
-        deadline = asyncio.get_running_loop().time() + 10
-        while len(await client.recommend("ana")) < 2:
-            assert asyncio.get_running_loop().time() < deadline, "index never caught up"
-            await asyncio.sleep(0.05)
+
+        async def indexed() -> bool:
+            return len(await client.recommend("ana")) >= 2
+
+        await eventually(indexed, "the index to catch up")
 
     summary = await cli("allocate", "2027-spring", "--assignments")
     assert summary.code == 0, summary.err

@@ -202,8 +202,14 @@ async def test_failures_are_measured_by_their_status_code(probe: grpc.aio.Channe
         await probe.unary_unary(f"/{PROBE}/Trace")(b"")
     assert anonymous.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
-    assert probe_count("Fail", "INTERNAL") == internal + 1
-    assert probe_count("Trace", "UNAUTHENTICATED") == unauthenticated + 1
+    # The server measures a call once it has answered, so possibly after the client has read it
+    await eventually(
+        lambda: probe_count("Fail", "INTERNAL") == internal + 1, "the INTERNAL to be measured"
+    )
+    await eventually(
+        lambda: probe_count("Trace", "UNAUTHENTICATED") == unauthenticated + 1,
+        "the UNAUTHENTICATED to be measured",
+    )
 
 
 async def test_an_rpc_continues_the_callers_trace_in_its_logs(probe: grpc.aio.Channel) -> None:
