@@ -2,9 +2,12 @@
 the same run, and ``AllocateWeek`` end to end through gRPC on the real matching process.
 
 Run: ``python -m bench.allocation`` (``--students 20000 --activities 2000`` for the solver,
-``--grpc 20000x2000,100000x10000,350000x10000`` for the editions served through gRPC,
-``--before PATH`` to serve the same editions first from another checkout of the project, for
-before/after figures in one run). The solver's instance is
+``--grpc 20000x2000`` for the editions served through gRPC, ``--network-wide`` to add 100,000 x
+10,000 and the network-wide Week of 350,000 x 10,000, ``--before PATH`` to serve the same
+editions first from another checkout of the project, for before/after figures in one run).
+Each gRPC call reports the matching process's wall and CPU time, peak resident memory, and
+the latency of health checks sent meanwhile (the serving loop's pauses). The solver's
+instance is
 synthetic over the real ESN sections: sections get students and activities in proportion to
 a random size, each student gets about 20 candidate activities of their own and the nearest
 sections, with a fit mixing cause interest, distance and noise; the Week's activities are
@@ -28,6 +31,7 @@ from pathlib import Path
 import grpc
 import nats
 import numpy as np
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 from numpy.typing import NDArray
 from redis.asyncio import Redis
 
@@ -231,11 +235,71 @@ MESSAGE_LIMIT = 64 * 1024 * 1024
 """What the bench's client accepts: the code before paging answered in one message."""
 
 
+AGAIN_UP_TO = 20_000
+"""Editions up to this many students are allocated twice: the first call of a process also
+starts its solver's worker (seconds), the second shows a call without that."""
+PROBE_SECONDS = 0.05
+"""Pause between two health checks sent while AllocateWeek runs."""
+
+
+def children(pid: int) -> list[int]:
+    """The processes a process started and that still run (Linux)."""
+    return [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+
+
+def children_peak_mb(pid: int) -> float:
+    """Peak resident memory of the processes a process started (the solver's worker), summed."""
+    return round(sum(resident_mb(child, "VmHWM") for child in children(pid)), 1)
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and of the processes it started, so far."""
+    return cpu_seconds(pid) + sum(cpu_seconds(child) for child in children(pid))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def probe_meanwhile(channel: grpc.aio.Channel, stop: asyncio.Event) -> list[float]:
+    """Health checks, one at a time, until ``stop``: what the serving loop answers while the
+    Week is allocated (each one waits for the loop of the matching process)."""
+    health = health_pb2_grpc.HealthStub(channel)
+    latencies = []
+    while not stop.is_set():
+        started = time.perf_counter()
+        await health.Check(health_pb2.HealthCheckRequest(), timeout=600)
+        latencies.append(time.perf_counter() - started)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), PROBE_SECONDS)
+    return latencies
+
+
+def probe_figures(latencies: list[float]) -> dict[str, float]:
+    ordered = sorted(latencies) or [0.0]
+    return {
+        "probes": len(latencies),
+        "probe_p50_ms": round(ordered[len(ordered) // 2] * 1000, 2),
+        "probe_p99_ms": round(ordered[min(len(ordered) - 1, len(ordered) * 99 // 100)] * 1000, 2),
+        "probe_max_ms": round(ordered[-1] * 1000, 2),
+    }
+
+
 async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict[str, object]:
-    """One AllocateWeek call, then every page of the allocation it stored."""
+    """One AllocateWeek call, with health checks meanwhile, then every page of the
+    allocation it stored."""
     options = [("grpc.max_receive_message_length", MESSAGE_LIMIT)]
     async with grpc.aio.insecure_channel(address, options=options) as channel:
         stub = MatchingServiceStub(channel)
+        stop = asyncio.Event()
+        probing = asyncio.create_task(probe_meanwhile(channel, stop))
+        cpu = tree_cpu_seconds(pid)
         started = time.perf_counter()
         try:
             reply = await stub.AllocateWeek(
@@ -244,13 +308,18 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
                 timeout=3600,
             )
         except grpc.aio.AioRpcError as error:
+            stop.set()
             return {
                 "max_places_per_student": max_places,
                 "wall_seconds": round(time.perf_counter() - started, 3),
                 "error": f"{error.code().name}: {error.details()}",
                 "matching_peak_resident_mb": resident_mb(pid, "VmHWM"),
+                **probe_figures(await probing),
             }
         wall = time.perf_counter() - started
+        cpu = tree_cpu_seconds(pid) - cpu
+        stop.set()
+        probes = probe_figures(await probing)
         pages, assignments, token = 1, len(reply.assignments), reply.next_page_token
         started = time.perf_counter()
         while token:
@@ -266,6 +335,7 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
     return {
         "max_places_per_student": max_places,
         "wall_seconds": round(wall, 3),
+        "matching_cpu_seconds": round(cpu, 1),
         "solve_seconds": reply.solve_seconds,
         "candidate_seconds": reply.candidate_seconds,
         "students_total": reply.students_total,
@@ -278,6 +348,8 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
         "optimality_gap": reply.optimality_gap,
         "unplaced": unplaced,
         "matching_peak_resident_mb": resident_mb(pid, "VmHWM"),
+        "workers_peak_resident_mb": children_peak_mb(pid),
+        **probes,
     }
 
 
@@ -324,6 +396,8 @@ async def grpc_edition(
             name = "after" if tree is None else "before"
             async with serving_from(tree, stack, tokens) as (address, pid):
                 runs = [await allocate_through_grpc(address, pid, 1)]
+                if students <= AGAIN_UP_TO:
+                    runs.append(await allocate_through_grpc(address, pid, 1))
             served[name] = runs
             print(f"  {name}: {runs}")
     return {
@@ -347,7 +421,17 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=20_000)
     parser.add_argument("--activities", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=2027)
-    parser.add_argument("--grpc", type=sizes, default=sizes("20000x2000,100000x10000,350000x10000"))
+    parser.add_argument(
+        "--grpc",
+        type=sizes,
+        default=sizes("20000x2000"),
+        help="editions served through gRPC, students x activities (comma-separated)",
+    )
+    parser.add_argument(
+        "--network-wide",
+        action="store_true",
+        help="add 100000x10000 and the network-wide Week, 350000x10000 (several minutes)",
+    )
     parser.add_argument("--before", type=Path, help="another checkout to serve the editions")
     parser.add_argument(
         "--before-max-students",
@@ -358,6 +442,8 @@ def main() -> None:
     parser.add_argument("--skip-solver", action="store_true", help="gRPC editions only")
     args = parser.parse_args()
     editions = []
+    if args.network_wide:
+        args.grpc = [*args.grpc, (100_000, 10_000), (350_000, 10_000)]
     for students, activities in args.grpc:
         trees: list[Path | None] = [None]
         if args.before is not None and students <= args.before_max_students:

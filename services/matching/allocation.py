@@ -23,44 +23,48 @@ arbitrarily and round ``r + 1`` is then optimal given that choice, not over the 
 
 How each round is solved and proven. One round is a bipartite b-matching (each student at
 most one place, each activity at most its remaining capacity): clashes cannot arise inside a
-round, only with earlier rounds, and those pairs are removed beforehand. It is solved exactly
-as a minimum-cost full matching (scipy's LAPJVsp, Jonker-Volgenant shortest augmenting
-paths): each binding activity becomes ``capacity`` identical columns, each non-binding one a
-private column per candidate pair, and each student also gets a private "unplaced" column of
-cost ``M = students + 3`` while real pairs cost ``2 - fit`` in ``[1, 2]``, so placing one
-more student always beats any change in fit (an augmenting path over ``p`` placed students
-changes the fit part by less than ``p + 2``). The result is then proven independently of
-the solver:
+round, only with earlier rounds, and those pairs are removed beforehand.
 
-* count: a maximum flow (scipy's Dinic, integral) bounds the number of students the round
-  can place; the round is count-optimal when it places exactly that many;
-* fit: shortest-path potentials of the residual network (vectorised Bellman-Ford) give
-  multipliers ``y_s, p_a >= 0`` and ``z`` for the round's LP relaxation (student rows,
-  capacity rows, count fixed to the round's count), and weak duality gives the bound
-  ``sum(y) + sum(capacity * p) + count * z + sum(max(0, fit - y_s - p_a - z))``. It is valid
-  for any multipliers and equals the round's fit exactly when the matching is optimal (no
-  negative cycle in the residual network).
+* count: a maximum flow (scipy's Dinic, integral) gives ``n``, the most students the round
+  can place.
+* fit: the most fit among b-matchings placing exactly ``n`` is a balanced transport problem,
+  solved exactly by POT's network simplex (LEMON's, in C++, on the sparse graph of pairs:
+  one arc per pair, no copies of an activity per place). Sources: each student (supply 1)
+  and an "empty seats" node (supply ``capacity - n``, an arc to every activity); sinks: each
+  activity (demand its capacity) and an "unplaced" node (demand ``students - n``, an arc
+  from every student). A pair costs ``-fit``, the other arcs 0, so exactly ``n`` students
+  reach an activity. Supplies are integers, so the optimal basic flow is a 0/1 matching.
+* proof, independent of the solver's correctness: its dual potentials give the activities'
+  multipliers ``p_a >= 0`` in the round's LP relaxation (student rows, capacity rows, count
+  fixed to ``n``); the count's ``z`` and each student's ``y_s = max(0, max over s's pairs of
+  fit - p_a - z)`` are then the least that cover every pair, and weak duality bounds the fit
+  of any b-matching placing ``n`` students by ``sum(y) + sum(capacity * p) + n * z``, for any
+  ``p >= 0``. At the optimum it equals the round's fit (complementary slackness), and the gap
+  is floating-point noise.
 
 ``optimality_gap`` is the largest relative gap of any round's stage objective (count, or fit
 when the count is proven) against these bounds, each taken with the earlier rounds fixed; it
 is not a gap of the total fit against allocations that ignore fairness, which may well have
 a larger total fit. ``proven_optimal`` means every round closed its gap to
-:data:`PROOF_TOLERANCE` (floating-point tolerance).
+:data:`PROOF_TOLERANCE` (floating-point tolerance). Optimal means over the candidate pairs
+given: the caller chooses them (for a Week, the activities Recommend would list each
+student), and a pair left out is a place the allocation cannot give.
 
-Why not an LP: a round's LP is totally unimodular, but HiGHS through scipy took 31 s
-(interior point) to 250 s (dual simplex) on one full-size round, against 3-11 s here. The
-private "unplaced" columns also matter for speed: without them LAPJVsp (which skips its
-initialisation on rectangular input) took minutes on tight instances.
+Why this solver: the earlier one (scipy's LAPJVsp, a full matching) needed one column per
+place of every contested activity, each linked to all its candidates, so its graph grew with
+places x candidates: 20 million edges and 30 s at 100,000 students and 10,000 activities, 240
+million at 350,000, against 2 million and 7 million arcs here. A linear program over the
+pairs with HiGHS was 5 to 40 times slower than LAPJVsp. OR-Tools' min-cost flow pins a
+protobuf older than the one the generated code needs. Splitting into connected components
+would keep optimality but does not help: online activities link every student of a Week.
 
 Time: round 1 (everyone's first place) always runs. ``time_limit_seconds`` is checked
-before each later round and bounds the certificate's iterations; one round's matching runs
-to completion once started (LAPJVsp cannot be interrupted). A later round that would start
-after the limit is skipped: nobody gets that place, and the round is reported unsolved with
-gap 1, so the allocation is not ``proven_optimal``.
-Memory and time grow with the matching graph: one edge per pair of a non-binding activity,
-``capacity`` edges per pair of a binding one (about 3.5 million edges for 20,000 students,
-2,000 activities and 400,000 pairs with capacities summing to the number of students; 5-11 s
-per round on one core in our runs).
+before each later round; a round runs to completion once started (the network simplex cannot
+be interrupted). A later round that would start after the limit is skipped: nobody gets that
+place, and the round is reported unsolved with gap 1, so the allocation is not
+``proven_optimal``. Time grows faster than the pairs (the network simplex pivots about once
+per node): about 5 s of CPU at 100,000 students and 2 million pairs, 33 s at 350,000 and 7
+million. Memory grows with the pairs, hence :data:`MAX_PAIRS`.
 """
 
 from __future__ import annotations
@@ -73,17 +77,23 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.sparse.csgraph import maximum_flow, min_weight_full_bipartite_matching
+from ot.lp import emd
+from scipy.sparse.csgraph import maximum_flow
 
-MAX_MATCHING_EDGES = 50_000_000
-"""Largest matching graph a round builds (about 0.6 GB as a sparse matrix, 3 GB at its peak
-while built): past it, :class:`TooLarge` rather than a process out of memory."""
+MAX_PAIRS = 8_000_000
+"""Most candidate pairs an allocation takes (a Week of 400,000 students with 20 each): the
+solver's worker process peaked at 1.5 GB with 6.8 million. Past it, :class:`TooLarge` before
+any work."""
 
 PROOF_TOLERANCE = 1e-9
 """Relative gap under which a round counts as proven optimal (floating-point noise)."""
 
-_DISTANCE_TOLERANCE = 1e-12
-"""Bellman-Ford ignores improvements smaller than this (rounding noise on zero cycles)."""
+_COST_SHIFT = 2.0
+"""Added to every cost of the transport problem (which changes no optimum: each unit of
+supply crosses exactly one arc) so that none is zero, as a sparse matrix may drop zeros."""
+_MAX_PIVOTS = 1 << 40
+"""The network simplex's iteration limit: never reached in practice, as a round's time is not
+bounded once it has started."""
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -91,7 +101,7 @@ BoolArray = NDArray[np.bool_]
 
 
 class TooLarge(Exception):
-    """The exact solver would need a matching graph above :data:`MAX_MATCHING_EDGES`."""
+    """More candidate pairs than :data:`MAX_PAIRS`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +328,11 @@ def _run_rounds(
 ) -> tuple[BoolArray, list[RoundReport]]:
     """Runs rounds 1..max_places; returns the used-pair mask and one report per round."""
     students = len(problem.student_ids)
+    if len(problem.student) > MAX_PAIRS:
+        raise TooLarge(
+            f"{len(problem.student):,} candidate pairs of {students:,} students, more than the"
+            f" {MAX_PAIRS:,} the exact allocation takes"
+        )
     used = np.zeros(len(problem.student), dtype=np.bool_)
     places = np.full((students, max_places), -1, dtype=np.int64)
     remaining = problem.capacity.copy()
@@ -329,8 +344,9 @@ def _run_rounds(
         if number > 1 and time.perf_counter() > deadline:
             reports.append(_skipped(number, current))
             continue
-        chosen = _match(current)
-        reports.append(_certify(number, current, chosen, deadline))
+        count = _max_placeable(current)
+        chosen, prices = _transport(current, count)
+        reports.append(_certify(number, current, chosen, count, prices))
         pairs = current.pairs[chosen]
         used[pairs] = True
         places[problem.student[pairs], number - 1] = problem.activity[pairs]
@@ -372,55 +388,39 @@ def _clashes(problem: _Problem, places: IntArray) -> BoolArray:
     return clash
 
 
-def _match(current: _Round) -> BoolArray:
-    """Maximum-count, then maximum-fit b-matching of one round; a mask over its pairs."""
-    graph, column_activity, real_columns = _matching_graph(current)
-    rows, columns = min_weight_full_bipartite_matching(graph)
-    placed = columns < real_columns
-    return _pair_mask(current, rows[placed], column_activity[columns[placed]])
-
-
-def _matching_graph(current: _Round) -> tuple[sp.csr_matrix, IntArray, int]:
-    """Students x columns cost matrix for LAPJVsp (see module doc); column -> activity."""
-    activities = len(current.capacity)
-    degree = np.bincount(current.activity, minlength=activities)
-    binding = current.capacity < degree
-    copies = np.where(binding, current.capacity, 0)
-    private = np.flatnonzero(~binding[current.activity])
-    shared = np.flatnonzero(binding[current.activity])
-    first_copy = len(private) + np.cumsum(copies) - copies
-    repeats = copies[current.activity[shared]]
-    edges = len(private) + int(repeats.sum()) + current.students
-    if edges > MAX_MATCHING_EDGES:
-        # Each binding activity is as many columns as it has places, each with an edge to
-        # every student it has as a candidate: the graph grows with candidates x capacity.
-        raise TooLarge(
-            f"the exact allocation needs a matching graph of {edges:,} edges, more than"
-            f" {MAX_MATCHING_EDGES:,}: {current.students:,} students with"
-            f" {len(current.student):,} candidate pairs on activities of"
-            f" {float(copies[copies > 0].mean()) if (copies > 0).any() else 0:.0f} places"
-            " on average"
-        )
-    edge = np.repeat(shared, repeats)
-    offset = np.arange(len(edge)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
-    real_columns = len(private) + int(copies.sum())
-    students = current.students
-    rows = np.concatenate([current.student[private], current.student[edge], np.arange(students)])
-    columns = np.concatenate(
-        [
-            np.arange(len(private)),
-            first_copy[current.activity[edge]] + offset,
-            real_columns + np.arange(students),
-        ]
+def _transport(current: _Round, count: int) -> tuple[BoolArray, FloatArray]:
+    """The most fit among the round's b-matchings that place exactly ``count`` students, as a
+    mask over its pairs, with the activity multipliers ``p`` that prove it (module doc)."""
+    students, activities = current.students, len(current.capacity)
+    if count == 0:
+        return np.zeros(len(current.student), dtype=np.bool_), np.zeros(activities)
+    empty, unplaced = students, activities
+    rows = np.concatenate([current.student, np.arange(students), np.full(activities, empty)])
+    columns = np.concatenate([current.activity, np.full(students, unplaced), np.arange(activities)])
+    costs = np.concatenate([_COST_SHIFT - current.fit, np.full(students + activities, _COST_SHIFT)])
+    supply = np.concatenate([np.ones(students), [float(current.capacity.sum() - count)]])
+    demand = np.concatenate([current.capacity.astype(np.float64), [float(students - count)]])
+    plan, log = emd(
+        supply,
+        demand,
+        sp.coo_array((costs, (rows, columns)), shape=(students + 1, activities + 1)),
+        numItermax=_MAX_PIVOTS,
+        log=True,
     )
-    costs = np.concatenate(
-        [2.0 - current.fit[private], 2.0 - current.fit[edge], np.full(students, students + 3.0)]
-    )
-    graph = sp.csr_matrix((costs, (rows, columns)), shape=(students, real_columns + students))
-    column_activity = np.concatenate(
-        [current.activity[private], np.repeat(np.arange(activities), copies)]
-    )
-    return graph, column_activity, real_columns
+    if log["warning"] is not None:
+        raise RuntimeError(f"the network simplex stopped early: {log['warning']}")
+    flow = sp.coo_array(plan)
+    placed = (flow.row < students) & (flow.col < activities) & (flow.data > 0.5)
+    if placed.sum() != count or not np.array_equal(flow.data, np.round(flow.data)):
+        raise RuntimeError("the network simplex returned a flow that is not a matching")
+    chosen = _pair_mask(current, flow.row[placed], flow.col[placed])
+    # An activity's potential is its price up to one shift for all, which the activities with
+    # seats left pin at 0 (the empty seats reach them at no cost); activities without seats
+    # have no pairs, and their potential is not defined.
+    worth = -np.asarray(log["v"][:activities], dtype=np.float64)
+    open_ = current.capacity > 0
+    prices = np.where(open_, worth - worth[open_].min(), 0.0)
+    return chosen, prices
 
 
 def _pair_mask(current: _Round, students: IntArray, activities: IntArray) -> BoolArray:
@@ -453,96 +453,30 @@ def _max_placeable(current: _Round) -> int:
     return int(maximum_flow(graph, source, sink).flow_value)
 
 
-def _fit_bound(current: _Round, chosen: BoolArray, deadline: float) -> float:
-    """Weak-duality bound on the round's fit with its count fixed (see module doc)."""
-    students, activities = current.students, len(current.capacity)
-    source, sink = students + activities, students + activities + 1
-    tails, heads, costs = _residual_arcs(current, chosen)
-    distance = _shortest_distances(tails, heads, costs, sink + 1, deadline)
-    y = np.maximum(0.0, distance[:students] - distance[source])
-    p = np.maximum(0.0, distance[sink] - distance[students:source])
-    z = float(distance[source] - distance[sink])
-    slack = np.maximum(0.0, current.fit - y[current.student] - p[current.activity] - z)
-    count = int(chosen.sum())
-    return float(y.sum() + current.capacity @ p + count * z + slack.sum())
+def _fit_bound(current: _Round, prices: FloatArray, count: int) -> float:
+    """Weak-duality bound on the fit of any b-matching of the round that places ``count``
+    students, valid for any ``prices >= 0``: with ``m_s`` the best ``fit - p_a`` of student
+    ``s``, ``sum(max(0, m_s - z)) + capacity @ p + count * z`` for the ``z`` that minimises it
+    (the ``count``-th largest ``m_s``)."""
+    if count == 0:
+        return 0.0
+    best = np.full(current.students, -np.inf)
+    np.maximum.at(best, current.student, current.fit - prices[current.activity])
+    z = float(np.partition(best, current.students - count)[current.students - count])
+    return float(np.maximum(best - z, 0.0).sum() + current.capacity @ prices + count * z)
 
 
-def _residual_arcs(current: _Round, chosen: BoolArray) -> tuple[IntArray, IntArray, FloatArray]:
-    """Residual network of the matching as min-cost flow: source, students, activities, sink.
-
-    Pair arcs cost ``-fit``; each arc appears in the direction(s) it can still carry flow.
-    """
-    students, activities = current.students, len(current.capacity)
-    source, sink = students + activities, students + activities + 1
-    matched = np.bincount(current.student[chosen], minlength=students) > 0
-    load = np.bincount(current.activity[chosen], minlength=activities)
-    free, full = np.flatnonzero(~matched), np.flatnonzero(matched)
-    spare, busy = np.flatnonzero(load < current.capacity), np.flatnonzero(load > 0)
-    node = students + current.activity
-    tails = np.concatenate(
-        [
-            np.full(len(free), source),
-            full,
-            current.student[~chosen],
-            node[chosen],
-            students + spare,
-            np.full(len(busy), sink),
-        ]
-    )
-    heads = np.concatenate(
-        [
-            free,
-            np.full(len(full), source),
-            node[~chosen],
-            current.student[chosen],
-            np.full(len(spare), sink),
-            students + busy,
-        ]
-    )
-    costs = np.concatenate(
-        [
-            np.zeros(len(free) + len(full)),
-            -current.fit[~chosen],
-            current.fit[chosen],
-            np.zeros(len(spare) + len(busy)),
-        ]
-    )
-    return tails.astype(np.int64), heads.astype(np.int64), costs
-
-
-def _shortest_distances(
-    tails: IntArray, heads: IntArray, costs: FloatArray, nodes: int, deadline: float
-) -> FloatArray:
-    """Bellman-Ford (Jacobi sweeps) from a virtual root linked to every node at cost 0.
-
-    Stops when no distance improves, after ``nodes`` sweeps (a negative cycle: the matching
-    is not optimal) or at the deadline (after a first 100 sweeps); any distances it stops
-    with still give a valid, if looser, bound.
-    """
-    distance = np.zeros(nodes)
-    if len(tails) == 0:
-        return distance
-    order = np.argsort(heads, kind="stable")
-    tails, heads, costs = tails[order], heads[order], costs[order]
-    starts = np.flatnonzero(np.r_[True, heads[1:] != heads[:-1]])
-    targets = heads[starts]
-    for sweep in range(nodes):
-        best = np.minimum.reduceat(distance[tails] + costs, starts)
-        improved = best < distance[targets] - _DISTANCE_TOLERANCE
-        if not improved.any():
-            break
-        distance[targets[improved]] = best[improved]
-        if sweep >= 100 and time.perf_counter() > deadline:
-            break
-    return distance
-
-
-def _certify(number: int, current: _Round, chosen: BoolArray, deadline: float) -> RoundReport:
+def _certify(
+    number: int,
+    current: _Round,
+    chosen: BoolArray,
+    placed_bound: int,
+    prices: FloatArray,
+) -> RoundReport:
     """Bounds the round's count and fit and reports its relative gap."""
     placed = int(chosen.sum())
-    placed_bound = _max_placeable(current)
     fit = float(current.fit[chosen].sum())
-    fit_bound = max(_fit_bound(current, chosen, deadline), fit)
+    fit_bound = max(_fit_bound(current, prices, placed), fit)
     if placed < placed_bound:
         gap = (placed_bound - placed) / placed_bound
     else:

@@ -85,3 +85,8 @@ PROPOSED_ASSIGNMENTS_MAX: Final = 5_000
 """Assignments an allocation.proposed event carries, at most 850 kB: NATS refuses more than
 1 MB by default, and one refused message would hold up the outbox behind it."""
 ALLOCATION_ID_MAX_LENGTH: Final = 64
+WEEK_STUDENTS_MAX: Final = 400_000
+"""Students of one Week edition that AllocateWeek takes: with at most 20 candidates each, the
+solver's limit of pairs (``allocation.MAX_PAIRS``). For 350,000 the matching process peaked
+at 1.7 GB and the solver's worker at 1.5 GB, so about 3.7 GB together here. Beyond,
+RESOURCE_EXHAUSTED before any profile is read."""

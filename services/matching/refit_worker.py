@@ -1,9 +1,10 @@
-"""One worker process for the CPU-bound steps of a refit, so they do not compete with
-requests for the serving process's interpreter.
+"""One worker process for CPU-bound steps (those of a refit, the Week allocation's solver), so
+they do not compete with requests for the serving process's interpreter.
 
 The process is spawned (not forked: gRPC's threads do not survive a fork) on first use, runs
-at a lower priority with one thread for numerical libraries, and is killed at once when the
-service stops, whatever it is doing.
+at a lower priority (a refit's; the Week solver, which a caller waits for, keeps the serving
+process's) with one thread for numerical libraries, and is killed at once when the service
+stops, whatever it is doing.
 """
 
 from __future__ import annotations
@@ -28,20 +29,21 @@ died takes its step with it)."""
 T = TypeVar("T")
 
 
-def _yield_to_serving() -> None:
-    os.nice(NICENESS)
+def _yield_to_serving(niceness: int) -> None:
+    os.nice(niceness)
     threadpool_limits(1)
 
 
 class RefitWorker:
-    def __init__(self) -> None:
+    def __init__(self, niceness: int = NICENESS) -> None:
         self._pool: Pool | None = None
+        self._niceness = niceness
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)`` in the worker process (both must pickle)."""
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
-            self._pool = context.Pool(1, initializer=_yield_to_serving)
+            self._pool = context.Pool(1, initializer=_yield_to_serving, initargs=(self._niceness,))
         loop = asyncio.get_running_loop()
         result: asyncio.Future[T] = loop.create_future()
 

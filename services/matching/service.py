@@ -21,10 +21,11 @@ from ulid import ULID
 
 from services.kernel.ids import validate_student_id
 from services.matching import events, limits
-from services.matching.allocation import Slot, TooLarge, allocate_pairs
+from services.matching.allocation import AllocationResult, Slot, TooLarge, allocate_pairs
 from services.matching.index import ActivityIndex
 from services.matching.model import LiveModel, state_message
 from services.matching.nearby import SectionMap
+from services.matching.refit_worker import RefitWorker
 from services.matching.store import MatchingStore, iso_week
 from services.matching.validation import (
     validate_allocate,
@@ -46,6 +47,7 @@ from services.runtime.auth import Principal, Role
 from services.runtime.clock import Clock, utc_now
 from services.runtime.config import SettingsError
 from services.runtime.errors import (
+    Aborted,
     FailedPrecondition,
     InvalidArgument,
     NotFound,
@@ -68,6 +70,11 @@ from socialerasmus.matching.v1.matching_pb2 import (
     UnplacedStudent,
     VolunteerProfile,
 )
+
+_SOLVER = RefitWorker(niceness=0)
+"""Where Week allocations are solved: a process of its own, as the maximum flow holds the
+interpreter for seconds on a network-wide Week. One for all services of this process (its
+first allocation spawns it, about 4 s); allocations wait for each other there."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,23 +313,31 @@ class MatchingService:
         activities among them, by the same filters and score as Recommend (seats ignored:
         allocation hands out the capacity itself). All students at once, one chunk at a time:
         the loop yields between chunks so other requests are served meanwhile."""
-        finder = CandidateFinder(
-            self.index,
-            profiles,
-            edition,
-            now=math.floor(self.clock().timestamp()),
-            weights=self.model().ranker.weights,
-            sections=self.sections,
-        )
+        rows = self.index.edition_rows(edition)
         # The activities as they are before the first pause: meanwhile the index may free a
         # row, or give it to another activity.
         slots = [
             Slot(a.id, a.details.capacity, a.details.starts_at.seconds, a.details.ends_at.seconds)
-            for a in (self.index.activity_at(int(row)) for row in finder.rows)
+            for a in (self.index.activity_at(int(row)) for row in rows)
         ]
+        # Reading the profiles into arrays takes seconds for a network-wide Week: in a thread,
+        # so that the loop serves meanwhile (it only reads the index).
+        finder = await asyncio.to_thread(
+            functools.partial(
+                CandidateFinder,
+                self.index,
+                profiles,
+                edition,
+                now=math.floor(self.clock().timestamp()),
+                weights=self.model().ranker.weights,
+                sections=self.sections,
+            )
+        )
+        if not np.array_equal(finder.rows, rows):
+            raise Aborted(f"the activities of Week {edition} changed while it was allocated")
         for _ in finder.chunks():
             await asyncio.sleep(0)
-        return finder.rows, slots, finder.result()
+        return rows, slots, finder.result()
 
     async def allocate_week(
         self, principal: Principal, request: AllocateWeekRequest
@@ -333,6 +348,11 @@ class MatchingService:
         if not self.index.edition_rows(edition).size:
             raise FailedPrecondition(f"no published activities in Week {edition}")
         student_ids = await self.store.week_students(edition)
+        if len(student_ids) > limits.WEEK_STUDENTS_MAX:
+            raise ResourceExhausted(
+                f"Week {edition} has {len(student_ids):,} students, more than the"
+                f" {limits.WEEK_STUDENTS_MAX:,} one allocation takes"
+            )
         profiles = await self.store.profiles(student_ids)
         started = time.perf_counter()
         rows, slots, found = await self._week_candidates(profiles, edition)
@@ -340,7 +360,7 @@ class MatchingService:
         ids = [profile.student_id for profile in profiles]
         started = time.perf_counter()
         try:
-            result = await asyncio.to_thread(
+            result = await _SOLVER.run(
                 functools.partial(allocate_pairs, max_places_per_student=places),
                 slots,
                 ids,
@@ -351,23 +371,15 @@ class MatchingService:
         except TooLarge as error:
             raise ResourceExhausted(f"Week {edition} is too large to allocate: {error}") from None
         solve_seconds = time.perf_counter() - started
-        stored = AllocateWeekResponse(
-            allocation_id=str(ULID()),
-            week_edition=edition,
-            assignments=[
-                Assignment(student_id=a.student_id, activity_id=a.activity_id, fit=a.fit)
-                for a in result.assignments
-            ],
-            objective=result.objective,
-            students_total=len(profiles),
-            students_placed=result.students_placed,
-            optimality_gap=result.optimality_gap,
-            proven_optimal=result.proven_optimal,
-            solve_seconds=round(solve_seconds, 3),
-            candidate_seconds=round(candidate_seconds, 3),
-            assignments_total=len(result.assignments),
+        stored, response = await asyncio.to_thread(
+            _allocation_messages,
+            edition,
+            result,
+            ids,
+            found,
+            (round(candidate_seconds, 3), round(solve_seconds, 3)),
+            page_size=page_size,
         )
-        _add_unplaced(stored, ids, found, {a.student_id for a in result.assignments})
         proposed = list(stored.assignments[: limits.PROPOSED_ASSIGNMENTS_MAX])
         event = events.allocation_proposed(
             stored.allocation_id,
@@ -378,12 +390,6 @@ class MatchingService:
             assignments_total=stored.assignments_total,
         )
         await self.store.save_allocation(stored, event)
-        response = AllocateWeekResponse()
-        response.CopyFrom(stored)
-        response.ClearField("unplaced_students")
-        if len(result.assignments) > page_size:
-            del response.assignments[page_size:]
-            response.next_page_token = str(page_size)
         return response
 
     async def list_allocation(
@@ -409,6 +415,43 @@ class MatchingService:
         if end < total:
             page.next_page_token = str(end)
         return page
+
+
+def _allocation_messages(
+    edition: str,
+    result: AllocationResult,
+    student_ids: list[str],
+    found: WeekCandidates,
+    seconds: tuple[float, float],
+    *,
+    page_size: int,
+) -> tuple[AllocateWeekResponse, AllocateWeekResponse]:
+    """The allocation as stored (every assignment and unplaced student) and as answered
+    (its first page); ``seconds`` of candidates and solver."""
+    stored = AllocateWeekResponse(
+        allocation_id=str(ULID()),
+        week_edition=edition,
+        assignments=[
+            Assignment(student_id=a.student_id, activity_id=a.activity_id, fit=a.fit)
+            for a in result.assignments
+        ],
+        objective=result.objective,
+        students_total=len(student_ids),
+        students_placed=result.students_placed,
+        optimality_gap=result.optimality_gap,
+        proven_optimal=result.proven_optimal,
+        candidate_seconds=seconds[0],
+        solve_seconds=seconds[1],
+        assignments_total=len(result.assignments),
+    )
+    _add_unplaced(stored, student_ids, found, {a.student_id for a in result.assignments})
+    response = AllocateWeekResponse()
+    response.CopyFrom(stored)
+    response.ClearField("unplaced_students")
+    if len(result.assignments) > page_size:
+        del response.assignments[page_size:]
+        response.next_page_token = str(page_size)
+    return stored, response
 
 
 def _add_unplaced(

@@ -29,6 +29,7 @@ PACKAGE = "services.matching"
 EXCLUDING_FEEDBACK = (FeedbackKind.FEEDBACK_KIND_DISMISSED, FeedbackKind.FEEDBACK_KIND_ENROLLED)
 BUDGET_TTL_SECONDS = 8 * 24 * 3600
 ALLOCATION_TTL_SECONDS = 30 * 24 * 3600
+PROFILES_PER_READ = 5_000
 
 
 def iso_week(moment: datetime) -> str:
@@ -61,10 +62,14 @@ class MatchingStore:
         return profile, {as_text(m) for m in members}
 
     async def profiles(self, student_ids: Sequence[str]) -> list[VolunteerProfile]:
-        if not student_ids:
-            return []
-        raws: Any = await self.redis.mget([keys.profile(s) for s in student_ids])
-        return [VolunteerProfile.FromString(raw) for raw in raws if raw is not None]
+        """The profiles of those students who have one, :data:`PROFILES_PER_READ` a command
+        (a Week's hundreds of thousands in one would hold up Redis and this loop)."""
+        found: list[VolunteerProfile] = []
+        for first in range(0, len(student_ids), PROFILES_PER_READ):
+            chunk = student_ids[first : first + PROFILES_PER_READ]
+            raws: Any = await self.redis.mget([keys.profile(s) for s in chunk])
+            found.extend(VolunteerProfile.FromString(raw) for raw in raws if raw is not None)
+        return found
 
     async def save_profile(
         self, profile: VolunteerProfile, recreated: OutgoingEvent | None = None

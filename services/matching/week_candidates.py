@@ -53,7 +53,9 @@ _WEEK = 7 * _DAY
 _THURSDAY_TO_MONDAY = 3 * _DAY
 _CAUSE_BITS = 8
 """Cause masks are bytes (see ``services.matching.index.cause_bits``)."""
-_STUDENT_CHUNK = 2_000
+_STUDENT_CHUNK = 1_000
+_FIT_BINS = 128
+"""Bins of fit over [0, 1] that bound each student's best pairs before diversifying."""
 _SLACK = 1.0 + 1e-9
 """The k-d tree's radius is widened by this: the great-circle test decides, not the tree."""
 
@@ -153,6 +155,8 @@ class CandidateFinder:
         self._students = _students(profiles, index, sections)
         self._available = _availability_table(index, self._students, self.rows)
         self._reach = _reach(index, self._students, self.rows)
+        self._online = _OnlineTables.of(index, self._students, self.rows, self._reach.online)
+        self._online_available = self._available[:, self._reach.online]
         self._count = len(profiles)
         self._in_reach = np.zeros(self._count, np.bool_)
         self._eligible = np.zeros(self._count, np.bool_)
@@ -169,7 +173,9 @@ class CandidateFinder:
             student, position = _in_reach(index, students, self._reach, self.rows, chunk)
             self._in_reach[student] = True
             keep = self._on_time(student, position)
-            student, row = student[keep], self.rows[position[keep]]
+            online_student, online_position = self._online_pairs(chunk)
+            student = np.concatenate((student[keep], online_student))
+            row = self.rows[np.concatenate((position[keep], online_position))]
             self._eligible[student] = True
             fit = _scores(index, students, student, row, self._weights)
             best = _diversified(student, row, fit, index.columns.causes[row], self._per_student)
@@ -188,6 +194,25 @@ class CandidateFinder:
         if bound.any():
             keep[bound] &= self._available[pattern[bound], position[bound]]
         return keep
+
+    def _online_pairs(self, chunk: IntArray) -> tuple[IntArray, IntArray]:
+        """The ``chunk``'s pairs with the online activities that share a language (marking
+        its students in reach) and pass :meth:`_on_time`, as students and positions: every
+        student pairs with every online activity, so as a students x activities table."""
+        online, students = self._online, self._students
+        if online.positions.size == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        keep = online.shared[students.language_set[chunk]]
+        self._in_reach[chunk[keep.any(axis=1)]] = True
+        keep &= online.starts > self._now
+        keep &= online.starts >= students.arrival[chunk, None]
+        keep &= online.ends <= students.departure[chunk, None]
+        pattern = students.availability[chunk]
+        bound = np.flatnonzero(pattern >= 0)
+        if bound.size:
+            keep[bound] &= self._online_available[pattern[bound]]
+        which, at = np.nonzero(keep)
+        return chunk[which], online.positions[at]
 
     def result(self) -> WeekCandidates:
         kept = self._kept or [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))]
@@ -350,11 +375,32 @@ def _reach(index: ActivityIndex, students: _Students, rows: IntArray) -> _Reach:
     return _Reach(origin, start, position[near], online)
 
 
+@dataclass(frozen=True, slots=True)
+class _OnlineTables:
+    """What the filters need of the edition's online activities, once per Week."""
+
+    positions: IntArray
+    """Positions of the online activities in the edition's rows."""
+    shared: BoolArray
+    """Student language sets x online activities: does one language match?"""
+    starts: IntArray
+    ends: IntArray
+
+    @classmethod
+    def of(
+        cls, index: ActivityIndex, students: _Students, rows: IntArray, positions: IntArray
+    ) -> _OnlineTables:
+        columns, online = index.columns, rows[positions]
+        shared = students.language_sets_shared[:, columns.language_sets[online]]
+        return cls(positions, shared, columns.starts[online], columns.ends[online])
+
+
 def _in_reach(
     index: ActivityIndex, students: _Students, reach: _Reach, rows: IntArray, chunk: IntArray
 ) -> tuple[IntArray, IntArray]:
-    """Pairs of the ``chunk`` of students within reach that share a language: students and
-    positions in ``rows``."""
+    """Pairs of the ``chunk`` of students within reach of a physical activity that share a
+    language with it: students and positions in ``rows`` (online ones: see
+    ``CandidateFinder._online_pairs``)."""
     columns = index.columns
     located = chunk[reach.origin[chunk] >= 0]
     origin = reach.origin[located]
@@ -362,9 +408,6 @@ def _in_reach(
     student = np.repeat(located, sizes)
     offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     position = reach.positions[np.repeat(reach.start[origin], sizes) + offsets]
-    if reach.online.size:
-        student = np.concatenate((student, np.repeat(chunk, reach.online.size)))
-        position = np.concatenate((position, np.tile(reach.online, chunk.size)))
     shared = students.language_sets_shared[
         students.language_set[student], columns.language_sets[rows[position]]
     ]
@@ -392,6 +435,25 @@ def _availability_table(index: ActivityIndex, students: _Students, rows: IntArra
     return table
 
 
+def _cause_interest(
+    interests: FloatArray, student: IntArray, causes: NDArray[np.uint8]
+) -> FloatArray:
+    """Per pair, the student's greatest interest among the activity's causes (0 for none):
+    a table of the students' students x distinct cause masks, then one lookup per pair."""
+    if student.size == 0:
+        return np.zeros(0)
+    first = int(student.min())
+    masks, which = np.unique(causes, return_inverse=True)
+    mine = interests[first : int(student.max()) + 1]
+    table = np.zeros((mine.shape[0], masks.size))
+    for n, mask in enumerate(masks.tolist()):
+        bits = [bit for bit in range(_CAUSE_BITS) if mask >> bit & 1]
+        if bits:
+            table[:, n] = mine[:, bits].max(axis=1)
+    best: FloatArray = table[student - first, which.ravel()]
+    return best
+
+
 def _scores(
     index: ActivityIndex,
     students: _Students,
@@ -402,10 +464,7 @@ def _scores(
     """The score of Recommend for each pair, similar students at 0."""
     columns = index.columns
     causes = columns.causes[row]
-    cause = np.zeros(student.size)
-    for bit in range(_CAUSE_BITS):
-        has = (causes >> bit) & 1 == 1
-        cause[has] = np.maximum(cause[has], students.interests[student[has], bit])
+    cause = _cause_interest(students.interests, student, causes)
     motivation = index.text_relevance_of_pairs(students.queries, students.motivation[student], row)
     skills = students.skill_sets_share[students.skill_set[student], columns.skill_sets[row]]
     online = columns.online[row]
@@ -449,14 +508,65 @@ def _diversified(
 ) -> IntArray:
     """Positions of the pairs ``ranking.diversify`` picks for each student, ``count`` at most:
     maximal marginal relevance across causes, ties to the lowest row, for all students at
-    once.
+    once, over the pairs that can be picked at all (:func:`_pickable`)."""
+    if student.size == 0:
+        return np.zeros(0, np.int64)
+    kept = _pickable(student, fit, causes, count)
+    return kept[
+        _maximal_marginal_relevance(student[kept], row[kept], fit[kept], causes[kept], count)
+    ]
+
+
+def _pickable(
+    student: IntArray, fit: FloatArray, causes: NDArray[np.uint8], count: int
+) -> IntArray:
+    """Positions of a superset of the pairs diversification can pick, ascending.
+
+    A step picks the best head of the student's groups (pairs of the same causes, in order
+    of fit), its relevance lowered when its causes overlap those picked. A lowered pick beats
+    every head, lowered or not, so it is the student's best pair not picked yet: one of their
+    ``count`` best. A pick not lowered shares no cause with those picked, so it is the first
+    of its group, unless its activity has no cause (never lowered): one of the ``count`` best
+    of those. Each set is kept with its ties, and the ``count`` best of a student are all the
+    pairs down to the bin (of :data:`_FIT_BINS` over [0, 1]) where their ``count``-th best
+    falls: a superset, found without sorting.
+    """
+    first = int(student.min())
+    local = student - first
+    students = int(local.max()) + 1
+    keep = fit >= _floor_of_best(local, fit, students, count)[local]
+    group = local * 256 + causes
+    group_best = np.full(students * 256, -np.inf)
+    np.maximum.at(group_best, group, fit)
+    keep |= fit == group_best[group]
+    causeless = np.flatnonzero(causes == 0)
+    if causeless.size:
+        floor = _floor_of_best(local[causeless], fit[causeless], students, count)
+        keep[causeless] |= fit[causeless] >= floor[local[causeless]]
+    return np.flatnonzero(keep)
+
+
+def _floor_of_best(local: IntArray, fit: FloatArray, students: int, count: int) -> FloatArray:
+    """Per student, a fit below their ``count``-th best by a margin for the rounding of
+    relevance in diversification (-inf with fewer pairs)."""
+    bins = np.minimum((fit * _FIT_BINS).astype(np.int64), _FIT_BINS - 1)
+    counts = np.bincount(local * _FIT_BINS + bins, minlength=students * _FIT_BINS)
+    at_least = np.cumsum(counts.reshape(students, _FIT_BINS)[:, ::-1], axis=1)[:, ::-1]
+    enough = at_least >= count
+    # The highest bin with at least ``count`` pairs at or above it: the first from the top.
+    top = _FIT_BINS - 1 - np.argmax(enough[:, ::-1], axis=1)
+    return np.where(enough.any(axis=1), top / _FIT_BINS - 1e-9, -np.inf)
+
+
+def _maximal_marginal_relevance(
+    student: IntArray, row: IntArray, fit: FloatArray, causes: NDArray[np.uint8], count: int
+) -> IntArray:
+    """:func:`_diversified` over the given pairs.
 
     Pairs of one student with the same causes are always penalised alike, so they are picked
     in order of fit: each such group is a queue of which only the head competes, and the
     ``count`` best of a group are all it can give. Each step then compares group heads only.
     """
-    if student.size == 0:
-        return np.zeros(0, np.int64)
     group = student * 256 + causes
     order = np.lexsort((row, -fit, group))
     student, row, fit, causes = student[order], row[order], fit[order], causes[order]

@@ -8,7 +8,8 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pytest
-from numpy.typing import NDArray
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from services.matching import allocation
 from services.matching.allocation import (
@@ -281,33 +282,68 @@ def test_small_instances_match_brute_force(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_fit_bound_holds_for_any_matching(seed: int) -> None:
-    # The certificate is weak duality: even from a poor (greedy) matching it must not fall
-    # below the true optimum, and from the solver's matching it must meet it.
+def test_fit_bound_holds_for_any_prices(seed: int) -> None:
+    # The certificate is weak duality: from any prices it must not fall below the true
+    # optimum, and from the solver's prices it must meet it.
     slots, pairs = random_instance(seed, students=5, activities=4, max_capacity=2, density=0.7)
     problem = allocation._index(slots, pairs)
     places = np.full((len(problem.student_ids), 0), -1, dtype=np.int64)
     used = np.zeros(len(problem.student), dtype=np.bool_)
     current = allocation._round(problem, used, places, problem.capacity.copy(), 1)
-    best = brute_force_key(slots, pairs, 1)
-    optimal = allocation._match(current)
-    assert allocation._fit_bound(current, optimal, float("inf")) == pytest.approx(best[1])
-    greedy = greedy_round(current)
-    if int(greedy.sum()) == best[0]:
-        assert allocation._fit_bound(current, greedy, float("inf")) >= best[1] - 1e-9
+    count, best_fit = brute_force_key(slots, pairs, 1)
+    assert allocation._max_placeable(current) == count
+    chosen, prices = allocation._transport(current, int(count))
+    assert float(current.fit[chosen].sum()) == pytest.approx(best_fit, abs=1e-12)
+    assert allocation._fit_bound(current, prices, int(count)) == pytest.approx(best_fit)
+    rng = np.random.default_rng(seed)
+    for _ in range(20):
+        anything = rng.random(len(prices)) * rng.choice([0.1, 1.0, 3.0])
+        assert allocation._fit_bound(current, anything, int(count)) >= best_fit - 1e-9
 
 
-def greedy_round(current: allocation._Round) -> NDArray[np.bool_]:
-    """By decreasing fit, each student once, within capacity."""
-    chosen = np.zeros(len(current.student), dtype=np.bool_)
-    left = current.capacity.copy()
-    seen: set[int] = set()
-    for i in np.argsort(-current.fit, kind="stable"):
-        s, a = int(current.student[i]), int(current.activity[i])
-        if s not in seen and left[a] > 0:
-            chosen[i], left[a] = True, left[a] - 1
-            seen.add(s)
-    return chosen
+def ilp_round_one(slots: Sequence[Slot], candidates: Sequence[Candidate]) -> tuple[float, float]:
+    """Most students placed, then their most fit, one place each: two integer programs
+    (HiGHS branch and bound through scipy), independent of the solver under test."""
+    students = sorted({c.student_id for c in candidates})
+    row = {s: n for n, s in enumerate(students)}
+    column = {s.activity_id: n for n, s in enumerate(slots)}
+    pairs = len(candidates)
+    x = np.arange(pairs)
+    each_student = sparse.csr_array(
+        (np.ones(pairs), ([row[c.student_id] for c in candidates], x)), (len(students), pairs)
+    )
+    each_activity = sparse.csr_array(
+        (np.ones(pairs), ([column[c.activity_id] for c in candidates], x)), (len(slots), pairs)
+    )
+    rules = [
+        LinearConstraint(each_student, 0, 1),
+        LinearConstraint(each_activity, 0, [s.capacity for s in slots]),
+    ]
+    whole, unit = np.ones(pairs), Bounds(0, 1)
+    count = milp(-whole, constraints=rules, integrality=whole, bounds=unit)
+    placed = round(-count.fun)
+    fit = np.array([c.fit for c in candidates])
+    rules.append(LinearConstraint(whole.reshape(1, -1), placed, placed))
+    best = milp(-fit, constraints=rules, integrality=whole, bounds=unit)
+    return float(placed), float(-best.fun)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_first_places_match_an_integer_program(seed: int) -> None:
+    # Larger than brute force reaches, with more students than places: up to 120 students.
+    rng = np.random.default_rng(20_000 + seed)
+    slots, pairs = random_instance(
+        seed,
+        int(rng.integers(20, 121)),
+        int(rng.integers(3, 16)),
+        max_capacity=int(rng.integers(1, 9)),
+        density=float(rng.uniform(0.05, 0.5)),
+    )
+    result = allocate(slots, pairs)
+    assert result.proven_optimal
+    placed, fit = ilp_round_one(slots, pairs)
+    assert result.students_placed == placed
+    assert result.objective == pytest.approx(fit, rel=1e-9, abs=1e-9)
 
 
 def test_same_input_same_allocation() -> None:
@@ -316,16 +352,15 @@ def test_same_input_same_allocation() -> None:
     assert first.assignments == second.assignments
 
 
-def test_a_matching_graph_past_the_limit_is_refused_before_it_is_built(
+def test_more_pairs_than_the_limit_are_refused_before_any_work(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Three students for one activity of two places: 2 x 3 edges, plus one per student."""
     slots = [slot("a", 2, 10)]
     candidates = [Candidate(f"s{n}", "a", 0.5) for n in range(3)]
-    monkeypatch.setattr(allocation, "MAX_MATCHING_EDGES", 9)
+    monkeypatch.setattr(allocation, "MAX_PAIRS", 3)
     assert allocation.allocate(slots, candidates).students_placed == 2
-    monkeypatch.setattr(allocation, "MAX_MATCHING_EDGES", 8)
-    with pytest.raises(allocation.TooLarge, match="9 edges"):
+    monkeypatch.setattr(allocation, "MAX_PAIRS", 2)
+    with pytest.raises(allocation.TooLarge, match="3 candidate pairs of 3 students"):
         allocation.allocate(slots, candidates)
 
 

@@ -8,9 +8,11 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 
 from services.demo.activities import demo_activities
 from services.kernel.sections import load_sections
+from services.matching import week_candidates as week_candidates_module
 from services.matching.index import ActivityIndex
 from services.matching.ranking import Ranker
 from services.matching.signals import Weights
@@ -139,3 +141,27 @@ def test_each_unplaced_student_gets_the_first_reason_that_applies() -> None:
     clashing = found.in_reach & ~found.eligible
     assert (reasons[clashing] == pb.UNPLACED_REASON_CLASHES).all()
     assert (reasons[found.eligible & ~placed] == pb.UNPLACED_REASON_CAPACITY).all()
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_diversifying_the_pairs_that_can_be_picked_picks_what_all_pairs_give(seed: int) -> None:
+    # Many pairs per student, fits on a coarse grid (ties), causes of one or two bits, or none.
+    rng = np.random.default_rng(seed)
+    pairs = int(rng.integers(1, 4000))
+    student = np.sort(rng.integers(100, 100 + int(rng.integers(1, 40)), pairs))
+    row = np.arange(pairs)
+    rng.shuffle(row)
+    fit = np.round(rng.random(pairs) * rng.choice([20, 1000, 10**9]), 0)
+    fit /= fit.max() if fit.max() > 0 else 1.0
+    causes = (
+        (1 << rng.integers(0, 6, pairs)) | (rng.random(pairs) < 0.3) << rng.integers(0, 6, pairs)
+    ).astype(np.uint8)
+    causes[rng.random(pairs) < 0.05] = 0
+    count = int(rng.integers(1, 25))
+    everything = week_candidates_module._maximal_marginal_relevance(
+        student, row, fit, causes, count
+    )
+    kept = week_candidates_module._pickable(student, fit, causes, count)
+    assert kept.size <= pairs
+    picked = week_candidates_module._diversified(student, row, fit, causes, count)
+    assert np.array_equal(picked, everything)

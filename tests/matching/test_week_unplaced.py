@@ -208,3 +208,21 @@ async def test_the_proposal_event_carries_a_bounded_first_part(
     assert event.allocation_id == reply.allocation_id
     assert [a.student_id for a in event.assignments] == [reply.assignments[0].student_id]
     assert event.assignments_total == 2
+
+
+async def test_a_week_of_more_students_than_the_limit_is_refused_with_the_figures(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await crafted_edition(services)
+    monkeypatch.setattr(limits, "WEEK_STUDENTS_MAX", 6)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await services.matching.AllocateWeek(
+            pb.AllocateWeekRequest(week_edition=EDITION), metadata=PLATFORM
+        )
+    assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert "7 students, more than the 6" in (refused.value.details() or "")
+    monkeypatch.setattr(limits, "WEEK_STUDENTS_MAX", 7)
+    reply = await services.matching.AllocateWeek(
+        pb.AllocateWeekRequest(week_edition=EDITION), metadata=PLATFORM
+    )
+    assert (reply.students_total, reply.students_placed) == (7, 2)
