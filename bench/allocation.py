@@ -39,7 +39,8 @@ from bench.week_edition import (
     week_profiles,
     write_profiles,
 )
-from services.catalogue.sections import Section, load_sections
+from services.kernel import geo
+from services.kernel.sections import Section, load_sections
 from services.matching.allocation import AllocationResult, Candidate, Slot, allocate
 from services.runtime.localstack import LocalStack
 from services.runtime.streams import provision_streams
@@ -50,7 +51,6 @@ WEEK_START = 1_805_155_200  # Monday 2027-03-15 00:00 UTC
 CAUSES = 6
 POOL = 30
 """A student's candidates are drawn from the nearest POOL activities of their section."""
-EARTH_RADIUS_KM = 6371.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +69,9 @@ class Greedy:
 
 def distances_km(sections: list[Section]) -> NDArray[np.float64]:
     """Great-circle distances between every two sections."""
-    lat = np.radians([s.latitude for s in sections])
-    lon = np.radians([s.longitude for s in sections])
-    dlat = lat[:, None] - lat[None, :]
-    dlon = lon[:, None] - lon[None, :]
-    h = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
-    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1))))
+    lat = np.array([s.latitude for s in sections])
+    lon = np.array([s.longitude for s in sections])
+    return geo.distances_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
 
 
 def week_slots(rng: np.random.Generator, activities: int, students: int) -> list[Slot]:

@@ -23,8 +23,8 @@ from bench.harness import (
     save,
     service_process,
 )
-from services.catalogue.demo_data import demo_activities
-from services.catalogue.sections import load_sections
+from services.demo.activities import demo_activities
+from services.kernel.sections import load_sections
 from socialerasmus.catalogue.v1 import catalogue_pb2 as pb
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
 

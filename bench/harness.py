@@ -17,9 +17,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from services.launcher import wait_until_serving
 from services.runtime.auth import token_digest
 from services.runtime.localstack import LocalStack, free_port
+from services.runtime.processes import wait_until_serving
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BENCH_TOKEN = "bench-operator-token"

@@ -39,8 +39,8 @@ from bench.harness import (
 )
 from bench.ranking import profile_of
 from bench.recommend import store_profiles
-from services.catalogue.sections import load_sections
 from services.catalogue.seed import seed_catalogue
+from services.kernel.sections import load_sections
 from services.runtime.localstack import LocalStack, free_port
 from socialerasmus.catalogue.v1 import catalogue_pb2 as cat
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub

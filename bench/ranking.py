@@ -20,10 +20,12 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from bench.harness import save
-from services.catalogue.demo_data import demo_activities, language_of, time_zone_of
-from services.catalogue.sections import Section, load_sections
+from services.demo.activities import demo_activities
+from services.demo.geography import language_of, time_zone_of
+from services.kernel.sections import Section, load_sections
+from services.matching.hard_filters import distances_km
 from services.matching.index import ActivityIndex
-from services.matching.ranking import Ranker, distances_km
+from services.matching.ranking import Ranker
 from services.matching.signals import Weights
 from socialerasmus.catalogue.v1 import catalogue_pb2
 from socialerasmus.common.v1.common_pb2 import Cause

@@ -25,8 +25,8 @@ from redis.asyncio import Redis
 from bench.harness import BENCH_TOKEN, bench_stack, save, service_process
 from bench.ranking import profile_of
 from bench.recommend import publish_activities, published, quantile_ms, store_profiles
-from services.catalogue.demo_data import demo_activities
-from services.catalogue.sections import load_sections
+from services.demo.activities import demo_activities
+from services.kernel.sections import load_sections
 from services.runtime.streams import provision_streams
 from socialerasmus.matching.v1 import matching_pb2 as pb
 from socialerasmus.matching.v1.matching_pb2_grpc import MatchingServiceStub

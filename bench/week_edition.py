@@ -19,8 +19,8 @@ from redis.asyncio import Redis
 
 from bench.ranking import profile_of
 from bench.recommend import published
-from services.catalogue.demo_data import demo_activities
-from services.catalogue.sections import Section, load_sections
+from services.demo.activities import demo_activities
+from services.kernel.sections import Section, load_sections
 from services.matching import keys
 from socialerasmus.catalogue.v1 import catalogue_pb2 as cat
 from socialerasmus.matching.v1 import matching_pb2 as pb

@@ -15,13 +15,11 @@ import os
 import signal
 import subprocess
 import sys
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import grpc
 import httpx
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from services.catalogue.seed import seed_catalogue
 from services.children import Child
@@ -35,18 +33,12 @@ from services.matching.demo_profile import DEMO_STUDENT, ensure_demo_profile
 from services.runtime.config import LOCAL_METRICS_PORTS, project_root
 from services.runtime.devtokens import dev_tokens_path, ensure_dev_tokens
 from services.runtime.localstack import LocalServer, LocalStack
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceProcess:
-    name: str
-    module: str
-    port: int
-
-    @property
-    def address(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
+from services.runtime.processes import (
+    ServiceProcess,
+    start_service,
+    stop_processes,
+    wait_until_serving,
+)
 
 SERVICES = (
     ServiceProcess("catalogue", "services.catalogue", 50051),
@@ -75,21 +67,6 @@ def edge_address(env: dict[str, str]) -> str:
     return env.get("SE_HTTP_LISTEN") or f"127.0.0.1:{EDGE_PORT}"
 
 
-async def wait_until_serving(address: str, timeout: float = 30.0) -> bool:
-    deadline = asyncio.get_running_loop().time() + timeout
-    async with grpc.aio.insecure_channel(address) as channel:
-        stub = health_pb2_grpc.HealthStub(channel)
-        while asyncio.get_running_loop().time() < deadline:
-            try:
-                reply = await stub.Check(health_pb2.HealthCheckRequest(), timeout=1)
-                if reply.status == health_pb2.HealthCheckResponse.SERVING:
-                    return True
-            except grpc.aio.AioRpcError:
-                pass
-            await asyncio.sleep(0.2)
-    return False
-
-
 async def wait_until_answering(url: str, timeout: float = 30.0) -> bool:
     """Whether the HTTP server at ``url`` answers 200 within ``timeout`` seconds."""
     deadline = asyncio.get_running_loop().time() + timeout
@@ -115,17 +92,6 @@ def start_edge(
     with (logs / "edge.log").open("ab") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "services.edge"], env=child_env, stdout=log, stderr=log
-        )
-
-
-def start_service(
-    service: ServiceProcess, env: dict[str, str], logs: Path
-) -> subprocess.Popen[bytes]:
-    logs.mkdir(parents=True, exist_ok=True)
-    child_env = {**env, f"SE_{service.name.upper()}_LISTEN": f"127.0.0.1:{service.port}"}
-    with (logs / f"{service.name}.log").open("ab") as log:
-        return subprocess.Popen(
-            [sys.executable, "-m", service.module], env=child_env, stdout=log, stderr=log
         )
 
 
@@ -174,17 +140,6 @@ async def keep_alive(children: list[Child], stop: asyncio.Event) -> None:
             await child.look_after(lambda line: print(line, flush=True))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.5)
-
-
-def stop_processes(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in processes:
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def shown(path: Path) -> str:

@@ -21,7 +21,6 @@ from redis.asyncio import Redis
 from services.runtime.auth import token_digest
 from services.runtime.config import RuntimeSettings
 from services.runtime.localstack import LocalServer, free_port, nats_server, redis_server
-from services.runtime.streams import STREAMS
 
 # Tokens of the test principals, by name.
 TOKENS = {
@@ -104,9 +103,9 @@ async def reset(stack: Stack) -> None:
     await redis.aclose()
     client = await nats.connect(stack.nats_url)
     js = client.jetstream()
-    for spec in STREAMS:
+    for info in await js.streams_info():  # the declared streams and object stores alike
         with contextlib.suppress(NotFoundError):
-            await js.delete_stream(spec.name)
+            await js.delete_stream(str(info.config.name))
     await client.close()
 
 

@@ -20,14 +20,14 @@ from pathlib import Path
 import pytest
 
 from services.demo_journey import welcome_activity
-from services.launcher import (
-    SERVICES,
+from services.launcher import SERVICES
+from services.runtime.localstack import free_port
+from services.runtime.processes import (
     ServiceProcess,
     start_service,
     stop_processes,
     wait_until_serving,
 )
-from services.runtime.localstack import free_port
 from socialerasmus.catalogue.v1 import catalogue_pb2 as catalogue
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
 from socialerasmus.common.v1 import common_pb2 as common

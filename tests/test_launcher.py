@@ -16,8 +16,8 @@ from pathlib import Path
 import grpc
 import httpx
 
-from services.launcher import wait_until_serving
 from services.runtime.localstack import free_port
+from services.runtime.processes import wait_until_serving
 from socialerasmus.matching.v1 import matching_pb2 as pb
 from socialerasmus.matching.v1.matching_pb2_grpc import MatchingServiceStub
 from tests.conftest import Stack

@@ -26,8 +26,8 @@ import nats
 import pytest
 from nats.js.api import StreamConfig
 
-from services.launcher import ServiceProcess, start_service, wait_until_serving
 from services.runtime.localstack import LocalServer, free_port, nats_server
+from services.runtime.processes import ServiceProcess, start_service, wait_until_serving
 from socialerasmus.catalogue.v1 import catalogue_pb2 as catalogue
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
 from socialerasmus.notify.v1 import notify_pb2 as notify

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from services.catalogue import events, keys
+from services.catalogue import keys
 from services.catalogue.erasure import CatalogueErasure
 from services.catalogue.grpc_api import CatalogueApi
 from services.catalogue.service import CatalogueService
 from services.catalogue.store import CatalogueStore
-from services.catalogue.subscriptions import enrolment_messages, student_erasure
-from services.runtime.bus import EventConsumer, ensure_consumers
+from services.catalogue.subscriptions import subscriptions
+from services.runtime import metrics
 from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
 from services.runtime.erasure import Tombstones
 from services.runtime.outbox import OutboxRelay
 from services.runtime.probes import dependencies_of
 from services.runtime.server import Registration, ServiceParts
+from services.runtime.subscriptions import durable_consumers
 from services.runtime.supervisor import Loop
 from socialerasmus.catalogue.v1 import catalogue_pb2, catalogue_pb2_grpc
 
@@ -24,6 +25,7 @@ SERVICE_NAME = catalogue_pb2.DESCRIPTOR.services_by_name["CatalogueService"].ful
 
 
 async def catalogue_parts(connections: Connections, settings: RuntimeSettings) -> ServiceParts:
+    metrics.expose(metrics.CATALOGUE_FAMILIES)
     store = CatalogueStore(connections.redis)
     service = CatalogueService(store)
     api = CatalogueApi(service)
@@ -32,11 +34,7 @@ async def catalogue_parts(connections: Connections, settings: RuntimeSettings) -
     tombstones = Tombstones(
         connections.redis, keys.PREFIX, settings.personal_data_retention_seconds
     )
-    await ensure_consumers(connections.js, events.CONSUMERS)
-    consumers = [
-        EventConsumer(connections.js, events.ERASURES, student_erasure(tombstones, erasure)),
-        EventConsumer(connections.js, events.ENROLMENT_MESSAGES, enrolment_messages(erasure)),
-    ]
+    consumers = await durable_consumers(connections.js, subscriptions(tombstones, erasure))
     return ServiceParts(
         registrations=[
             Registration(

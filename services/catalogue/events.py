@@ -1,44 +1,20 @@
-"""Every event the catalogue publishes, in one place: subjects and builders.
+"""Every event the catalogue publishes, built from the catalogue's registry.
 
-Consumers: matching (activity.* for its index, enrolment.* for feedback and seats) and
-notify (enrolment.* for confirmations and reminders, activity.* for changes).
-
-The catalogue consumes two streams itself: matching's erasures (``ERASURES``: erase the
-student's enrolments, keep a tombstone) and its own enrolment events (``ENROLMENT_MESSAGES``:
-remember which CATALOGUE messages name which student, so erasure can delete them; the stream
-is kept without limit, as matching rebuilds its index from it).
+Subjects and message types are in ``services.runtime.registry.catalogue``, where matching
+and notify find them too; who consumes each is said there. What the catalogue consumes
+itself is in ``services.catalogue.subscriptions``.
 """
 
 from __future__ import annotations
 
-from services.runtime.bus import ConsumerSpec
-from services.runtime.erasure import erasure_consumer
-from services.runtime.events import OutgoingEvent, event_of, new_event_id, timestamp_now
+from services.runtime.events import OutgoingEvent, new_event_id, timestamp_now
+from services.runtime.registry import catalogue
 from socialerasmus.catalogue.v1 import events_pb2
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, Enrolment, EnrolmentStatus
 
-ACTIVITY_PUBLISHED = "se.catalogue.activity.published"
-ACTIVITY_UPDATED = "se.catalogue.activity.updated"
-ACTIVITY_CANCELLED = "se.catalogue.activity.cancelled"
-ACTIVITY_COMPLETED = "se.catalogue.activity.completed"
-ENROLMENT_CONFIRMED = "se.catalogue.enrolment.confirmed"
-ENROLMENT_WAITLISTED = "se.catalogue.enrolment.waitlisted"
-ENROLMENT_CANCELLED = "se.catalogue.enrolment.cancelled"
-ENROLMENT_PROMOTED = "se.catalogue.enrolment.promoted"
-ENROLMENT_ERASED = "se.catalogue.enrolment.erased"
-
-ERASURES = erasure_consumer("catalogue-erasures")
-ENROLMENT_MESSAGES = ConsumerSpec(
-    durable="catalogue-enrolment-messages",
-    stream="CATALOGUE",
-    subjects=("se.catalogue.enrolment.>",),
-)
-CONSUMERS = (ERASURES, ENROLMENT_MESSAGES)
-
 
 def activity_published(activity: Activity) -> OutgoingEvent:
-    return event_of(
-        ACTIVITY_PUBLISHED,
+    return catalogue.ACTIVITY_PUBLISHED.event(
         events_pb2.ActivityPublished(
             event_id=new_event_id(), occurred_at=timestamp_now(), activity=activity
         ),
@@ -46,8 +22,7 @@ def activity_published(activity: Activity) -> OutgoingEvent:
 
 
 def activity_updated(activity: Activity, changed_fields: list[str]) -> OutgoingEvent:
-    return event_of(
-        ACTIVITY_UPDATED,
+    return catalogue.ACTIVITY_UPDATED.event(
         events_pb2.ActivityUpdated(
             event_id=new_event_id(),
             occurred_at=timestamp_now(),
@@ -58,8 +33,7 @@ def activity_updated(activity: Activity, changed_fields: list[str]) -> OutgoingE
 
 
 def activity_cancelled(activity: Activity) -> OutgoingEvent:
-    return event_of(
-        ACTIVITY_CANCELLED,
+    return catalogue.ACTIVITY_CANCELLED.event(
         events_pb2.ActivityCancelled(
             event_id=new_event_id(),
             occurred_at=timestamp_now(),
@@ -70,8 +44,7 @@ def activity_cancelled(activity: Activity) -> OutgoingEvent:
 
 
 def activity_completed(activity: Activity) -> OutgoingEvent:
-    return event_of(
-        ACTIVITY_COMPLETED,
+    return catalogue.ACTIVITY_COMPLETED.event(
         events_pb2.ActivityCompleted(
             event_id=new_event_id(), occurred_at=timestamp_now(), activity=activity
         ),
@@ -79,8 +52,7 @@ def activity_completed(activity: Activity) -> OutgoingEvent:
 
 
 def enrolment_confirmed(enrolment: Enrolment) -> OutgoingEvent:
-    return event_of(
-        ENROLMENT_CONFIRMED,
+    return catalogue.ENROLMENT_CONFIRMED.event(
         events_pb2.EnrolmentConfirmed(
             event_id=new_event_id(), occurred_at=timestamp_now(), enrolment=enrolment
         ),
@@ -88,8 +60,7 @@ def enrolment_confirmed(enrolment: Enrolment) -> OutgoingEvent:
 
 
 def enrolment_waitlisted(enrolment: Enrolment) -> OutgoingEvent:
-    return event_of(
-        ENROLMENT_WAITLISTED,
+    return catalogue.ENROLMENT_WAITLISTED.event(
         events_pb2.EnrolmentWaitlisted(
             event_id=new_event_id(), occurred_at=timestamp_now(), enrolment=enrolment
         ),
@@ -97,8 +68,7 @@ def enrolment_waitlisted(enrolment: Enrolment) -> OutgoingEvent:
 
 
 def enrolment_cancelled(enrolment: Enrolment, previous: EnrolmentStatus.ValueType) -> OutgoingEvent:
-    return event_of(
-        ENROLMENT_CANCELLED,
+    return catalogue.ENROLMENT_CANCELLED.event(
         events_pb2.EnrolmentCancelled(
             event_id=new_event_id(),
             occurred_at=timestamp_now(),
@@ -109,8 +79,7 @@ def enrolment_cancelled(enrolment: Enrolment, previous: EnrolmentStatus.ValueTyp
 
 
 def enrolment_promoted(enrolment: Enrolment) -> OutgoingEvent:
-    return event_of(
-        ENROLMENT_PROMOTED,
+    return catalogue.ENROLMENT_PROMOTED.event(
         events_pb2.EnrolmentPromoted(
             event_id=new_event_id(), occurred_at=timestamp_now(), enrolment=enrolment
         ),
@@ -119,8 +88,7 @@ def enrolment_promoted(enrolment: Enrolment) -> OutgoingEvent:
 
 def enrolment_erased(activity_id: str, previous: EnrolmentStatus.ValueType) -> OutgoingEvent:
     """A place freed by erasure: no student is named (the script adds the seats)."""
-    return event_of(
-        ENROLMENT_ERASED,
+    return catalogue.ENROLMENT_ERASED.event(
         events_pb2.EnrolmentErased(
             event_id=new_event_id(),
             occurred_at=timestamp_now(),

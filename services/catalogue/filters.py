@@ -1,9 +1,9 @@
-"""Listing activities: filter matching, ordering keys and page tokens. Pure functions, no I/O.
+"""Listing activities: filter matching, ordering keys and filter fingerprints. Pure functions.
 
 Listings are ordered by ``(starts_at, id)`` through :func:`ordering_key`, a string that sorts
 lexicographically in that order, so a store can keep activities in a sorted set and page with a
-keyset: the page token carries the last key returned, bound to a fingerprint of the filter so a
-token cannot be replayed against another filter.
+keyset: the page token (:mod:`services.kernel.pages`) carries the last key returned, bound to
+the filter's fingerprint so a token cannot be replayed against another filter.
 
 The matcher assumes a filter that passed
 :func:`services.catalogue.validation.validate_activity_filter`; on other input it does not raise
@@ -12,18 +12,14 @@ but its answers are unspecified.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
-import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from services.catalogue import limits
-from services.runtime.errors import InvalidArgument
+from services.kernel.geo import Origin
+from services.kernel.ids import ACTIVITY_ID_PATTERN
+from services.kernel.text import fold_text
 from socialerasmus.catalogue.v1.catalogue_pb2 import (
     ACTIVITY_STATE_PUBLISHED,
     ONLINE_FILTER_IN_PERSON_ONLY,
@@ -33,95 +29,27 @@ from socialerasmus.catalogue.v1.catalogue_pb2 import (
     ActivityDetails,
     ActivityFilter,
 )
-from socialerasmus.common.v1.common_pb2 import GeoPoint, Location
+from socialerasmus.common.v1.common_pb2 import Location
 
 __all__ = [
-    "ANY_PAGE_KEY_PATTERN",
-    "EARTH_RADIUS_KM",
     "ORDERING_KEY_PATTERN",
     "ActivityMatcher",
-    "decode_page_token",
-    "encode_page_token",
     "filter_fingerprint",
-    "fold_text",
-    "haversine_km",
     "ordering_key",
 ]
-
-# Mean Earth radius (IUGG), the usual choice for great-circle distances on a sphere.
-EARTH_RADIUS_KM = 6371.0088
 
 _ORDERING_SECONDS_DIGITS = 12
 _MAX_ORDERING_SECONDS = 10**_ORDERING_SECONDS_DIGITS - 1
 ORDERING_KEY_PATTERN = re.compile(
-    rf"\d{{{_ORDERING_SECONDS_DIGITS}}}:{limits.ACTIVITY_ID_PATTERN.pattern}"
+    rf"\d{{{_ORDERING_SECONDS_DIGITS}}}:{ACTIVITY_ID_PATTERN.pattern}"
 )
 
-# What decode_page_token accepts as a key unless told otherwise: printable ASCII, no spaces.
-# Listings pass a stricter pattern (ORDERING_KEY_PATTERN for activities) when they have one.
-ANY_PAGE_KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,256}")
-
 _NANOS_PER_SECOND = 1_000_000_000
-_PAGE_TOKEN_VERSION = 1
 # Bump when matching semantics change, so tokens minted under the old rules stop being accepted.
 _FINGERPRINT_VERSION = 1
 _FINGERPRINT_HEX_CHARS = 16  # 64 bits: plenty to tell apart the filters of one client
 
-# Letters that NFKD does not split into base letter + accent but that people type without it:
-# NFKD turns "Łódź" into "Łodz", this table makes it "lodz". Applied after casefold.
-_EXTRA_FOLDS = str.maketrans(
-    {
-        "ł": "l",
-        "ø": "o",
-        "đ": "d",
-        "ð": "d",
-        "þ": "th",
-        "æ": "ae",
-        "œ": "oe",
-        "\u0131": "i",  # dotless i (Turkish)
-    }
-)
-
-
-# --- Distances --------------------------------------------------------------------------------
-
-
-class _RadPoint(NamedTuple):
-    lat: float
-    lon: float
-    cos_lat: float
-
-
-def _rad_point(latitude: float, longitude: float) -> _RadPoint:
-    lat = math.radians(latitude)
-    return _RadPoint(lat, math.radians(longitude), math.cos(lat))
-
-
-def _haversine_rad(a: _RadPoint, latitude: float, longitude: float) -> float:
-    lat = math.radians(latitude)
-    lon = math.radians(longitude)
-    h = (
-        math.sin((lat - a.lat) / 2) ** 2
-        + a.cos_lat * math.cos(lat) * math.sin((lon - a.lon) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
-
-
-def haversine_km(a: GeoPoint, b: GeoPoint) -> float:
-    """Great-circle distance between two WGS 84 points on a spherical Earth, in km."""
-    # Same arithmetic as ActivityMatcher's radius check, so both agree to the last bit.
-    return _haversine_rad(_rad_point(a.latitude, a.longitude), b.latitude, b.longitude)
-
-
 # --- Text -------------------------------------------------------------------------------------
-
-
-def fold_text(text: str) -> str:
-    """Lower-cases and strips accents: "València" and "VALENCIA" both become "valencia"."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_EXTRA_FOLDS))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def _query_words(text_query: str) -> tuple[str, ...]:
@@ -159,11 +87,11 @@ class ActivityMatcher:
     radius_km: float = 0.0
     # Folded, distinct words of the text query, all of which must appear.
     words: tuple[str, ...] = ()
-    _near_rad: _RadPoint | None = field(default=None, init=False, repr=False, compare=False)
+    _near_rad: Origin | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.near is not None and self.radius_km > 0:
-            object.__setattr__(self, "_near_rad", _rad_point(*self.near))
+            object.__setattr__(self, "_near_rad", Origin.at(*self.near))
 
     @classmethod
     def from_filter(cls, f: ActivityFilter) -> ActivityMatcher:
@@ -230,7 +158,7 @@ class ActivityMatcher:
         if location.online or not location.HasField("coordinates"):
             return False
         point = location.coordinates
-        return _haversine_rad(self._near_rad, point.latitude, point.longitude) <= self.radius_km
+        return self._near_rad.km_to(point.latitude, point.longitude) <= self.radius_km
 
     def _matches_text(self, details: ActivityDetails) -> bool:
         if not self.words:
@@ -268,7 +196,7 @@ def filter_fingerprint(f: ActivityFilter) -> str:
     return ActivityMatcher.from_filter(f).fingerprint()
 
 
-# --- Ordering and pages -----------------------------------------------------------------------
+# --- Ordering ---------------------------------------------------------------------------------
 
 
 def ordering_key(activity: Activity) -> str:
@@ -282,55 +210,3 @@ def ordering_key(activity: Activity) -> str:
     if not 0 <= seconds <= _MAX_ORDERING_SECONDS:
         raise ValueError(f"starts_at {seconds} does not fit an ordering key")
     return f"{seconds:0{_ORDERING_SECONDS_DIGITS}d}:{activity.id}"
-
-
-def encode_page_token(last_key: str, filter_fingerprint: str) -> str:
-    """An opaque token (URL-safe base64 of JSON, unpadded) for the page after ``last_key``."""
-    payload = json.dumps(
-        {"v": _PAGE_TOKEN_VERSION, "k": last_key, "f": filter_fingerprint},
-        sort_keys=True,
-        separators=(",", ":"),
-    )
-    return base64.urlsafe_b64encode(payload.encode()).decode("ascii").rstrip("=")
-
-
-def decode_page_token(
-    token: str,
-    filter_fingerprint: str,
-    field: str = "page_token",
-    *,
-    key_pattern: re.Pattern[str] = ANY_PAGE_KEY_PATTERN,
-) -> str:
-    r"""The last key carried by ``token``; InvalidArgument on ``field`` if the token is not one
-    we made for this filter or its key does not fully match ``key_pattern``. The default accepts
-    any short printable key; pass ``ORDERING_KEY_PATTERN`` for activity listings, or the shape of
-    your own keys (``re.compile(r"\d{1,19}")``), so a forged key fails here as InvalidArgument.
-
-    Tokens are not signed: a client can forge one, but only to start a listing it may run
-    anyway at another position, so binding to the filter and checking the shape is enough.
-    """
-    invalid = InvalidArgument.single(field, "invalid page token; list again without it")
-    if not token or len(token) > limits.PAGE_TOKEN_MAX_CHARS:
-        raise invalid
-    try:
-        raw = base64.b64decode(token + "=" * (-len(token) % 4), altchars=b"-_", validate=True)
-        payload = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise invalid from None
-    if not isinstance(payload, dict) or set(payload) != {"v", "k", "f"}:
-        raise invalid
-    version, key, fingerprint = payload["v"], payload["k"], payload["f"]
-    if (
-        version != _PAGE_TOKEN_VERSION
-        or not isinstance(key, str)
-        or not isinstance(fingerprint, str)
-    ):
-        raise invalid
-    # Only our exact encoding is accepted, which also rejects edits to the unused padding bits.
-    if key_pattern.fullmatch(key) is None or encode_page_token(key, fingerprint) != token:
-        raise invalid
-    if fingerprint != filter_fingerprint:
-        raise InvalidArgument.single(
-            field, "page token was issued for a different filter; list again without it"
-        )
-    return key

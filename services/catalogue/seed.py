@@ -1,6 +1,6 @@
 """Fill an empty catalogue with demo activities: ``python -m services.catalogue.seed``.
 
-Creates the activities of :func:`services.catalogue.demo_data.demo_activities`, at real ESN
+Creates the activities of :func:`services.demo.activities.demo_activities`, at real ESN
 sections, and publishes them. Re-running is safe: every create carries the request id
 ``seed-<n>``, so the catalogue hands back the activity it made the first time instead of a copy.
 
@@ -24,8 +24,8 @@ from pathlib import Path
 
 import grpc
 
-from services.catalogue.demo_data import demo_activities
-from services.catalogue.sections import load_sections
+from services.demo.activities import demo_activities
+from services.kernel.sections import load_sections
 from services.runtime.config import project_root
 from services.runtime.devtokens import dev_tokens_path
 from services.runtime.status import field_violations

@@ -13,23 +13,20 @@ from collections.abc import Callable
 from ulid import ULID
 
 from services.catalogue import activities, events, keys
+from services.catalogue.changes import changed_fields as details_changed
 from services.catalogue.filters import (
     ORDERING_KEY_PATTERN,
     ActivityMatcher,
-    decode_page_token,
-    encode_page_token,
     filter_fingerprint,
 )
 from services.catalogue.store import CatalogueStore, EnrolOutcome
-from services.catalogue.validation import changed_fields as details_changed
 from services.catalogue.validation import (
     validate_activity_details,
     validate_activity_filter,
-    validate_activity_id,
-    validate_page_size,
     validate_reason,
-    validate_student_id,
 )
+from services.kernel.ids import validate_activity_id, validate_student_id
+from services.kernel.pages import decode_page_token, encode_page_token, validate_page_size
 from services.runtime import metrics
 from services.runtime.auth import Principal, Role
 from services.runtime.clock import Clock, utc_now

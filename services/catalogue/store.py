@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from redis.asyncio import Redis
-from redis.commands.core import AsyncScript
 
 from services.catalogue import keys
 from services.catalogue.activities import PUBLISHED
 from services.catalogue.filters import ordering_key
 from services.runtime.errors import Aborted, FailedPrecondition, NotFound
 from services.runtime.events import OutgoingEvent
-from services.runtime.outbox import event_args
 from services.runtime.redis_values import as_text
+from services.runtime.scripts import Script
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, Enrolment, EnrolmentStatus
 
+PACKAGE = "services.catalogue"
+"""Where the scripts are: ``services/catalogue/lua/``."""
 CREATE_REQUEST_TTL_SECONDS = 24 * 3600
 
 STATUS_BY_NAME = {
@@ -27,27 +27,6 @@ STATUS_BY_NAME = {
     "cancelled": EnrolmentStatus.ENROLMENT_STATUS_CANCELLED,
 }
 NAME_BY_STATUS = {value: name for name, value in STATUS_BY_NAME.items()}
-
-
-# KEYS: 1 the student's tombstone, 2 the student's messages set. ARGV: 1 stream sequence.
-# One step with the tombstone check: a message is either indexed before an erasure reads the
-# index, or seen here as the message of an erased student (returns 0).
-_RECORD_MESSAGE = """
-if string.sub(redis.call('GET', KEYS[1]) or '', 1, 6) == 'erased' then return 0 end
-redis.call('SADD', KEYS[2], ARGV[1])
-return 1
-"""
-
-
-def _lua(name: str) -> str:
-    return resources.files("services.catalogue").joinpath("lua", f"{name}.lua").read_text()
-
-
-def _script(redis: Redis, name: str, *, enrolments: bool = False) -> AsyncScript:
-    """A script of ``lua/``; ``enrolments`` for the ones that change enrolments, which use
-    the functions of ``lua/enrolments.lua`` (seat counts for their events, freeing a seat)."""
-    source = _lua(name)
-    return redis.register_script(_lua("enrolments") + source if enrolments else source)
 
 
 def _stamp_ms(milliseconds: int) -> Timestamp:
@@ -71,12 +50,12 @@ class CancelOutcome:
 class CatalogueStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
-        self._save = _script(redis, "save_activity")
-        self._enrol = _script(redis, "enrol", enrolments=True)
-        self._cancel = _script(redis, "cancel_enrolment", enrolments=True)
-        self._promote = _script(redis, "promote", enrolments=True)
-        self._erase_enrolment = _script(redis, "erase_enrolment", enrolments=True)
-        self._record_message = redis.register_script(_RECORD_MESSAGE)
+        self._save = Script(redis, PACKAGE, "save_activity")
+        self._enrol = Script(redis, PACKAGE, "enrol")
+        self._cancel = Script(redis, PACKAGE, "cancel_enrolment")
+        self._promote = Script(redis, PACKAGE, "promote")
+        self._erase_enrolment = Script(redis, PACKAGE, "erase_enrolment")
+        self._record_message = Script(redis, PACKAGE, "record_message")
 
     # Activities ---------------------------------------------------------------------
 
@@ -121,28 +100,24 @@ class CatalogueStore:
         stored.ClearField("seats_left")
         stored.ClearField("waitlist_length")
         result = await self._save(
-            keys=[
-                keys.activity(activity.id),
-                keys.confirmed(activity.id),
-                keys.ORDER_ALL,
-                keys.order_by_section(old_details.section_id),
-                keys.order_by_section(details.section_id),
-                keys.order_by_edition(old_details.week_edition),
-                keys.order_by_edition(details.week_edition),
-                keys.OUTBOX,
-            ],
-            args=[
-                previous.version if previous is not None else 0,
-                activity.version,
-                stored.SerializeToString(),
-                int(activity.state),
-                details.capacity,
-                details.section_id,
-                details.starts_at.seconds,
-                ordering_key(previous) if previous is not None else "",
-                ordering_key(activity),
-                *event_args(event),
-            ],
+            activity=keys.activity(activity.id),
+            confirmed=keys.confirmed(activity.id),
+            order=keys.ORDER_ALL,
+            old_section=keys.order_by_section(old_details.section_id),
+            new_section=keys.order_by_section(details.section_id),
+            old_edition=keys.order_by_edition(old_details.week_edition),
+            new_edition=keys.order_by_edition(details.week_edition),
+            outbox=keys.OUTBOX,
+            expected_version=previous.version if previous is not None else 0,
+            version=activity.version,
+            proto=stored.SerializeToString(),
+            state=int(activity.state),
+            capacity=details.capacity,
+            section=details.section_id,
+            starts_at=details.starts_at.seconds,
+            old_order_key=ordering_key(previous) if previous is not None else "",
+            order_key=ordering_key(activity),
+            event=event,
         )
         outcome = as_text(result[0])
         if outcome == "stale":
@@ -222,25 +197,21 @@ class CatalogueStore:
         waitlisted_event: OutgoingEvent,
     ) -> EnrolOutcome:
         result = await self._enrol(
-            keys=[
-                keys.activity(activity_id),
-                keys.enrolment(activity_id, student_id),
-                keys.confirmed(activity_id),
-                keys.waitlist(activity_id),
-                keys.enrolments(activity_id),
-                keys.OUTBOX,
-                keys.student_activities(student_id),
-                keys.tombstone(student_id),
-            ],
-            args=[
-                student_id,
-                now_ms,
-                now_ms // 1000,
-                int(PUBLISHED),
-                *event_args(confirmed_event),
-                *event_args(waitlisted_event),
-                activity_id,
-            ],
+            activity=keys.activity(activity_id),
+            enrolment=keys.enrolment(activity_id, student_id),
+            confirmed=keys.confirmed(activity_id),
+            waitlist=keys.waitlist(activity_id),
+            enrolments=keys.enrolments(activity_id),
+            outbox=keys.OUTBOX,
+            student_activities=keys.student_activities(student_id),
+            tombstone=keys.tombstone(student_id),
+            student_id=student_id,
+            activity_id=activity_id,
+            now_ms=now_ms,
+            now_s=now_ms // 1000,
+            published_state=int(PUBLISHED),
+            confirmed_event=confirmed_event,
+            waitlisted_event=waitlisted_event,
         )
         outcome = as_text(result[0])
         if outcome == "erased":
@@ -277,24 +248,19 @@ class CatalogueStore:
         """Cancel; returns the promoted student ('' for none), or None when the state moved
         on since it was read and the caller must read again and retry."""
         activity_id, student_id = current.activity_id, current.student_id
-        head_key = keys.enrolment(activity_id, expected_head or student_id)
         result = await self._cancel(
-            keys=[
-                keys.activity(activity_id),
-                keys.enrolment(activity_id, student_id),
-                keys.confirmed(activity_id),
-                keys.waitlist(activity_id),
-                head_key,
-                keys.OUTBOX,
-            ],
-            args=[
-                student_id,
-                NAME_BY_STATUS[current.status],
-                expected_head,
-                now_ms,
-                *event_args(cancelled_event),
-                *event_args(promoted_event),
-            ],
+            activity=keys.activity(activity_id),
+            enrolment=keys.enrolment(activity_id, student_id),
+            confirmed=keys.confirmed(activity_id),
+            waitlist=keys.waitlist(activity_id),
+            head_enrolment=keys.enrolment(activity_id, expected_head or student_id),
+            outbox=keys.OUTBOX,
+            student_id=student_id,
+            expected_status=NAME_BY_STATUS[current.status],
+            expected_head=expected_head,
+            now_ms=now_ms,
+            cancelled_event=cancelled_event,
+            promoted_event=promoted_event,
         )
         outcome = as_text(result[0])
         if outcome == "not_enrolled":
@@ -308,18 +274,18 @@ class CatalogueStore:
     ) -> str:
         """Move ``head`` from the waitlist to a free seat: 'promoted', 'full' or 'retry'."""
         result = await self._promote(
-            keys=[
-                keys.activity(activity_id),
-                keys.confirmed(activity_id),
-                keys.waitlist(activity_id),
-                keys.enrolment(activity_id, head),
-                keys.OUTBOX,
-            ],
-            args=[head, now_ms, *event_args(promoted_event)],
+            activity=keys.activity(activity_id),
+            confirmed=keys.confirmed(activity_id),
+            waitlist=keys.waitlist(activity_id),
+            head_enrolment=keys.enrolment(activity_id, head),
+            outbox=keys.OUTBOX,
+            expected_head=head,
+            now_ms=now_ms,
+            promoted_event=promoted_event,
         )
         return as_text(result[0])
 
-    async def erase_enrolment(  # noqa: PLR0917  (the script's arguments, in its order)
+    async def erase_enrolment(  # noqa: PLR0917
         self,
         activity_id: str,
         student_id: str,
@@ -333,25 +299,21 @@ class CatalogueStore:
         promoted student ('' for none), or None when the state moved on and the caller must
         read again and retry."""
         result = await self._erase_enrolment(
-            keys=[
-                keys.activity(activity_id),
-                keys.enrolment(activity_id, student_id),
-                keys.confirmed(activity_id),
-                keys.waitlist(activity_id),
-                keys.enrolments(activity_id),
-                keys.enrolment(activity_id, expected_head or student_id),
-                keys.student_activities(student_id),
-                keys.OUTBOX,
-            ],
-            args=[
-                student_id,
-                activity_id,
-                NAME_BY_STATUS[current.status] if current is not None else "",
-                expected_head,
-                now_ms,
-                *event_args(erased_event),
-                *event_args(promoted_event),
-            ],
+            activity=keys.activity(activity_id),
+            enrolment=keys.enrolment(activity_id, student_id),
+            confirmed=keys.confirmed(activity_id),
+            waitlist=keys.waitlist(activity_id),
+            enrolments=keys.enrolments(activity_id),
+            head_enrolment=keys.enrolment(activity_id, expected_head or student_id),
+            student_activities=keys.student_activities(student_id),
+            outbox=keys.OUTBOX,
+            student_id=student_id,
+            activity_id=activity_id,
+            expected_status=NAME_BY_STATUS[current.status] if current is not None else "",
+            expected_head=expected_head,
+            now_ms=now_ms,
+            erased_event=erased_event,
+            promoted_event=promoted_event,
         )
         if as_text(result[0]) == "retry":
             return None
@@ -375,8 +337,9 @@ class CatalogueStore:
         """Remembers that CATALOGUE message ``sequence`` names the student; False when the
         student is erased already (the caller deletes the message instead)."""
         result = await self._record_message(
-            keys=[keys.tombstone(student_id), keys.student_messages(student_id)],
-            args=[sequence],
+            tombstone=keys.tombstone(student_id),
+            messages=keys.student_messages(student_id),
+            sequence=sequence,
         )
         return int(result) == 1
 

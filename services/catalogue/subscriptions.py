@@ -1,12 +1,15 @@
-"""What the catalogue does with the events it consumes, all in one place."""
+"""Every event the catalogue consumes, and what it does with each: all in one place.
+
+The events themselves (subjects, message types, producers) are in
+``services.runtime.registry``; what the catalogue publishes is in ``services.catalogue.events``.
+"""
 
 from __future__ import annotations
 
-from nats.aio.msg import Msg
-
 from services.catalogue.erasure import CatalogueErasure
-from services.runtime.bus import Handler
-from services.runtime.erasure import Tombstones, erasure_handler
+from services.runtime.erasure import Tombstones
+from services.runtime.registry import catalogue, matching
+from services.runtime.subscriptions import Subscription
 from socialerasmus.catalogue.v1 import events_pb2
 
 NamingAStudent = (
@@ -15,29 +18,26 @@ NamingAStudent = (
     | events_pb2.EnrolmentPromoted
     | events_pb2.EnrolmentCancelled
 )
-NAMING_A_STUDENT: dict[str, type[NamingAStudent]] = {
-    "se.catalogue.enrolment.confirmed": events_pb2.EnrolmentConfirmed,
-    "se.catalogue.enrolment.waitlisted": events_pb2.EnrolmentWaitlisted,
-    "se.catalogue.enrolment.promoted": events_pb2.EnrolmentPromoted,
-    "se.catalogue.enrolment.cancelled": events_pb2.EnrolmentCancelled,
-}
-"""The catalogue's events that name a student (se.catalogue.enrolment.erased names none)."""
 
 
-def student_erasure(tombstones: Tombstones, erasure: CatalogueErasure) -> Handler:
-    """se.matching.profile.erased / recreated: erase the student and keep a tombstone, or
-    lift it."""
-    return erasure_handler(tombstones, erasure.erase)
+def subscriptions(tombstones: Tombstones, erasure: CatalogueErasure) -> list[Subscription]:
+    """The catalogue's durable consumers."""
 
+    async def index(event: NamingAStudent, sequence: int) -> None:
+        await erasure.index_message(event.enrolment.student_id, sequence)
 
-def enrolment_messages(erasure: CatalogueErasure) -> Handler:
-    """se.catalogue.enrolment.*: index the messages naming a student, for their erasure."""
-
-    async def handle(message: Msg) -> None:
-        kind = NAMING_A_STUDENT.get(message.subject)
-        if kind is None:
-            return
-        student = kind.FromString(message.data).enrolment.student_id
-        await erasure.index_message(student, message.metadata.sequence.stream)
-
-    return handle
+    return [
+        # Matching's erasures: erase the student's enrolments and keep a tombstone, or lift
+        # it when the student has a profile again.
+        Subscription("catalogue-erasures")
+        .on(matching.PROFILE_ERASED, tombstones.erasure(erasure.erase))
+        .on(matching.PROFILE_RECREATED, tombstones.recreated),
+        # Its own enrolment events naming a student (enrolment.erased names none): remember
+        # which CATALOGUE messages name whom, so an erasure can delete them (the stream is
+        # kept without limit, as matching rebuilds its index from it).
+        Subscription("catalogue-enrolment-messages")
+        .on_stored(catalogue.ENROLMENT_CONFIRMED, index)
+        .on_stored(catalogue.ENROLMENT_WAITLISTED, index)
+        .on_stored(catalogue.ENROLMENT_PROMOTED, index)
+        .on_stored(catalogue.ENROLMENT_CANCELLED, index),
+    ]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from google.protobuf.descriptor import EnumDescriptor
 
-from services.catalogue import limits
+from services.kernel import limits
 from socialerasmus.catalogue.v1 import catalogue_pb2
 from socialerasmus.common.v1 import common_pb2
 from socialerasmus.matching.v1 import matching_pb2

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import grpc
 
 from services.client import ClientError
+from services.runtime.devtokens import DEV_PRINCIPALS
 
 OK = 0
 FAILED = 1
@@ -78,8 +79,7 @@ def _from(origin: str) -> str:
 
 def _role_hint(origin: str) -> str:
     if origin.startswith("the local dev "):
-        return (
-            f"this used {origin}; choose another role with "
-            "--as student|coordinator|platform|operator"
-        )
+        used = origin.removeprefix("the local dev ").removesuffix(" token")
+        others = "|".join(role for role in DEV_PRINCIPALS if role != used)
+        return f"this used {origin}; choose another role with --as {others}"
     return f"the token{_from(origin)} may not do this; use one of a role that may"

@@ -74,9 +74,19 @@ def causes(numbers: Iterable[int]) -> str:
     return ", ".join(label(_CAUSE, n) for n in numbers)
 
 
+ID_WIDTH = 26
+"""Characters of an activity id (a ULID): id columns never narrow below it, so an id stays on
+one line, whole, to be copied, however narrow the terminal."""
+
+
+def _add_id_column(table: Table, header: str) -> None:
+    table.add_column(header, no_wrap=True, min_width=ID_WIDTH)
+
+
 def activities_table(activities: Sequence[cat.Activity], title: str = "Activities") -> Table:
     table = Table(title=f"{title} ({len(activities)})", title_justify="left")
-    for column in ("ID", "Title", "Section", "Where", "Starts (local)", "Seats", "State"):
+    _add_id_column(table, "ID")
+    for column in ("Title", "Section", "Where", "Starts (local)", "Seats", "State"):
         table.add_column(column, overflow="fold")
     for activity in activities:
         details = activity.details
@@ -146,7 +156,7 @@ def recommendations_table(student_id: str, found: Sequence[match.Recommendation]
         show_lines=True,
     )
     table.add_column("#", justify="right")
-    table.add_column("Activity", overflow="fold", ratio=3)
+    table.add_column("Activity", overflow="fold", ratio=3, min_width=ID_WIDTH)
     table.add_column("Score", justify="right")
     table.add_column("When and where", overflow="fold", ratio=2)
     table.add_column("Why", overflow="fold", ratio=4)
@@ -154,7 +164,9 @@ def recommendations_table(student_id: str, found: Sequence[match.Recommendation]
         d = item.activity.details
         activity = Text.assemble(d.title, "\n", (item.activity.id, "dim"))
         place = f"{when(d.starts_at, d.time_zone)}\n{where(d.location)}"
-        shares = " · ".join(f"{r.signal} {r.contribution:.0%}" for r in item.reasons)
+        shares = " · ".join(
+            f"{r.signal} {r.contribution:.0%}" for r in item.reasons if r.contribution >= 0.005
+        )  # a share that rounds to 0% says nothing
         why = Text.assemble(item.explanation or "-", "\n", (shares, "dim"))
         position = Text(str(rank))
         if item.relevance_rank and item.relevance_rank != rank:  # moved for diversity
@@ -199,13 +211,16 @@ def profile_view(profile: match.VolunteerProfile) -> Table:
     return _fields(rows)
 
 
-def inbox_table(student_id: str, items: Sequence[notify.InboxItem]) -> Table:
+def inbox_table(student_id: str, items: Sequence[notify.InboxItem], time_zone: str = "") -> Table:
+    """Dates on the student's clock (``time_zone``), or in UTC."""
     table = Table(title=f"Inbox of {student_id} ({len(items)})", title_justify="left")
-    for column in ("When", "Kind", "Subject", "Activity", ""):
+    for column in (f"When ({time_zone})" if time_zone else "When", "Kind", "Subject"):
         table.add_column(column, overflow="fold")
+    _add_id_column(table, "Activity")
+    table.add_column("")
     for item in items:
         table.add_row(
-            when(item.created_at),
+            when(item.created_at, time_zone),
             item.kind,
             item.subject,
             item.activity_id,
@@ -301,8 +316,8 @@ def model_state_view(state: match.ModelState) -> Table:
 
 def assignments_table(assignments: Sequence[match.Assignment]) -> Table:
     table = Table(title="Proposed places", title_justify="left")
-    table.add_column("Student")
-    table.add_column("Activity")
+    table.add_column("Student", overflow="fold")
+    _add_id_column(table, "Activity")
     table.add_column("Fit", justify="right")
     for assignment in sorted(assignments, key=lambda a: (a.student_id, -a.fit)):
         table.add_row(assignment.student_id, assignment.activity_id, f"{assignment.fit:.3f}")

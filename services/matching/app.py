@@ -5,21 +5,23 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from services.matching import events, keys
+from services.matching import keys
 from services.matching.follower import CatalogueFollower
 from services.matching.grpc_api import MatchingApi
 from services.matching.index import ActivityIndex
 from services.matching.model import ModelRefresher
 from services.matching.nearby import SectionMap
 from services.matching.service import MatchingService, policy_from_env
+from services.matching.snapshots import SnapshotStore, SnapshotWriter, restore
 from services.matching.store import MatchingStore
-from services.matching.subscriptions import enrolment_bookkeeping, reverse_matching
-from services.runtime.bus import EventConsumer, ensure_consumers
+from services.matching.subscriptions import subscriptions
+from services.runtime import metrics
 from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
 from services.runtime.outbox import OutboxRelay
 from services.runtime.probes import dependencies_of
 from services.runtime.server import Registration, ServiceParts
+from services.runtime.subscriptions import durable_consumers
 from services.runtime.supervisor import Loop
 from socialerasmus.matching.v1 import matching_pb2, matching_pb2_grpc
 
@@ -33,8 +35,11 @@ log = logging.getLogger(__name__)
 
 async def matching_parts(connections: Connections, settings: RuntimeSettings) -> ServiceParts:
     """Build matching; returns once the index has caught up with the catalogue stream."""
+    metrics.expose(metrics.MATCHING_FAMILIES)
     store = MatchingStore(connections.redis)
-    index = ActivityIndex()
+    snapshots = SnapshotStore(connections.js, settings.stream_replicas)
+    follower = await restore(snapshots) or CatalogueFollower(ActivityIndex())
+    index = follower.index
     sections = SectionMap()
     policy = policy_from_env()
     model = ModelRefresher(
@@ -43,12 +48,7 @@ async def matching_parts(connections: Connections, settings: RuntimeSettings) ->
     service = MatchingService(store, index, model, sections, policy=policy)
     api = MatchingApi(service)
     relay = OutboxRelay(connections.redis, connections.js, keys.OUTBOX, settings.instance)
-    await ensure_consumers(connections.js, events.CONSUMERS)
-    consumers = [
-        EventConsumer(connections.js, events.REVERSE_MATCHING, reverse_matching(service)),
-        EventConsumer(connections.js, events.ENROLMENT_BOOKKEEPING, enrolment_bookkeeping(store)),
-    ]
-    follower = CatalogueFollower(index)
+    consumers = await durable_consumers(connections.js, subscriptions(service, store))
     ready, stop_following = asyncio.Event(), asyncio.Event()
     following = asyncio.create_task(follower.run(connections.js, ready, stop_following))
     await asyncio.wait_for(ready.wait(), INDEX_READY_TIMEOUT_SECONDS)
@@ -79,6 +79,12 @@ async def matching_parts(connections: Connections, settings: RuntimeSettings) ->
         background=[
             Loop("outbox-relay", relay.run),
             Loop("index-follower", follow),
+            # Without snapshots a replica starts slower, nothing else.
+            Loop(
+                "index-snapshots",
+                SnapshotWriter(snapshots, follower, policy.snapshot_seconds).run,
+                required=False,
+            ),
             # A failed refit leaves the last model serving: worse, not wrong.
             Loop("model-refresher", model.run, required=False),
             *(c.loop() for c in consumers),

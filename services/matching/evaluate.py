@@ -43,7 +43,7 @@ from typing import Any, Protocol
 import grpc
 from redis.asyncio import Redis
 
-from services.matching.evaluation import DEFAULT_K, TRAIN_SHARE, Evaluation, evaluate, simulate
+from services.matching.evaluation import TRAIN_SHARE, Evaluation, evaluate
 from services.matching.implicit_evaluation import (
     TEST_VALUE,
     TRAIN_VALUE,
@@ -63,6 +63,8 @@ from services.matching.listings_evaluation import (
     read_listings,
 )
 from services.matching.listings_run import evaluate_listings
+from services.matching.ranking_metrics import DEFAULT_K
+from services.matching.simulation import simulate
 from services.matching.store import MatchingStore
 from socialerasmus.catalogue.v1 import catalogue_pb2, catalogue_pb2_grpc
 from socialerasmus.matching.v1 import matching_pb2

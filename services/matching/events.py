@@ -1,42 +1,18 @@
-"""Events of the matching service, in one place: what it publishes and what it consumes.
+"""Every event matching publishes, built from matching's registry.
 
-Publishes: ``se.matching.suggestion.created`` (reverse matching), ``se.matching.profile.erased``
-(GDPR erasure, consumed by the catalogue and notify) and ``se.matching.profile.recreated``
-(a profile after an erasure: they take facts about the student again),
-``se.matching.allocation.proposed``.
-Consumes: every ``se.catalogue.>`` event, twice: each replica follows the whole stream to
-keep its in-memory activity index (ordered consumer, replayed from the start), and one
-shared durable consumer per job (reverse matching, enrolment bookkeeping).
+Subjects and message types are in ``services.runtime.registry.matching``, where the catalogue
+and notify find them too; who consumes each is said there. What matching consumes is in
+``services.matching.subscriptions``.
 """
 
 from __future__ import annotations
 
 from services.matching.vocabulary import explanation
-from services.runtime import erasure
-from services.runtime.bus import ConsumerSpec
-from services.runtime.events import OutgoingEvent, event_of, new_event_id, timestamp_now
+from services.runtime.events import OutgoingEvent, new_event_id, timestamp_now
+from services.runtime.registry import matching
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity
 from socialerasmus.matching.v1 import events_pb2
 from socialerasmus.matching.v1.matching_pb2 import Assignment, MatchFacts, Reason
-
-SUGGESTION_CREATED = "se.matching.suggestion.created"
-PROFILE_ERASED = erasure.PROFILE_ERASED
-PROFILE_RECREATED = erasure.PROFILE_RECREATED
-ALLOCATION_PROPOSED = "se.matching.allocation.proposed"
-
-CATALOGUE_SUBJECTS = "se.catalogue.>"
-
-REVERSE_MATCHING = ConsumerSpec(
-    durable="matching-reverse",
-    stream="CATALOGUE",
-    subjects=("se.catalogue.activity.published",),
-)
-ENROLMENT_BOOKKEEPING = ConsumerSpec(
-    durable="matching-enrolments",
-    stream="CATALOGUE",
-    subjects=("se.catalogue.enrolment.>",),
-)
-CONSUMERS = (REVERSE_MATCHING, ENROLMENT_BOOKKEEPING)
 
 
 def suggestion_created(
@@ -48,8 +24,7 @@ def suggestion_created(
 ) -> OutgoingEvent:
     """The suggestion of ``activity`` to a student, with what notify needs to tell why."""
     details = activity.details
-    return event_of(
-        SUGGESTION_CREATED,
+    return matching.SUGGESTION_CREATED.event(
         events_pb2.SuggestionCreated(
             event_id=new_event_id(),
             occurred_at=timestamp_now(),
@@ -70,8 +45,7 @@ def suggestion_created(
 
 
 def profile_erased(student_id: str) -> OutgoingEvent:
-    return event_of(
-        PROFILE_ERASED,
+    return matching.PROFILE_ERASED.event(
         events_pb2.ProfileErased(
             event_id=new_event_id(), occurred_at=timestamp_now(), student_id=student_id
         ),
@@ -79,8 +53,7 @@ def profile_erased(student_id: str) -> OutgoingEvent:
 
 
 def profile_recreated(student_id: str) -> OutgoingEvent:
-    return event_of(
-        PROFILE_RECREATED,
+    return matching.PROFILE_RECREATED.event(
         events_pb2.ProfileRecreated(
             event_id=new_event_id(), occurred_at=timestamp_now(), student_id=student_id
         ),
@@ -96,8 +69,7 @@ def allocation_proposed(
     *,
     assignments_total: int,
 ) -> OutgoingEvent:
-    return event_of(
-        ALLOCATION_PROPOSED,
+    return matching.ALLOCATION_PROPOSED.event(
         events_pb2.AllocationProposed(
             event_id=new_event_id(),
             occurred_at=timestamp_now(),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from nats.aio.msg import Msg
@@ -21,23 +22,16 @@ from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from services.matching.index import ActivityIndex
+from services.matching.subscriptions import index_following
+from services.runtime.bus import Unprocessable
+from services.runtime.registry import catalogue
+from services.runtime.subscriptions import Handlers
 from socialerasmus.catalogue.v1 import events_pb2
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, EnrolmentStatus
 
 log = logging.getLogger(__name__)
 
-ActivityEvent = (
-    events_pb2.ActivityPublished
-    | events_pb2.ActivityUpdated
-    | events_pb2.ActivityCancelled
-    | events_pb2.ActivityCompleted
-)
-ACTIVITY_EVENTS: dict[str, type[ActivityEvent]] = {
-    "se.catalogue.activity.published": events_pb2.ActivityPublished,
-    "se.catalogue.activity.updated": events_pb2.ActivityUpdated,
-    "se.catalogue.activity.cancelled": events_pb2.ActivityCancelled,
-    "se.catalogue.activity.completed": events_pb2.ActivityCompleted,
-}
+STREAM = "CATALOGUE"
 
 EnrolmentEvent = (
     events_pb2.EnrolmentConfirmed
@@ -46,62 +40,86 @@ EnrolmentEvent = (
     | events_pb2.EnrolmentCancelled
     | events_pb2.EnrolmentErased
 )
-ENROLMENT_EVENTS: dict[str, type[EnrolmentEvent]] = {
-    "se.catalogue.enrolment.confirmed": events_pb2.EnrolmentConfirmed,
-    "se.catalogue.enrolment.waitlisted": events_pb2.EnrolmentWaitlisted,
-    "se.catalogue.enrolment.promoted": events_pb2.EnrolmentPromoted,
-    "se.catalogue.enrolment.cancelled": events_pb2.EnrolmentCancelled,
-    "se.catalogue.enrolment.erased": events_pb2.EnrolmentErased,
-}
 
 
 @dataclass
 class CatalogueFollower:
-    """Applies catalogue events to an ActivityIndex, in stream order."""
+    """Applies catalogue events to an ActivityIndex, in stream order. Which method takes
+    which event is declared in ``services.matching.subscriptions.index_following``."""
 
     index: ActivityIndex
     capacity: dict[str, int] = field(default_factory=dict)
     confirmed: Counter[str] = field(default_factory=Counter)
     waiting: Counter[str] = field(default_factory=Counter)
     applied_sequence: int = 0
+    _handlers: Handlers[None] = field(init=False, repr=False)
 
-    def apply(self, subject: str, data: bytes) -> None:
-        kind = ACTIVITY_EVENTS.get(subject)
-        if kind is not None:
-            self._apply_activity(kind.FromString(data).activity)
-            return
-        enrolment = ENROLMENT_EVENTS.get(subject)
-        if enrolment is None:
-            return
-        event = enrolment.FromString(data)
-        activity_id = (
-            event.activity_id
-            if isinstance(event, events_pb2.EnrolmentErased)
-            else event.enrolment.activity_id
+    def __post_init__(self) -> None:
+        self._handlers = index_following(self)
+
+    def seat_counts(self) -> dict[str, dict[str, int]]:
+        """What the seats are computed from, by activity id (copies): for a snapshot."""
+        return {
+            "capacity": dict(self.capacity),
+            "confirmed": dict(self.confirmed),
+            "waiting": dict(self.waiting),
+        }
+
+    @classmethod
+    def restored(
+        cls, index: ActivityIndex, seat_counts: dict[str, dict[str, int]], applied_sequence: int
+    ) -> CatalogueFollower:
+        """A follower of ``index`` as it was after ``applied_sequence``, seats set again."""
+        follower = cls(
+            index,
+            capacity=dict(seat_counts["capacity"]),
+            confirmed=Counter(seat_counts["confirmed"]),
+            waiting=Counter(seat_counts["waiting"]),
+            applied_sequence=applied_sequence,
         )
+        for activity_id in index.activity_ids():
+            follower._update_seats(activity_id)
+        return follower
+
+    def apply(self, subject: str, data: bytes, headers: Mapping[str, str] | None = None) -> None:
+        """Apply one event; raises ``Unprocessable`` for one it cannot take."""
+        self._handlers.dispatch(subject, data, headers=headers)
+
+    def activity_changed(self, activity: Activity) -> None:
+        """Published, updated, cancelled or completed: the snapshot replaces the last."""
+        self._apply_activity(activity)
+
+    def enrolment_confirmed(self, event: events_pb2.EnrolmentConfirmed) -> None:
+        self._apply_seats(event.enrolment.activity_id, event, confirmed=1)
+
+    def enrolment_waitlisted(self, event: events_pb2.EnrolmentWaitlisted) -> None:
+        self._apply_seats(event.enrolment.activity_id, event, waiting=1)
+
+    def enrolment_promoted(self, event: events_pb2.EnrolmentPromoted) -> None:
+        self._apply_seats(event.enrolment.activity_id, event, confirmed=1, waiting=-1)
+
+    def enrolment_cancelled(self, event: events_pb2.EnrolmentCancelled) -> None:
+        if event.previous_status == EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED:
+            self._apply_seats(event.enrolment.activity_id, event, confirmed=-1)
+        else:
+            self._apply_seats(event.enrolment.activity_id, event, waiting=-1)
+
+    def enrolment_erased(self, event: events_pb2.EnrolmentErased) -> None:
+        # Only ever written with the counts: there is nothing to count one by one.
+        self._apply_seats(event.activity_id, event)
+
+    def _apply_seats(
+        self, activity_id: str, event: EnrolmentEvent, confirmed: int = 0, waiting: int = 0
+    ) -> None:
+        """The counts the event carries; for events written before they carried them, the
+        change it reports (``confirmed`` and ``waiting``), one at a time."""
         if event.HasField("seats"):
             self.confirmed[activity_id] = event.seats.confirmed
             self.waiting[activity_id] = event.seats.waitlisted
         else:
-            self._count(subject, event, activity_id)
+            self.confirmed[activity_id] += confirmed
+            self.waiting[activity_id] += waiting
         self._update_seats(activity_id)
-
-    def _count(self, subject: str, event: EnrolmentEvent, activity_id: str) -> None:
-        """One change at a time, for events written before they carried the counts."""
-        match subject:
-            case "se.catalogue.enrolment.confirmed":
-                self.confirmed[activity_id] += 1
-            case "se.catalogue.enrolment.waitlisted":
-                self.waiting[activity_id] += 1
-            case "se.catalogue.enrolment.promoted":
-                self.confirmed[activity_id] += 1
-                self.waiting[activity_id] -= 1
-            case "se.catalogue.enrolment.cancelled":
-                assert isinstance(event, events_pb2.EnrolmentCancelled)
-                if event.previous_status == EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED:
-                    self.confirmed[activity_id] -= 1
-                else:
-                    self.waiting[activity_id] -= 1
 
     def _apply_activity(self, activity: Activity) -> None:
         self.capacity[activity.id] = activity.details.capacity
@@ -119,14 +137,17 @@ class CatalogueFollower:
 
         Run again after a failure, it resumes after the last event applied: replaying
         from the start would count again the enrolments of events without seat counts."""
-        info = await js.stream_info("CATALOGUE")
+        info = await js.stream_info(STREAM)
         caught_up_at = info.state.last_seq
-        if caught_up_at == 0:
+        if caught_up_at <= self.applied_sequence and not ready.is_set():
+            self.index.prepare_for_queries()
             ready.set()
 
         async def on_message(message: Msg) -> None:
             try:
-                self.apply(message.subject, message.data)
+                self.apply(message.subject, message.data, message.headers)
+            except Unprocessable as error:  # every replica reads it: no dead letter of its own
+                log.error("catalogue event skipped: %s", error, extra={"subject": message.subject})
             except Exception:  # a bad event must not stop the index; it is logged
                 log.exception("could not apply catalogue event", extra={"subject": message.subject})
             self.applied_sequence = message.metadata.sequence.stream
@@ -135,8 +156,8 @@ class CatalogueFollower:
                 ready.set()
 
         subscription = await js.subscribe(
-            "se.catalogue.>",
-            stream="CATALOGUE",
+            catalogue.EVENTS.wildcard,
+            stream=STREAM,
             ordered_consumer=True,
             config=self._start(),
             cb=on_message,

@@ -25,8 +25,9 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from services.catalogue.filters import EARTH_RADIUS_KM, fold_text
-from services.catalogue.limits import SDG_MAX, SDG_MIN
+from services.kernel.geo import EARTH_RADIUS_KM
+from services.kernel.limits import SDG_MAX, SDG_MIN
+from services.kernel.text import fold_text
 from services.matching.text import (
     Query,
     TermStatistics,
@@ -194,6 +195,19 @@ class _IdSets:
         self._members[set_id, : len(key)] = key
         return set_id
 
+    @classmethod
+    def restored(cls, members: NDArray[np.int32]) -> _IdSets:
+        """The sets whose :attr:`members` were ``members``, with the same ids."""
+        sets = cls()
+        count, width = members.shape
+        sets._members = np.full(
+            (max(count, _INITIAL_ROWS), max(width, _INITIAL_WIDTH)), UNKNOWN, np.int32
+        )
+        sets._members[:count, :width] = members
+        for set_id, row in enumerate(members.tolist()):
+            sets._ids[tuple(member for member in row if member != UNKNOWN)] = set_id
+        return sets
+
 
 # --- Buckets and grid -------------------------------------------------------------------------
 
@@ -222,6 +236,15 @@ class _RowBucket:
         self._rows[self._size] = row
         self._slot_of[row] = self._size
         self._size += 1
+
+    @classmethod
+    def restored(cls, rows: Rows) -> _RowBucket:
+        """A bucket holding ``rows`` in that order, as :attr:`rows` was."""
+        bucket = cls()
+        bucket._rows = _resized(rows.astype(np.int64), max(rows.size, 8))
+        bucket._size = int(rows.size)
+        bucket._slot_of = {row: slot for slot, row in enumerate(rows.tolist())}
+        return bucket
 
     def discard(self, row: int) -> None:
         slot = self._slot_of.pop(row, None)
@@ -263,6 +286,26 @@ class _SpatialGrid:
         bucket.discard(row)
         if not bucket:
             del self._cells[cell]
+
+    def state(self) -> dict[str, NDArray[Any]]:
+        """The cells and their rows, in order, as arrays (copies)."""
+        cells = list(self._cells.items())
+        sizes = [len(bucket) for _, bucket in cells]
+        return {
+            "cells": np.array([cell for cell, _ in cells], np.int32).reshape(-1, 2),
+            "offsets": np.r_[0, np.cumsum(sizes, dtype=np.int64)],
+            "rows": np.concatenate([bucket.rows for _, bucket in cells] or [np.empty(0, np.int64)]),
+        }
+
+    @classmethod
+    def restored(cls, state: dict[str, NDArray[Any]]) -> _SpatialGrid:
+        grid = cls()
+        offsets, rows = state["offsets"], state["rows"]
+        for number, (lat, lon) in enumerate(state["cells"].tolist()):
+            bucket = _RowBucket.restored(rows[offsets[number] : offsets[number + 1]])
+            grid._cells[(lat, lon)] = bucket
+            grid._cell_of_row.update(dict.fromkeys(bucket.rows.tolist(), (lat, lon)))
+        return grid
 
     def rows_near(self, latitude: float, longitude: float, radius_km: float) -> list[Rows]:
         """Rows of every cell that may hold a point within ``radius_km``: a superset."""
@@ -383,6 +426,44 @@ class _TextRows:
         live = int(self._indptr[self._segments]) - self._garbage
         if self._garbage > max(live, _MIN_GARBAGE_TO_COMPACT):
             self._compact()
+
+    def state(self) -> dict[str, NDArray[Any]]:
+        """The arena, garbage included, and the statistics, as arrays (copies)."""
+        used = int(self._indptr[self._segments])
+        return {
+            "data": self._data[:used].copy(),
+            "indices": self._indices[:used].copy(),
+            "indptr": self._indptr[: self._segments + 1].copy(),
+            "live": self._live[: self._segments].copy(),
+            "segment_of_row": self._segment_of_row.copy(),
+            "garbage": np.array(self._garbage),
+            **{f"statistics.{name}": array for name, array in self._statistics.state().items()},
+        }
+
+    @classmethod
+    def restored(cls, n_features: int, state: dict[str, NDArray[Any]]) -> _TextRows:
+        """Rows as :meth:`state` left them; inverted at the first query or
+        :meth:`prepare_for_queries`."""
+        segment_of_row = state["segment_of_row"]
+        text = cls(n_features, segment_of_row.shape[0])
+        used, segments = state["data"].shape[0], state["live"].shape[0]
+        room = max(used, _INITIAL_TEXT_ENTRIES)
+        text._data = _resized(state["data"].astype(np.float32), room)
+        text._indices = _resized(state["indices"].astype(np.int32), room)
+        text._indptr = _resized(state["indptr"].astype(np.int32), max(segments + 1, _INITIAL_ROWS))
+        text._live = _resized(state["live"].astype(np.bool_), text._indptr.shape[0])
+        text._segments = segments
+        text._garbage = int(state["garbage"])
+        text._segment_of_row = segment_of_row.astype(np.int64)
+        text._statistics = TermStatistics.restored(
+            n_features,
+            {
+                name.removeprefix("statistics."): array
+                for name, array in state.items()
+                if name.startswith("statistics.")
+            },
+        )
+        return text
 
     def frequencies(self, rows: Rows) -> sp.csr_matrix:
         """The stored rows, in order, as one matrix."""
@@ -583,6 +664,17 @@ class _Codes:
     def find(self, code: str) -> int:
         return self._ids.get(code, UNKNOWN)
 
+    def codes(self) -> list[str]:
+        """Every code, in id order."""
+        return list(self._ids)
+
+    @classmethod
+    def restored(cls, first: int, codes: Iterable[str]) -> _Codes:
+        restored = cls(first)
+        for code in codes:
+            restored.add(code)
+        return restored
+
 
 class _Skills:
     """Ids of the skills activities want, findable from the words of a student's skills."""
@@ -595,15 +687,29 @@ class _Skills:
     def add(self, skill: str) -> int:
         key = skill_key(skill)
         skill_id = self._ids.add(key)
+        self._remember(skill_id, key)
+        return skill_id
+
+    def _remember(self, skill_id: int, key: str) -> None:
         if skill_id == len(self._words):
             words = frozenset(key.split())
             self._words.append(words)
             for word in words:
                 self._by_word.setdefault(word, []).append(skill_id)
-        return skill_id
 
     def find(self, skill: str) -> int:
         return self._ids.find(skill_key(skill))
+
+    def keys(self) -> list[str]:
+        """The :func:`skill_key` of every skill, in id order."""
+        return self._ids.codes()
+
+    @classmethod
+    def restored(cls, keys: Iterable[str]) -> _Skills:
+        skills = cls()
+        for key in keys:
+            skills._remember(skills._ids.add(key), key)
+        return skills
 
     def covered_by(self, skills: Iterable[str]) -> NDArray[np.int32]:
         """Ids of wanted skills all of whose words appear in one of ``skills``."""
@@ -616,6 +722,17 @@ class _Skills:
 
 
 # --- Index ------------------------------------------------------------------------------------
+
+
+@dataclass
+class IndexState:
+    """Everything an :class:`ActivityIndex` holds, detached from it: arrays and strings that
+    are copies, and the activities as held (which the index replaces, never modifies, but for
+    their seats: set those again from the seat counts after :meth:`ActivityIndex.restored`)."""
+
+    arrays: dict[str, NDArray[Any]]
+    strings: dict[str, list[str]]
+    activities: list[catalogue_pb2.Activity | None]
 
 
 class ActivityIndex:
@@ -649,6 +766,65 @@ class ActivityIndex:
     @property
     def columns(self) -> ActivityColumns:
         return self._columns
+
+    # State ---------------------------------------------------------------------------------
+
+    def state(self) -> IndexState:
+        """A copy of what the index holds, taken at once: the index may change right after."""
+        arrays: dict[str, NDArray[Any]] = {
+            f"columns.{column.name}": getattr(self._columns, column.name).copy()
+            for column in fields(self._columns)
+        }
+        arrays |= {f"text.{name}": array for name, array in self._text.state().items()}
+        arrays |= {f"grid.{name}": array for name, array in self._grid.state().items()}
+        arrays["online"] = self._online.rows.copy()
+        arrays["language_sets"] = self._language_sets.members.copy()
+        arrays["skill_sets"] = self._skill_sets.members.copy()
+        arrays["versions"] = np.fromiter(self._versions.values(), np.int64, len(self._versions))
+        arrays["free_rows"] = np.array(self._free_rows, np.int64)
+        strings = {
+            "versioned": list(self._versions),
+            "keyed": list(self._keys),
+            "languages": self._languages.codes(),
+            "week_editions": self._week_editions.codes(),
+            "skills": self._skills.keys(),
+        }
+        return IndexState(arrays, strings, list(self._activity_at))
+
+    @classmethod
+    def restored(cls, state: IndexState, encoder: TextEncoder | None = None) -> ActivityIndex:
+        """The index whose :meth:`state` was ``state``."""
+        index = cls(encoder)
+        arrays, strings = state.arrays, state.strings
+        index._columns = ActivityColumns(
+            **{column.name: arrays[f"columns.{column.name}"] for column in fields(ActivityColumns)}
+        )
+
+        def part(prefix: str) -> dict[str, NDArray[Any]]:
+            return {
+                name.removeprefix(prefix): array
+                for name, array in arrays.items()
+                if name.startswith(prefix)
+            }
+
+        index._text = _TextRows.restored(index._encoder.n_features, part("text."))
+        index._grid = _SpatialGrid.restored(part("grid."))
+        index._online = _RowBucket.restored(arrays["online"])
+        index._language_sets = _IdSets.restored(arrays["language_sets"])
+        index._skill_sets = _IdSets.restored(arrays["skill_sets"])
+        index._languages = _Codes.restored(0, strings["languages"])
+        index._week_editions = _Codes.restored(NO_WEEK_EDITION + 1, strings["week_editions"])
+        index._skills = _Skills.restored(strings["skills"])
+        index._versions = dict(zip(strings["versioned"], arrays["versions"].tolist(), strict=True))
+        index._keys = {activity_id: key for key, activity_id in enumerate(strings["keyed"], 1)}
+        index._activity_at = list(state.activities)
+        index._row_of = {
+            activity.id: row
+            for row, activity in enumerate(index._activity_at)
+            if activity is not None
+        }
+        index._free_rows = arrays["free_rows"].tolist()
+        return index
 
     # Events --------------------------------------------------------------------------------
 

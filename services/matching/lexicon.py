@@ -18,7 +18,7 @@ that belongs to one of ESN's six causes; each cause also has a generic concept (
 
 Data: ``lexicon_data/concepts.toml`` lists the concepts by cause, with a short gloss each, and one
 file per language (``en.toml``, ``es.toml``, ...) maps every concept id to its terms. A term is
-written folded, the way :func:`services.catalogue.filters.fold_text` folds (lower case, accents
+written folded, the way :func:`services.kernel.text.fold_text` folds (lower case, accents
 stripped: "personnes agees", "cocuk*"), as one or more words separated by single spaces. A word
 ending in ``*`` matches any word it starts ("umwelt*" matches "umweltschutzer", "cocuk*" matches
 "cocuklarla"): stems for inflected languages, heads of German compounds. Texts are folded the
@@ -59,7 +59,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from services.catalogue.filters import fold_text
+from services.kernel.text import fold_text
 from socialerasmus.common.v1 import common_pb2
 
 __all__ = [

@@ -2,8 +2,9 @@
 
 Lengths count Unicode code points, as in the catalogue. Formats shared with the catalogue (student,
 section and activity ids, language and country codes, Week editions) are not repeated here: they
-live in :mod:`services.catalogue.limits`, and the limits below that mirror an activity field are
-taken from there, so a profile and the activities it is matched with are always checked alike.
+live in :mod:`services.kernel.ids`, and the limits below that mirror an activity field are taken
+from :mod:`services.kernel.limits`, so a profile and the activities it is matched with are always
+checked alike.
 """
 
 from __future__ import annotations
@@ -11,22 +12,22 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
-from services.catalogue import limits as catalogue
+from services.kernel import limits as shared
 
 # --- Volunteer profile ------------------------------------------------------------------------
 
 # Distinct ISO 639-1 codes, as on an activity.
-LANGUAGES_MIN: Final = catalogue.LANGUAGES_MIN  # 1
-LANGUAGES_MAX: Final = catalogue.LANGUAGES_MAX  # 10
+LANGUAGES_MIN: Final = shared.LANGUAGES_MIN  # 1
+LANGUAGES_MAX: Final = shared.LANGUAGES_MAX  # 10
 
 # Distinct causes: ESN has six, so at most six interests. None at all is fine (cold start).
-INTERESTS_MAX: Final = catalogue.CAUSES_MAX  # 6
+INTERESTS_MAX: Final = shared.CAUSES_MAX  # 6
 INTEREST_WEIGHT_MIN: Final = 0.0  # not interested
 INTEREST_WEIGHT_MAX: Final = 1.0  # very interested
 
 # Matched against an activity's skills_wanted, so both sides share the same bounds.
-SKILLS_MAX: Final = catalogue.SKILLS_MAX  # 30
-SKILL_MAX_CHARS: Final = catalogue.SKILL_MAX_CHARS  # 60
+SKILLS_MAX: Final = shared.SKILLS_MAX  # 30
+SKILL_MAX_CHARS: Final = shared.SKILL_MAX_CHARS  # 60
 
 MOTIVATION_MAX_CHARS: Final = 2000
 
@@ -53,10 +54,10 @@ RECOMMEND_K_DEFAULT: Final = 10
 RECOMMEND_K_MAX: Final = 50
 
 # Values in RecommendFilter.causes; duplicates are harmless, as in a catalogue listing filter.
-FILTER_CAUSES_MAX: Final = catalogue.FILTER_MAX_VALUES
+FILTER_CAUSES_MAX: Final = shared.FILTER_MAX_VALUES
 
 # RecommendFilter.sdgs: distinct goals, as on an activity, so at most all seventeen.
-FILTER_SDGS_MAX: Final = catalogue.SDGS_MAX  # 17
+FILTER_SDGS_MAX: Final = shared.SDGS_MAX  # 17
 
 # RecommendFilter.exclude_activity_ids: what a platform already shows or a student hid. A few
 # pages of results and a long hidden list fit; more is not a filter but a copy of the catalogue,

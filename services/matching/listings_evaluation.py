@@ -51,9 +51,14 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from services.catalogue import limits as catalogue_limits
+from services.kernel import limits as activity_limits
 from services.matching import limits as matching_limits
-from services.matching.evaluation import DEFAULT_K, catalogue_coverage, ndcg_at_k, precision_at_k
+from services.matching.ranking_metrics import (
+    DEFAULT_K,
+    catalogue_coverage,
+    ndcg_at_k,
+    precision_at_k,
+)
 
 __all__ = [
     "API_METHOD",
@@ -250,15 +255,15 @@ def activity_title(listing: Listing) -> str:
     the row number, when the title is too short."""
     for candidate in (listing.title, listing.text):
         title = " ".join(_printable(candidate, multiline=False).split())
-        if len(title) >= catalogue_limits.TITLE_MIN_CHARS:
-            return _clip(title, catalogue_limits.TITLE_MAX_CHARS)
+        if len(title) >= activity_limits.TITLE_MIN_CHARS:
+            return _clip(title, activity_limits.TITLE_MAX_CHARS)
     return f"Listing {listing.row}"
 
 
 def activity_description(listing: Listing) -> str:
     """The whole text within the catalogue's limits; the title when there is no text."""
     description = _printable(listing.text, multiline=True).strip()
-    return _clip(description or activity_title(listing), catalogue_limits.DESCRIPTION_MAX_CHARS)
+    return _clip(description or activity_title(listing), activity_limits.DESCRIPTION_MAX_CHARS)
 
 
 # --- Split and students -----------------------------------------------------------------------

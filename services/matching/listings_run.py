@@ -33,9 +33,7 @@ from typing import TypeVar
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from services.catalogue.sections import Section, load_sections
-from services.launcher import ServiceProcess, start_service, stop_processes, wait_until_serving
-from services.matching.evaluation import DEFAULT_K
+from services.kernel.sections import Section, load_sections
 from services.matching.listings_evaluation import (
     STUDENTS_PER_LABEL,
     Listing,
@@ -49,8 +47,15 @@ from services.matching.listings_evaluation import (
     score_seed,
     split_listings,
 )
+from services.matching.ranking_metrics import DEFAULT_K
 from services.runtime.auth import token_digest
 from services.runtime.localstack import free_port, nats_server, redis_server
+from services.runtime.processes import (
+    ServiceProcess,
+    start_service,
+    stop_processes,
+    wait_until_serving,
+)
 from socialerasmus.catalogue.v1 import catalogue_pb2 as catalogue
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
 from socialerasmus.common.v1 import common_pb2 as common

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from services.catalogue.sections import Section, load_sections
+from services.kernel.geo import distances_km
+from services.kernel.sections import Section, load_sections
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity
-
-EARTH_RADIUS_KM = 6371.0088
 
 
 class SectionMap:
@@ -16,19 +15,14 @@ class SectionMap:
     def __init__(self, sections: list[Section] | None = None) -> None:
         self._sections = sections if sections is not None else load_sections()
         self._by_id = {s.section_id: s for s in self._sections}
-        self._latitudes = np.radians([s.latitude for s in self._sections])
-        self._longitudes = np.radians([s.longitude for s in self._sections])
+        self._latitudes = np.array([s.latitude for s in self._sections])
+        self._longitudes = np.array([s.longitude for s in self._sections])
 
     def get(self, section_id: str) -> Section | None:
         return self._by_id.get(section_id)
 
     def within(self, latitude: float, longitude: float, radius_km: float) -> list[str]:
-        lat, lon = np.radians(latitude), np.radians(longitude)
-        half_chord = (
-            np.sin((self._latitudes - lat) / 2) ** 2
-            + np.cos(lat) * np.cos(self._latitudes) * np.sin((self._longitudes - lon) / 2) ** 2
-        )
-        distances = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(half_chord, 1.0)))
+        distances = distances_km(latitude, longitude, self._latitudes, self._longitudes)
         return [self._sections[i].section_id for i in np.flatnonzero(distances <= radius_km)]
 
     def reaching(self, activity: Activity, radius_km: float) -> list[str]:

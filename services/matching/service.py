@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from ulid import ULID
 
-from services.catalogue.validation import validate_student_id
+from services.kernel.ids import validate_student_id
 from services.matching import events, limits
 from services.matching.allocation import Slot, TooLarge, allocate_pairs
 from services.matching.index import ActivityIndex
@@ -83,6 +83,9 @@ class MatchingPolicy:
     batch: int = 500
     relearn_seconds: float = 600.0
     """How often each replica refits the ranking from feedback."""
+    snapshot_seconds: float = 300.0
+    """How often a replica saves a snapshot of its activity index, if it moved since the
+    stored one: a replica starting replays the events after it only."""
 
 
 def policy_from_env(env: Mapping[str, str] | None = None) -> MatchingPolicy:
@@ -98,6 +101,9 @@ def policy_from_env(env: Mapping[str, str] | None = None) -> MatchingPolicy:
             reach_km=float(env.get("SE_MATCHING_REACH_KM") or defaults.reach_km),
             relearn_seconds=float(
                 env.get("SE_MATCHING_RELEARN_SECONDS") or defaults.relearn_seconds
+            ),
+            snapshot_seconds=float(
+                env.get("SE_MATCHING_SNAPSHOT_SECONDS") or defaults.snapshot_seconds
             ),
         )
     except ValueError as error:

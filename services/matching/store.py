@@ -5,19 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import resources
 from typing import Any
 
 from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
-from redis.commands.core import AsyncScript
 
 from services.matching import keys
 from services.runtime.erasure import erased_value
 from services.runtime.events import OutgoingEvent
-from services.runtime.outbox import entry_fields, event_args
+from services.runtime.outbox import entry_fields
 from services.runtime.redis_values import as_text
+from services.runtime.scripts import Script
 from socialerasmus.matching.v1.matching_pb2 import (
     AllocateWeekResponse,
     Feedback,
@@ -25,6 +24,8 @@ from socialerasmus.matching.v1.matching_pb2 import (
     VolunteerProfile,
 )
 
+PACKAGE = "services.matching"
+"""Where the scripts are: ``services/matching/lua/``."""
 EXCLUDING_FEEDBACK = (FeedbackKind.FEEDBACK_KIND_DISMISSED, FeedbackKind.FEEDBACK_KIND_ENROLLED)
 BUDGET_TTL_SECONDS = 8 * 24 * 3600
 ALLOCATION_TTL_SECONDS = 30 * 24 * 3600
@@ -35,17 +36,12 @@ def iso_week(moment: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _script(redis: Redis, name: str) -> AsyncScript:
-    source = resources.files("services.matching").joinpath("lua", f"{name}.lua").read_text()
-    return redis.register_script(source)
-
-
 class MatchingStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
-        self._record_suggestion = _script(redis, "record_suggestion")
-        self._record_feedback = _script(redis, "record_feedback")
-        self._set_enrolled = _script(redis, "set_enrolled")
+        self._record_suggestion = Script(redis, PACKAGE, "record_suggestion")
+        self._record_feedback = Script(redis, PACKAGE, "record_feedback")
+        self._set_enrolled = Script(redis, PACKAGE, "set_enrolled")
 
     # Profiles -------------------------------------------------------------------------
 
@@ -196,30 +192,23 @@ class MatchingStore:
     async def record_feedback_batch(self, items: Sequence[Feedback]) -> list[int]:
         """Record every feedback event, in order, in one Lua call; when any names an erased
         student nothing is written and the positions (0-based) of those items come back."""
-        script_keys = [keys.FEEDBACK_LOG]
-        args: list[str] = []
-        for feedback in items:
-            student = feedback.student_id
-            script_keys += [
-                keys.feedback_entries(student),
-                keys.excluded(student),
-                keys.tombstone(student),
-            ]
-            args += [
-                "1" if feedback.kind in EXCLUDING_FEEDBACK else "0",
-                feedback.activity_id,
-                "student_id",
-                student,
-                "activity_id",
-                feedback.activity_id,
-                "kind",
-                str(int(feedback.kind)),
-                "rating",
-                str(feedback.rating),
-                "at_ms",
-                str(feedback.occurred_at.ToMilliseconds()),
-            ]
-        erased: Any = await self._record_feedback(keys=script_keys, args=args)
+        erased: Any = await self._record_feedback(
+            feedback_log=keys.FEEDBACK_LOG,
+            items=[
+                {
+                    "entries": keys.feedback_entries(feedback.student_id),
+                    "excluded": keys.excluded(feedback.student_id),
+                    "tombstone": keys.tombstone(feedback.student_id),
+                    "excludes": feedback.kind in EXCLUDING_FEEDBACK,
+                    "student_id": feedback.student_id,
+                    "activity_id": feedback.activity_id,
+                    "kind": str(int(feedback.kind)),
+                    "rating": str(feedback.rating),
+                    "at_ms": str(feedback.occurred_at.ToMilliseconds()),
+                }
+                for feedback in items
+            ],
+        )
         return [int(number) - 1 for number in erased]
 
     async def feedback_log(self, count: int = 1_000_000, page: int = 2_000) -> list[dict[str, str]]:
@@ -250,8 +239,10 @@ class MatchingStore:
         """Enrolled students are not offered the same activity again; a cancellation
         makes it suggestible again (unless they dismissed it)."""
         await self._set_enrolled(
-            keys=[keys.excluded(student_id), keys.tombstone(student_id)],
-            args=[activity_id, "1" if enrolled else "0"],
+            excluded=keys.excluded(student_id),
+            tombstone=keys.tombstone(student_id),
+            activity_id=activity_id,
+            enrolled=enrolled,
         )
 
     # Reverse matching and allocation ---------------------------------------------------
@@ -261,13 +252,14 @@ class MatchingStore:
     ) -> str:
         """'created', or 'duplicate' / 'over_budget' / 'erased' when nothing was written."""
         result = await self._record_suggestion(
-            keys=[
-                keys.suggested(student_id),
-                keys.weekly_budget(student_id, week),
-                keys.OUTBOX,
-                keys.tombstone(student_id),
-            ],
-            args=[activity_id, budget, BUDGET_TTL_SECONDS, *event_args(event)],
+            suggested=keys.suggested(student_id),
+            budget_counter=keys.weekly_budget(student_id, week),
+            outbox=keys.OUTBOX,
+            tombstone=keys.tombstone(student_id),
+            activity_id=activity_id,
+            budget=budget,
+            counter_ttl_seconds=BUDGET_TTL_SECONDS,
+            event=event,
         )
         return as_text(result)
 

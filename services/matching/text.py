@@ -29,7 +29,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from services.catalogue.filters import fold_text
+from services.kernel.text import fold_text
 from services.matching.lexicon import CONCEPT_TOKEN_PREFIX, concepts_in
 from services.matching.stop_words import STOP_WORDS
 from socialerasmus.catalogue.v1 import catalogue_pb2
@@ -115,6 +115,22 @@ class TermStatistics:
     @property
     def documents(self) -> int:
         return self._documents
+
+    def state(self) -> dict[str, NDArray[np.int64]]:
+        """The counts as arrays (copies): the tokens seen and their frequencies."""
+        tokens = np.flatnonzero(self._frequencies)
+        return {
+            "documents": np.array(self._documents, np.int64),
+            "tokens": tokens,
+            "frequencies": self._frequencies[tokens],
+        }
+
+    @classmethod
+    def restored(cls, n_features: int, state: dict[str, NDArray[np.int64]]) -> TermStatistics:
+        statistics = cls(n_features)
+        statistics._frequencies[state["tokens"]] = state["frequencies"]
+        statistics._documents = int(state["documents"])
+        return statistics
 
     def frequency(self, indices: NDArray[np.int32]) -> NDArray[np.int64]:
         return self._frequencies[indices]

@@ -58,8 +58,9 @@ from services.matching.learning import (
     learn_weights,
     sampled_negatives,
 )
-from services.matching.ranking import Ranker, SectionDirectory
+from services.matching.ranking import Ranker
 from services.matching.signals import SIGNALS, Weights
+from services.matching.student import SectionDirectory
 from socialerasmus.matching.v1 import matching_pb2
 
 __all__ = [

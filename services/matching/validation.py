@@ -1,9 +1,10 @@
 """Validation of matching requests. Pure functions: no I/O, no clock.
 
-Built from the catalogue's checks (:mod:`services.catalogue.validation`), so both services word
-their violations the same way and agree on every shared format (ids, language codes, Week
-editions). Each function reports all problems at once in one ``InvalidArgument``, each under its
-field path (``profile.languages[1].code``, ``profile.weekly_availability[0].end_minute``).
+Built from the kernel's checks (:mod:`services.kernel.violations`), as the catalogue's rules
+are, so both services word their violations the same way and agree on every shared format (ids,
+language codes, Week editions). Each function reports all problems at once in one
+``InvalidArgument``, each under its field path (``profile.languages[1].code``,
+``profile.weekly_availability[0].end_minute``).
 """
 
 from __future__ import annotations
@@ -13,24 +14,33 @@ from collections.abc import Sequence
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from services.catalogue import limits as catalogue_limits
-from services.catalogue.validation import (
+from services.kernel.fields import sdg_item, skill_item, skill_key
+from services.kernel.ids import (
+    ACTIVITY_ID_DESCRIPTION,
+    ACTIVITY_ID_PATTERN,
+    COUNTRY_CODE_PATTERN,
     COUNTRY_DESCRIPTION,
+    LANGUAGE_CODE_PATTERN,
     LANGUAGE_DESCRIPTION,
     SECTION_DESCRIPTION,
+    SECTION_ID_PATTERN,
+    STUDENT_ID_DESCRIPTION,
+    STUDENT_ID_PATTERN,
     WEEK_DESCRIPTION,
+    WEEK_EDITION_PATTERN,
+)
+from services.kernel.violations import (
+    check_count,
     check_enum,
     check_geo_point,
     check_pattern,
     check_repeated,
     check_text,
+    check_time_zone,
     check_timestamp,
     enum_item,
-    is_time_zone,
     known_numbers,
     pattern_item,
-    sdg_item,
-    skill_item,
     total_nanos,
 )
 from services.matching import limits
@@ -66,13 +76,9 @@ _LEVELS = known_numbers(LanguageLevel.DESCRIPTOR)
 _WEEKDAYS = known_numbers(Weekday.DESCRIPTOR)
 _FEEDBACK_KINDS = known_numbers(FeedbackKind.DESCRIPTOR)
 
-# Worded as services.catalogue.validation.validate_student_id / validate_activity_id word them.
-_STUDENT_ID_DESCRIPTION = "1 to 128 characters of letters, digits and _ . : @ -"
-_ACTIVITY_ID_DESCRIPTION = f"an activity id: a {catalogue_limits.ACTIVITY_ID_LENGTH}-character ULID"
-
 _NANOS_PER_DAY = 86_400 * 1_000_000_000
 
-_activity_id_item = pattern_item(catalogue_limits.ACTIVITY_ID_PATTERN, _ACTIVITY_ID_DESCRIPTION)
+_activity_id_item = pattern_item(ACTIVITY_ID_PATTERN, ACTIVITY_ID_DESCRIPTION)
 
 
 # --- Volunteer profile ------------------------------------------------------------------------
@@ -92,7 +98,7 @@ def validate_profiles(profiles: Sequence[VolunteerProfile]) -> None:
     """Checks an UpsertProfiles request: 1 to BATCH_ITEMS_MAX profiles of distinct students,
     each as :func:`validate_profile` checks one, under ``items[i]``."""
     v = Violations()
-    if _check_count(v, "items", len(profiles), min_count=1, max_count=limits.BATCH_ITEMS_MAX):
+    if check_count(v, "items", len(profiles), min_count=1, max_count=limits.BATCH_ITEMS_MAX):
         first_index: dict[str, int] = {}
         for index, profile in enumerate(profiles):
             _check_profile(v, profile, f"items[{index}]")
@@ -109,7 +115,7 @@ def _check_profile(v: Violations, profile: VolunteerProfile, p: str) -> None:
         v,
         f"{p}.host_section_id",
         profile.host_section_id,
-        catalogue_limits.SECTION_ID_PATTERN,
+        SECTION_ID_PATTERN,
         SECTION_DESCRIPTION,
         required=True,
     )
@@ -117,7 +123,7 @@ def _check_profile(v: Violations, profile: VolunteerProfile, p: str) -> None:
         v,
         f"{p}.home_country_code",
         profile.home_country_code,
-        catalogue_limits.COUNTRY_CODE_PATTERN,
+        COUNTRY_CODE_PATTERN,
         COUNTRY_DESCRIPTION,
         required=False,
     )
@@ -129,7 +135,7 @@ def _check_profile(v: Violations, profile: VolunteerProfile, p: str) -> None:
         profile.skills,
         skill_item,
         max_count=limits.SKILLS_MAX,
-        key=lambda skill: skill.strip().casefold(),
+        key=skill_key,
     )
     check_text(
         v,
@@ -141,17 +147,14 @@ def _check_profile(v: Violations, profile: VolunteerProfile, p: str) -> None:
     _check_mobility(v, profile, p)
     _check_availability(v, f"{p}.weekly_availability", profile.weekly_availability)
     _check_max_distance(v, f"{p}.max_distance_km", profile.max_distance_km)
-    if not profile.time_zone:
-        v.add(f"{p}.time_zone", "required")
-    elif not is_time_zone(profile.time_zone):
-        v.add(f"{p}.time_zone", "must be an IANA time zone such as Europe/Madrid")
+    check_time_zone(v, f"{p}.time_zone", profile.time_zone)
     if profile.HasField("home_location"):
         check_geo_point(v, f"{p}.home_location", profile.home_location)
     check_repeated(
         v,
         f"{p}.week_editions",
         profile.week_editions,
-        pattern_item(catalogue_limits.WEEK_EDITION_PATTERN, WEEK_DESCRIPTION),
+        pattern_item(WEEK_EDITION_PATTERN, WEEK_DESCRIPTION),
         max_count=limits.WEEK_EDITIONS_MAX,
     )
 
@@ -161,26 +164,14 @@ def _check_student_id(v: Violations, field: str, value: str) -> bool:
         v,
         field,
         value,
-        catalogue_limits.STUDENT_ID_PATTERN,
-        _STUDENT_ID_DESCRIPTION,
+        STUDENT_ID_PATTERN,
+        STUDENT_ID_DESCRIPTION,
         required=True,
     )
 
 
-def _check_count(v: Violations, field: str, count: int, *, min_count: int, max_count: int) -> bool:
-    """The count rule of ``check_repeated``, for lists whose items have fields of their own."""
-    if count < min_count:
-        v.add(field, "required" if min_count == 1 else f"must have at least {min_count} values")
-        return False
-    if count > max_count:
-        # Item errors of an oversized list would only be noise.
-        v.add(field, f"must have at most {max_count} values")
-        return False
-    return True
-
-
 def _check_languages(v: Violations, field: str, languages: Sequence[LanguageSkill]) -> None:
-    if not _check_count(
+    if not check_count(
         v, field, len(languages), min_count=limits.LANGUAGES_MIN, max_count=limits.LANGUAGES_MAX
     ):
         return
@@ -191,7 +182,7 @@ def _check_languages(v: Violations, field: str, languages: Sequence[LanguageSkil
             v,
             f"{item}.code",
             skill.code,
-            catalogue_limits.LANGUAGE_CODE_PATTERN,
+            LANGUAGE_CODE_PATTERN,
             LANGUAGE_DESCRIPTION,
             required=True,
         ):
@@ -203,7 +194,7 @@ def _check_languages(v: Violations, field: str, languages: Sequence[LanguageSkil
 
 
 def _check_interests(v: Violations, field: str, interests: Sequence[CauseInterest]) -> None:
-    if not _check_count(v, field, len(interests), min_count=0, max_count=limits.INTERESTS_MAX):
+    if not check_count(v, field, len(interests), min_count=0, max_count=limits.INTERESTS_MAX):
         return
     first_index: dict[int, int] = {}
     for index, interest in enumerate(interests):
@@ -245,7 +236,7 @@ def _check_required_timestamp(v: Violations, field: str, ts: Timestamp, *, prese
 
 
 def _check_availability(v: Violations, field: str, slots: Sequence[AvailabilitySlot]) -> None:
-    if not _check_count(v, field, len(slots), min_count=0, max_count=limits.AVAILABILITY_SLOTS_MAX):
+    if not check_count(v, field, len(slots), min_count=0, max_count=limits.AVAILABILITY_SLOTS_MAX):
         return
     valid: list[tuple[int, AvailabilitySlot]] = []
     for index, slot in enumerate(slots):
@@ -302,7 +293,7 @@ def validate_feedback_batch(items: Sequence[Feedback]) -> None:
     """Checks a RecordFeedbackBatch request: 1 to BATCH_ITEMS_MAX feedback events, each as
     :func:`validate_feedback` checks one, under ``items[i]``."""
     v = Violations()
-    if _check_count(v, "items", len(items), min_count=1, max_count=limits.BATCH_ITEMS_MAX):
+    if check_count(v, "items", len(items), min_count=1, max_count=limits.BATCH_ITEMS_MAX):
         for index, feedback in enumerate(items):
             _check_feedback(v, feedback, f"items[{index}]")
     v.raise_if_any()
@@ -314,8 +305,8 @@ def _check_feedback(v: Violations, feedback: Feedback, p: str) -> None:
         v,
         f"{p}.activity_id",
         feedback.activity_id,
-        catalogue_limits.ACTIVITY_ID_PATTERN,
-        _ACTIVITY_ID_DESCRIPTION,
+        ACTIVITY_ID_PATTERN,
+        ACTIVITY_ID_DESCRIPTION,
         required=True,
     )
     kind_ok = check_enum(v, f"{p}.kind", feedback.kind, _FEEDBACK_KINDS, allow_unspecified=False)
@@ -374,7 +365,7 @@ def _check_filter(v: Violations, f: RecommendFilter, p: str) -> None:
         v,
         f"{p}.week_edition",
         f.week_edition,
-        catalogue_limits.WEEK_EDITION_PATTERN,
+        WEEK_EDITION_PATTERN,
         WEEK_DESCRIPTION,
         required=False,
     )
@@ -399,7 +390,7 @@ def validate_allocate(request: AllocateWeekRequest) -> tuple[int, int]:
         v,
         "week_edition",
         request.week_edition,
-        catalogue_limits.WEEK_EDITION_PATTERN,
+        WEEK_EDITION_PATTERN,
         WEEK_DESCRIPTION,
         required=True,
     )

@@ -5,29 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
-from socialerasmus.common.v1 import common_pb2
+from services.kernel.causes import CAUSE_LABELS
+from services.kernel.languages import language_name
 from socialerasmus.matching.v1 import matching_pb2
 
 __all__ = [
-    "CAUSE_LABELS",
-    "LANGUAGE_NAMES",
     "REASON_SIGNALS",
     "WEEKDAY_NAMES",
     "explanation",
     "fact_texts",
-    "language_name",
     "reason_text",
 ]
-
-CAUSE_LABELS: Final[dict[common_pb2.Cause.ValueType, str]] = {
-    common_pb2.CAUSE_CULTURE: "Culture",
-    common_pb2.CAUSE_EDUCATION_AND_YOUTH: "Education & Youth",
-    common_pb2.CAUSE_ENVIRONMENTAL_SUSTAINABILITY: "Environmental Sustainability",
-    common_pb2.CAUSE_HEALTH_AND_WELLBEING: "Health & Well-being",
-    common_pb2.CAUSE_SKILLS_AND_EMPLOYABILITY: "Skills & Employability",
-    common_pb2.CAUSE_SOCIAL_INCLUSION: "Social Inclusion",
-}
-"""ESN's six causes (since 2018), as ESN writes them."""
 
 WEEKDAY_NAMES: Final[dict[int, str]] = {
     matching_pb2.WEEKDAY_MONDAY: "Monday",
@@ -53,59 +41,6 @@ REASON_SIGNALS: Final[dict[str, str]] = {
 The hard filters an activity passed are no reasons: its languages and start are told as
 ``MatchFacts`` (:func:`fact_texts`).
 """
-
-LANGUAGE_NAMES: Final[dict[str, str]] = {
-    "ar": "Arabic",
-    "az": "Azerbaijani",
-    "bg": "Bulgarian",
-    "bs": "Bosnian",
-    "ca": "Catalan",
-    "cs": "Czech",
-    "cy": "Welsh",
-    "da": "Danish",
-    "de": "German",
-    "el": "Greek",
-    "en": "English",
-    "es": "Spanish",
-    "et": "Estonian",
-    "eu": "Basque",
-    "fi": "Finnish",
-    "fr": "French",
-    "ga": "Irish",
-    "gl": "Galician",
-    "hr": "Croatian",
-    "hu": "Hungarian",
-    "hy": "Armenian",
-    "is": "Icelandic",
-    "it": "Italian",
-    "ka": "Georgian",
-    "kk": "Kazakh",
-    "lb": "Luxembourgish",
-    "lt": "Lithuanian",
-    "lv": "Latvian",
-    "mk": "Macedonian",
-    "mt": "Maltese",
-    "nl": "Dutch",
-    "no": "Norwegian",
-    "pl": "Polish",
-    "pt": "Portuguese",
-    "ro": "Romanian",
-    "ru": "Russian",
-    "sk": "Slovak",
-    "sl": "Slovenian",
-    "sq": "Albanian",
-    "sr": "Serbian",
-    "sv": "Swedish",
-    "tr": "Turkish",
-    "uk": "Ukrainian",
-}
-"""English names of the working languages of ESN countries, by ISO 639-1 code."""
-
-
-def language_name(code: str) -> str:
-    """English name of a language, or its code in capitals when not listed ("EO")."""
-    return LANGUAGE_NAMES.get(code, code.upper())
-
 
 # --- English texts of reasons and facts ---------------------------------------------------
 # Each text is worded from the structured fields alone, as notify words them in the other

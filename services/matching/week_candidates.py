@@ -31,17 +31,13 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
-from services.catalogue.filters import EARTH_RADIUS_KM
+from services.kernel.geo import EARTH_RADIUS_KM, distances_km
+from services.matching.diversity import MMR_LAMBDA
 from services.matching.index import UNKNOWN, ActivityIndex
-from services.matching.ranking import (
-    DEPARTURE_HORIZON_DAYS,
-    MIN_LANGUAGE_LEVEL,
-    MMR_LAMBDA,
-    ONLINE_PROXIMITY,
-    SectionDirectory,
-    local_seconds,
-)
+from services.matching.local_time import local_seconds
+from services.matching.signal_values import DEPARTURE_HORIZON_DAYS, ONLINE_PROXIMITY
 from services.matching.signals import SIGNALS, Weights
+from services.matching.student import MIN_LANGUAGE_LEVEL, SectionDirectory
 from services.matching.text import Query
 from socialerasmus.matching.v1 import matching_pb2
 
@@ -304,19 +300,6 @@ def _unit_vectors(latitude: FloatArray, longitude: FloatArray) -> FloatArray:
     return np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
 
 
-def _great_circle_km(
-    lat0: FloatArray, lon0: FloatArray, lat1: FloatArray, lon1: FloatArray
-) -> FloatArray:
-    """The arithmetic of ``ranking.distances_km``, pair by pair."""
-    lat0, lon0, lat1, lon1 = map(np.radians, (lat0, lon0, lat1, lon1))
-    half_chord = (
-        np.sin((lat1 - lat0) / 2) ** 2
-        + np.cos(lat0) * np.cos(lat1) * np.sin((lon1 - lon0) / 2) ** 2
-    )
-    distance: FloatArray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(half_chord, 1.0)))
-    return distance
-
-
 @dataclass(frozen=True, slots=True)
 class _Reach:
     """The edition's physical activities within reach of each distinct origin and reach."""
@@ -356,7 +339,7 @@ def _reach(index: ActivityIndex, students: _Students, rows: IntArray) -> _Reach:
     sizes = np.fromiter((len(f) for f in found), np.int64, len(found))
     owner = np.repeat(np.arange(len(found)), sizes)
     position = physical[np.fromiter((i for f in found for i in f), np.int64, int(sizes.sum()))]
-    distance = _great_circle_km(
+    distance = distances_km(
         latitude[owner],
         longitude[owner],
         columns.latitudes[rows[position]],
@@ -429,7 +412,7 @@ def _scores(
     reach = students.reach[student]
     proximity = np.full(student.size, ONLINE_PROXIMITY)
     near = np.flatnonzero(~online)  # in reach: within a positive distance of an origin
-    distance = _great_circle_km(
+    distance = distances_km(
         students.latitude[student[near]],
         students.longitude[student[near]],
         columns.latitudes[row[near]],

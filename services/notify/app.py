@@ -1,4 +1,5 @@
-"""Wires notify: settings, stores, channels, intake, dispatcher, consumers, gRPC adapter."""
+"""Wires notify: settings, stores, channels, intake, dispatcher, consumers, outbox relay,
+gRPC adapter."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import logging
 
 import httpx
 
-from services.notify import events, keys
+from services.notify import keys
 from services.notify.dispatch import Dispatcher, Links
 from services.notify.email_channel import EmailChannel
 from services.notify.grpc_api import NotifyApi
@@ -18,15 +19,17 @@ from services.notify.schedule import Schedule
 from services.notify.service import NotifyService
 from services.notify.settings import NotifySettings
 from services.notify.store import NotifyStore
-from services.notify.subscriptions import catalogue_facts, matching_facts
+from services.notify.subscriptions import subscriptions
 from services.notify.watchers import InboxWatchers
 from services.notify.webhook_channel import WebhookChannel
-from services.runtime.bus import EventConsumer, ensure_consumers
+from services.runtime import metrics
 from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
 from services.runtime.erasure import Tombstones
+from services.runtime.outbox import OutboxRelay
 from services.runtime.probes import dependencies_of
 from services.runtime.server import Registration, ServiceParts
+from services.runtime.subscriptions import durable_consumers
 from services.runtime.supervisor import Loop
 from socialerasmus.notify.v1 import notify_pb2, notify_pb2_grpc
 
@@ -39,6 +42,7 @@ log = logging.getLogger(__name__)
 
 
 async def notify_parts(connections: Connections, settings: RuntimeSettings) -> ServiceParts:
+    metrics.expose(metrics.NOTIFY_FAMILIES)
     config = NotifySettings.from_env(settings)
     redis = connections.redis
     store, schedule, projection = NotifyStore(redis), Schedule(redis), ActivityProjection(redis)
@@ -63,18 +67,15 @@ async def notify_parts(connections: Connections, settings: RuntimeSettings) -> S
         ),
         email=email,
         webhook=webhook,
-        report=events.report_to_bus(connections.js),
         lease_seconds=config.lease_seconds,
     )
     intake = Intake(
         store, schedule, projection, activity_url=config.activity_url, wake=dispatcher.wake
     )
     tombstones = Tombstones(redis, keys.PREFIX, settings.personal_data_retention_seconds)
-    await ensure_consumers(connections.js, events.CONSUMERS)
-    consumers = [
-        EventConsumer(connections.js, events.CATALOGUE_FACTS, catalogue_facts(intake)),
-        EventConsumer(connections.js, events.MATCHING_FACTS, matching_facts(intake, tombstones)),
-    ]
+    # Delivery events are written with the delivery log, then published from the outbox.
+    relay = OutboxRelay(redis, connections.js, keys.OUTBOX, settings.instance)
+    consumers = await durable_consumers(connections.js, subscriptions(intake, tombstones))
 
     async def dispatch(stop: asyncio.Event) -> None:
         try:
@@ -100,6 +101,7 @@ async def notify_parts(connections: Connections, settings: RuntimeSettings) -> S
         ],
         background=[
             Loop("dispatcher", dispatch),
+            Loop("outbox-relay", relay.run),
             Loop("inbox-watchers", watch, required=False),
             *(c.loop() for c in consumers),
         ],

@@ -5,7 +5,8 @@ Every replica runs a :class:`Dispatcher`. A claimed job is leased to it
 A timer (reminder, digest) becomes delivery jobs with the preferences and activity facts of
 the moment it is due. A delivery job is rendered in the student's language and sent on its
 channel; a failure that may pass is scheduled again by the retry policy, one that will not
-(or the last allowed attempt) is recorded as failed and sent to the dead-letter subject.
+(or the last allowed attempt) is recorded as failed and sent to the dead-letter subject,
+through the outbox (``services.notify.events``).
 
 Delivery is at least once at the channel's edge: a replica that dies after the channel
 accepted a message but before removing the job leaves it to be sent again once the lease
@@ -24,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from services.notify.email_channel import EmailChannel
+from services.notify.events import delivery_events
 from services.notify.intake import delivery_jobs
 from services.notify.jobs import Job, Notice, decode_item
 from services.notify.messages import MessageContext, MessageKind, RenderedMessage
@@ -377,13 +379,13 @@ class Dispatcher:
         this handling made an attempt on the channel, 0 when it skipped the message."""
         job = claimed.job
         delivery = self._delivery(job, status, reason, now, job.attempts + attempted)
-        await self.store.record_delivery(delivery)
+        await self.store.record_delivery(delivery, delivery_events(delivery, job))
         await self.schedule.done(claimed)
         await self._announce(delivery, job)
 
     async def _announce(self, delivery: Delivery, job: Job) -> None:
-        """Counts the outcome and reports it (after it is recorded: a crash before the
-        report loses an event, never repeats a message)."""
+        """Counts the outcome and reports it, once it is recorded (with its events, in the
+        outbox)."""
         outcome = DeliveryStatus.Name(delivery.status).removeprefix("DELIVERY_STATUS_").lower()
         metrics.NOTIFICATIONS.labels(delivery.kind, delivery.channel, outcome).inc()
         await self.report(delivery, job)

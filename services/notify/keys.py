@@ -2,7 +2,7 @@
 
 Keys of one student carry the student id as a hash tag, ``{ana}``: in a Redis Cluster they all
 land in the same slot, so the Lua scripts of the store may touch several of them at once. Student
-ids never contain braces (``services.catalogue.limits.STUDENT_ID_PATTERN``), which also keeps
+ids never contain braces (``services.kernel.ids.STUDENT_ID_PATTERN``), which also keeps
 ``{ana}`` from matching inside ``{anabel}``.
 """
 
@@ -11,6 +11,9 @@ from __future__ import annotations
 from services.runtime.erasure import tombstone_key
 
 PREFIX = "notify"
+OUTBOX = f"{PREFIX}:outbox"
+"""Stream of the delivery events waiting to be published (``services.runtime.outbox``),
+appended to in the same script that records the delivery."""
 
 
 def _student(student_id: str) -> str:

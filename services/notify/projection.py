@@ -18,32 +18,13 @@ from redis.asyncio import Redis
 from services.notify import keys
 from services.notify.messages import ActivityFacts
 from services.runtime.redis_values import as_text
+from services.runtime.scripts import Script
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity
 
 __all__ = ["ActivityProjection", "Attendance", "activity_link", "facts_of"]
 
-# KEYS: activity hash. ARGV: version, serialised activity. Returns 1 when stored.
-_SAVE = """
-local stored = tonumber(redis.call('HGET', KEYS[1], 'version') or '-1')
-if stored > tonumber(ARGV[1]) then
-  return 0
-end
-redis.call('HSET', KEYS[1], 'version', ARGV[1], 'data', ARGV[2])
-return 1
-"""
-
-
-# KEYS: enrolled hash, the student's activities set, student index, tombstone.
-# ARGV: student id, status, activity id. Returns 0 for an erased student (nothing written).
-_ATTEND = """
-if string.sub(redis.call('GET', KEYS[4]) or '', 1, 6) == 'erased' then
-  return 0
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('SADD', KEYS[2], ARGV[3])
-redis.call('SADD', KEYS[3], KEYS[2])
-return 1
-"""
+PACKAGE = "services.notify"
+"""Where the scripts are: ``services/notify/lua/`` (``save_activity``, ``attend``)."""
 
 
 class Attendance(StrEnum):
@@ -79,14 +60,15 @@ def facts_of(activity: Activity, url_template: str = "") -> ActivityFacts:
 class ActivityProjection:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
-        self._save = redis.register_script(_SAVE)
-        self._attend = redis.register_script(_ATTEND)
+        self._save = Script(redis, PACKAGE, "save_activity")
+        self._attend = Script(redis, PACKAGE, "attend")
 
     async def save(self, activity: Activity) -> bool:
         """Stores ``activity`` unless a newer version is stored; True when stored."""
         result = await self._save(
-            keys=[keys.activity(activity.id)],
-            args=[activity.version, activity.SerializeToString()],
+            activity=keys.activity(activity.id),
+            version=activity.version,
+            data=activity.SerializeToString(),
         )
         return int(result) == 1
 
@@ -97,13 +79,13 @@ class ActivityProjection:
     async def attend(self, activity_id: str, student_id: str, status: Attendance) -> bool:
         """Records the student as enrolled; False (nothing written) when they are erased."""
         result = await self._attend(
-            keys=[
-                keys.enrolled(activity_id),
-                keys.student_activities(student_id),
-                keys.student_index(student_id),
-                keys.tombstone(student_id),
-            ],
-            args=[student_id, status.value, activity_id],
+            enrolled=keys.enrolled(activity_id),
+            student_activities=keys.student_activities(student_id),
+            student_index=keys.student_index(student_id),
+            tombstone=keys.tombstone(student_id),
+            student_id=student_id,
+            status=status.value,
+            activity_id=activity_id,
         )
         return int(result) == 1
 

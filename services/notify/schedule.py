@@ -28,6 +28,7 @@ from redis.asyncio import Redis
 from services.notify import keys
 from services.notify.jobs import Job, decode_job, encode_job
 from services.runtime.redis_values import as_text
+from services.runtime.scripts import Script
 
 __all__ = ["Added", "Change", "ClaimedJob", "Outcome", "Schedule"]
 
@@ -36,94 +37,8 @@ log = logging.getLogger(__name__)
 CLAIM_TTL_SECONDS: Final = 120 * 24 * 3600
 """How long a natural key stays claimed; longer than any activity is announced ahead."""
 BUDGET_TTL_SECONDS: Final = 8 * 24 * 3600
-
-# KEYS: claim, student index, schedule, jobs, student jobs, budget, digest, tombstone.
-# ARGV: has claim, claim ttl, budget (-1: none), budget ttl, #adds, #removes, #digest sets,
-#       #digest deletes, then adds (id, due ms, payload, keep existing), removes (id,
-#       expected payload or ''), digest sets (field, value), digest deletes (field).
-# A change that would write about an erased student is refused whole (-2); removals alone
-# are always applied.
-_APPLY = """
-local has_claim = ARGV[1] == '1'
-if (has_claim or ARGV[5] ~= '0' or ARGV[7] ~= '0')
-    and string.sub(redis.call('GET', KEYS[8]) or '', 1, 6) == 'erased' then
-  return -2
-end
-if has_claim and redis.call('EXISTS', KEYS[1]) == 1 then
-  return 0
-end
-local budget = tonumber(ARGV[3])
-if budget >= 0 then
-  local used = tonumber(redis.call('GET', KEYS[6]) or '0')
-  if used >= budget then
-    if has_claim then
-      redis.call('SET', KEYS[1], 'over budget', 'EX', ARGV[2])
-      redis.call('SADD', KEYS[2], KEYS[1])
-    end
-    return -1
-  end
-  redis.call('INCR', KEYS[6])
-  redis.call('EXPIRE', KEYS[6], ARGV[4])
-  redis.call('SADD', KEYS[2], KEYS[6])
-end
-if has_claim then
-  redis.call('SET', KEYS[1], 'queued', 'EX', ARGV[2])
-  redis.call('SADD', KEYS[2], KEYS[1])
-end
-local i = 9
-local adds, removes = tonumber(ARGV[5]), tonumber(ARGV[6])
-local digest_sets, digest_deletes = tonumber(ARGV[7]), tonumber(ARGV[8])
-for _ = 1, adds do
-  local id, due, payload, keep = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  i = i + 4
-  if keep ~= '1' or redis.call('HEXISTS', KEYS[4], id) == 0 then
-    redis.call('HSET', KEYS[4], id, payload)
-    redis.call('ZADD', KEYS[3], due, id)
-    redis.call('SADD', KEYS[5], id)
-  end
-end
-for _ = 1, removes do
-  local id, expected = ARGV[i], ARGV[i + 1]
-  i = i + 2
-  if expected == '' or redis.call('HGET', KEYS[4], id) == expected then
-    redis.call('HDEL', KEYS[4], id)
-    redis.call('ZREM', KEYS[3], id)
-    redis.call('SREM', KEYS[5], id)
-  end
-end
-for _ = 1, digest_sets do
-  redis.call('HSET', KEYS[7], ARGV[i], ARGV[i + 1])
-  i = i + 2
-end
-for _ = 1, digest_deletes do
-  redis.call('HDEL', KEYS[7], ARGV[i])
-  i = i + 1
-end
-if adds > 0 then
-  redis.call('SADD', KEYS[2], KEYS[5])
-end
-if digest_sets > 0 then
-  redis.call('SADD', KEYS[2], KEYS[7])
-end
-return 1
-"""
-
-# KEYS: schedule, jobs. ARGV: now ms, lease end ms, most jobs. Returns id, job, id, job...
-_CLAIM_DUE = """
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
-local claimed = {}
-for _, id in ipairs(ids) do
-  local payload = redis.call('HGET', KEYS[2], id)
-  if payload then
-    redis.call('ZADD', KEYS[1], ARGV[2], id)
-    claimed[#claimed + 1] = id
-    claimed[#claimed + 1] = payload
-  else
-    redis.call('ZREM', KEYS[1], id)
-  end
-end
-return claimed
-"""
+PACKAGE: Final = "services.notify"
+"""Where the scripts are: ``services/notify/lua/`` (``apply_change``, ``claim_due``)."""
 
 
 class Outcome(IntEnum):
@@ -178,48 +93,42 @@ def _ms(moment: datetime) -> int:
 class Schedule:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
-        self._apply = redis.register_script(_APPLY)
-        self._claim_due = redis.register_script(_CLAIM_DUE)
+        self._apply = Script(redis, PACKAGE, "apply_change")
+        self._claim_due = Script(redis, PACKAGE, "claim_due")
 
     async def apply(self, change: Change) -> Outcome:
         student = change.student_id
-        args: list[Any] = [
-            "1" if change.natural_key else "0",
-            CLAIM_TTL_SECONDS,
-            change.budget,
-            BUDGET_TTL_SECONDS,
-            len(change.add),
-            len(change.remove),
-            len(change.digest_set),
-            len(change.digest_delete),
-        ]
+        adds = []
         for added in change.add:
             due = _ms(added.due)
-            args += [
-                added.job.job_id,
-                due,
-                encode_job(replace(added.job, due_ms=due)),
-                "1" if added.keep_existing else "0",
-            ]
-        for job_id, expected in change.remove:
-            args += [job_id, expected]
-        for name, value in change.digest_set.items():
-            args += [name, value]
-        args += change.digest_delete
-        claim = keys.claim(student, change.natural_key or "-")
-        budget = keys.weekly_budget(student, change.budget_week or "-")
+            payload = encode_job(replace(added.job, due_ms=due))
+            adds.append(
+                {
+                    "id": added.job.job_id,
+                    "due": due,
+                    "payload": payload,
+                    "keep": added.keep_existing,
+                }
+            )
         result = await self._apply(
-            keys=[
-                claim,
-                keys.student_index(student),
-                keys.schedule(),
-                keys.jobs(),
-                keys.student_jobs(student),
-                budget,
-                keys.digest(student),
-                keys.tombstone(student),
+            claim=keys.claim(student, change.natural_key or "-"),
+            student_index=keys.student_index(student),
+            schedule=keys.schedule(),
+            jobs=keys.jobs(),
+            student_jobs=keys.student_jobs(student),
+            budget=keys.weekly_budget(student, change.budget_week or "-"),
+            digest=keys.digest(student),
+            tombstone=keys.tombstone(student),
+            has_claim=bool(change.natural_key),
+            claim_ttl=CLAIM_TTL_SECONDS,
+            budget_limit=change.budget,
+            budget_ttl=BUDGET_TTL_SECONDS,
+            adds=adds,
+            removes=[{"id": job_id, "expected": expected} for job_id, expected in change.remove],
+            digest_sets=[
+                {"field": name, "value": value} for name, value in change.digest_set.items()
             ],
-            args=args,
+            digest_deletes=[{"field": name} for name in change.digest_delete],
         )
         return Outcome(int(result))
 
@@ -227,8 +136,11 @@ class Schedule:
         """Up to ``limit`` jobs due at ``now``, each leased to the caller for ``lease_seconds``."""
         now_ms = _ms(now)
         raw: Any = await self._claim_due(
-            keys=[keys.schedule(), keys.jobs()],
-            args=[now_ms, now_ms + int(lease_seconds * 1000), limit],
+            schedule=keys.schedule(),
+            jobs=keys.jobs(),
+            now_ms=now_ms,
+            lease_end_ms=now_ms + int(lease_seconds * 1000),
+            most=limit,
         )
         claimed, unreadable = [], []
         for job_id, payload in zip(raw[::2], raw[1::2], strict=True):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from services.catalogue.validation import validate_page_size, validate_student_id
+from services.kernel.ids import validate_student_id
+from services.kernel.pages import validate_page_size
 from services.notify.schedule import Schedule
 from services.notify.store import NotifyStore
 from services.notify.unsubscribe import read_token

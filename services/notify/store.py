@@ -8,16 +8,17 @@ removes them all without scanning the key space. The client must return bytes (t
 
 from __future__ import annotations
 
-import base64
-import binascii
+import re
 from collections.abc import Sequence
 from typing import Any, Final
 
 from redis.asyncio import Redis
 
+from services.kernel import pages
 from services.notify import keys
-from services.runtime.errors import InvalidArgument
+from services.notify.events import DeliveryEvents
 from services.runtime.redis_values import as_text
+from services.runtime.scripts import Script
 from socialerasmus.notify.v1.notify_pb2 import Delivery, Frequency, InboxItem, Preferences
 
 DEFAULT_LOCALE: Final = "en"
@@ -25,83 +26,16 @@ DEFAULT_TIME_ZONE: Final = "UTC"
 DEFAULT_FREQUENCY: Final = Frequency.FREQUENCY_INSTANT
 DEFAULT_WEEKLY_BUDGET: Final = 3
 
+NO_EVENTS: Final = DeliveryEvents()
 RECENT_DELIVERIES_MAX: Final = 200
 DELIVERY_TTL_SECONDS: Final = 90 * 24 * 3600
 PAGE_TOKEN_FIELD: Final = "page_token"
-
-# KEYS: item hash, inbox zset, unread zset, student index, tombstone.
-# ARGV: serialised item, score (ms), item id, read ("0"/"1"), pub/sub channel.
-# Returns 1, 0 (the item exists), -1 (the student is erased).
-_ADD_INBOX_ITEM = """
-if string.sub(redis.call('GET', KEYS[5]) or '', 1, 6) == 'erased' then
-  return -1
-end
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  return 0
-end
-redis.call('HSET', KEYS[1], 'data', ARGV[1], 'read', ARGV[4])
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
-if ARGV[4] == '0' then
-  redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
-end
-redis.call('SADD', KEYS[4], KEYS[1], KEYS[2], KEYS[3])
-redis.call('PUBLISH', ARGV[5], ARGV[1])
-return 1
-"""
-
-# KEYS: unread zset, then one item hash per id. ARGV: the ids, in the same order.
-_MARK_READ = """
-local marked = 0
-for i = 1, #ARGV do
-  if redis.call('HGET', KEYS[i + 1], 'read') == '0' then
-    redis.call('HSET', KEYS[i + 1], 'read', '1')
-    marked = marked + 1
-  end
-  redis.call('ZREM', KEYS[1], ARGV[i])
-end
-return marked
-"""
-
-# KEYS: delivery hash, recent list, student index, tombstone.
-# ARGV: channel, serialised delivery, updated_at ms, message id, list cap, ttl seconds.
-# An update older than the stored one (a redelivered event) is ignored, as is one about an
-# erased student (a message that was being sent when the erasure came).
-_RECORD_DELIVERY = """
-if string.sub(redis.call('GET', KEYS[4]) or '', 1, 6) == 'erased' then
-  return 0
-end
-local at = redis.call('HGET', KEYS[1], 'at:' .. ARGV[1])
-if at and tonumber(at) > tonumber(ARGV[3]) then
-  return 0
-end
-redis.call('HSET', KEYS[1], 'd:' .. ARGV[1], ARGV[2], 'at:' .. ARGV[1], ARGV[3])
-redis.call('EXPIRE', KEYS[1], ARGV[6])
-redis.call('LREM', KEYS[2], 0, ARGV[4])
-redis.call('LPUSH', KEYS[2], ARGV[4])
-redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[5]) - 1)
-redis.call('SADD', KEYS[3], KEYS[1], KEYS[2])
-return 1
-"""
-
-# KEYS: preferences, student index, tombstone. ARGV: serialised preferences.
-_SAVE_PREFERENCES = """
-if string.sub(redis.call('GET', KEYS[3]) or '', 1, 6) == 'erased' then
-  return 0
-end
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('SADD', KEYS[2], KEYS[1])
-return 1
-"""
-
-# KEYS: student index. Every indexed key carries the student's hash tag (same cluster slot).
-_ERASE = """
-local members = redis.call('SMEMBERS', KEYS[1])
-local removed = 0
-for i = 1, #members, 500 do
-  removed = removed + redis.call('DEL', unpack(members, i, math.min(i + 499, #members)))
-end
-return removed + redis.call('DEL', KEYS[1])
-"""
+PACKAGE: Final = "services.notify"
+"""Where the scripts are: ``services/notify/lua/``."""
+# An inbox page ends at the created time (ms) and id of its last item. Tokens of the inbox and of
+# its unread part are bound to the same listing: either continues the other at that position.
+_INBOX_LISTING: Final = "inbox"
+_INBOX_PAGE_KEY: Final = re.compile(r"\d{1,19}:[\x21-\x7e]{1,236}")
 
 
 def _bytes(value: bytes | str) -> bytes:
@@ -121,31 +55,27 @@ def default_preferences(student_id: str) -> Preferences:
 
 
 def encode_page_token(score: int, item_id: str) -> str:
-    raw = f"{score}:{item_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    """The token of the page after the item created at ``score`` (ms) with id ``item_id``."""
+    return pages.encode_page_token(f"{score}:{item_id}", _INBOX_LISTING)
 
 
 def decode_page_token(token: str) -> tuple[int, str]:
     """The (created ms, item id) position after which the next page starts."""
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        score_text, item_id = raw.split(":", 1)
-        score = int(score_text)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidArgument.single(PAGE_TOKEN_FIELD, "is not a token of this listing") from None
-    if not item_id:
-        raise InvalidArgument.single(PAGE_TOKEN_FIELD, "is not a token of this listing")
-    return score, item_id
+    key = pages.decode_page_token(
+        token, _INBOX_LISTING, PAGE_TOKEN_FIELD, key_pattern=_INBOX_PAGE_KEY
+    )
+    score, item_id = key.split(":", 1)
+    return int(score), item_id
 
 
 class NotifyStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
-        self._add_inbox_item = redis.register_script(_ADD_INBOX_ITEM)
-        self._mark_read = redis.register_script(_MARK_READ)
-        self._record_delivery = redis.register_script(_RECORD_DELIVERY)
-        self._erase = redis.register_script(_ERASE)
-        self._save_preferences = redis.register_script(_SAVE_PREFERENCES)
+        self._add_inbox_item = Script(redis, PACKAGE, "add_inbox_item")
+        self._mark_read = Script(redis, PACKAGE, "mark_read")
+        self._record_delivery = Script(redis, PACKAGE, "record_delivery")
+        self._erase = Script(redis, PACKAGE, "erase")
+        self._save_preferences = Script(redis, PACKAGE, "save_preferences")
 
     # Preferences -----------------------------------------------------------------------
 
@@ -160,8 +90,10 @@ class NotifyStore:
         """Stores the preferences; False (nothing stored) when the student is erased."""
         student = preferences.student_id
         result = await self._save_preferences(
-            keys=[keys.preferences(student), keys.student_index(student), keys.tombstone(student)],
-            args=[preferences.SerializeToString()],
+            preferences=keys.preferences(student),
+            student_index=keys.student_index(student),
+            tombstone=keys.tombstone(student),
+            data=preferences.SerializeToString(),
         )
         return int(result) == 1
 
@@ -177,20 +109,16 @@ class NotifyStore:
         the student is erased."""
         student = item.student_id
         result = await self._add_inbox_item(
-            keys=[
-                keys.inbox_item(student, item.id),
-                keys.inbox(student),
-                keys.unread(student),
-                keys.student_index(student),
-                keys.tombstone(student),
-            ],
-            args=[
-                item.SerializeToString(),
-                item.created_at.ToMilliseconds(),
-                item.id,
-                "1" if item.read else "0",
-                keys.inbox_channel(student),
-            ],
+            item=keys.inbox_item(student, item.id),
+            inbox=keys.inbox(student),
+            unread=keys.unread(student),
+            student_index=keys.student_index(student),
+            tombstone=keys.tombstone(student),
+            data=item.SerializeToString(),
+            created_ms=item.created_at.ToMilliseconds(),
+            item_id=item.id,
+            read=item.read,
+            channel=keys.inbox_channel(student),
         )
         return int(result) == 1
 
@@ -253,32 +181,32 @@ class NotifyStore:
         if not ids:
             return 0
         result = await self._mark_read(
-            keys=[keys.unread(student_id), *(keys.inbox_item(student_id, i) for i in ids)],
-            args=ids,
+            unread=keys.unread(student_id),
+            items=[{"item": keys.inbox_item(student_id, i), "id": i} for i in ids],
         )
         return int(result)
 
     # Delivery log ----------------------------------------------------------------------
 
-    async def record_delivery(self, delivery: Delivery) -> bool:
-        """Keeps the latest status per message and channel; False when ``delivery`` is older
-        than the status already stored (nothing changes)."""
+    async def record_delivery(self, delivery: Delivery, events: DeliveryEvents = NO_EVENTS) -> bool:
+        """Keeps the latest status per message and channel, and appends ``events`` to the
+        outbox in the same step; False when ``delivery`` is older than the status already
+        stored, or the student is erased (nothing changes, nothing is announced)."""
         student = delivery.student_id
         result = await self._record_delivery(
-            keys=[
-                keys.delivery(student, delivery.message_id),
-                keys.recent_deliveries(student),
-                keys.student_index(student),
-                keys.tombstone(student),
-            ],
-            args=[
-                delivery.channel,
-                delivery.SerializeToString(),
-                delivery.updated_at.ToMilliseconds(),
-                delivery.message_id,
-                RECENT_DELIVERIES_MAX,
-                DELIVERY_TTL_SECONDS,
-            ],
+            delivery=keys.delivery(student, delivery.message_id),
+            recent=keys.recent_deliveries(student),
+            student_index=keys.student_index(student),
+            tombstone=keys.tombstone(student),
+            channel=delivery.channel,
+            data=delivery.SerializeToString(),
+            updated_ms=delivery.updated_at.ToMilliseconds(),
+            message_id=delivery.message_id,
+            recent_max=RECENT_DELIVERIES_MAX,
+            ttl_seconds=DELIVERY_TTL_SECONDS,
+            outbox=keys.OUTBOX,
+            recorded=events.recorded,
+            dead_letter=events.dead_letter,
         )
         return int(result) == 1
 
@@ -316,5 +244,5 @@ class NotifyStore:
     async def erase(self, student_id: str) -> int:
         """Deletes every key of the student (the index itself included); returns how many
         existed."""
-        result = await self._erase(keys=[keys.student_index(student_id)], args=[])
+        result = await self._erase(student_index=keys.student_index(student_id))
         return int(result)

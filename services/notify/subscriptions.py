@@ -1,78 +1,74 @@
-"""What the notify service does with the events it consumes: decode, then hand to the intake."""
+"""Every event notify consumes, and what it does with each: all in one place.
+
+The events themselves (subjects, message types, producers) are in
+``services.runtime.registry``; what notify publishes is in ``services.notify.events``. Each
+handler hands the decoded event to the intake (``services.notify.intake``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from nats.aio.msg import Msg
 
-from services.catalogue import events as catalogue
-from services.matching import events as matching
 from services.notify.intake import Intake
 from services.notify.messages import MessageKind
-from services.runtime.bus import Handler
-from services.runtime.erasure import Tombstones, apply_erasure_event
+from services.runtime.erasure import Tombstones
+from services.runtime.registry import catalogue, matching
+from services.runtime.subscriptions import Subscription
 from socialerasmus.catalogue.v1 import events_pb2
-from socialerasmus.matching.v1 import events_pb2 as matching_events
+
+ACK_WAIT_SECONDS = 10.0
+"""Handlers take milliseconds (they only write to Redis), so an event held by a replica that
+died is redelivered after 10 s rather than the default 30."""
+
+EnrolmentChanged = (
+    events_pb2.EnrolmentConfirmed | events_pb2.EnrolmentWaitlisted | events_pb2.EnrolmentPromoted
+)
 
 
 def _when(stamp: Timestamp) -> datetime:
     return stamp.ToDatetime(tzinfo=UTC)
 
 
-def catalogue_facts(intake: Intake) -> Handler:
-    """se.catalogue.activity.* and se.catalogue.enrolment.*."""
+def subscriptions(intake: Intake, tombstones: Tombstones) -> list[Subscription]:
+    """Notify's durable consumers, shared by every replica."""
 
-    async def handle(message: Msg) -> None:
-        subject, data = message.subject, message.data
-        if subject == catalogue.ENROLMENT_CONFIRMED:
-            confirmed = events_pb2.EnrolmentConfirmed.FromString(data)
-            await intake.enrolment_changed(
-                MessageKind.ENROLMENT_CONFIRMED, confirmed.enrolment, _when(confirmed.occurred_at)
-            )
-        elif subject == catalogue.ENROLMENT_WAITLISTED:
-            waiting = events_pb2.EnrolmentWaitlisted.FromString(data)
-            await intake.enrolment_changed(
-                MessageKind.ENROLMENT_WAITLISTED, waiting.enrolment, _when(waiting.occurred_at)
-            )
-        elif subject == catalogue.ENROLMENT_PROMOTED:
-            promoted = events_pb2.EnrolmentPromoted.FromString(data)
-            await intake.enrolment_changed(
-                MessageKind.ENROLMENT_PROMOTED, promoted.enrolment, _when(promoted.occurred_at)
-            )
-        elif subject == catalogue.ENROLMENT_CANCELLED:
-            await intake.enrolment_cancelled(
-                events_pb2.EnrolmentCancelled.FromString(data).enrolment
-            )
-        elif subject == catalogue.ACTIVITY_PUBLISHED:
-            await intake.activity_published(events_pb2.ActivityPublished.FromString(data).activity)
-        elif subject == catalogue.ACTIVITY_UPDATED:
-            updated = events_pb2.ActivityUpdated.FromString(data)
-            await intake.activity_updated(
-                updated.activity, updated.changed_fields, _when(updated.occurred_at)
-            )
-        elif subject == catalogue.ACTIVITY_CANCELLED:
-            cancelled = events_pb2.ActivityCancelled.FromString(data)
-            await intake.activity_cancelled(
-                cancelled.activity, cancelled.reason, _when(cancelled.occurred_at)
-            )
-        elif subject == catalogue.ACTIVITY_COMPLETED:
-            await intake.activity_completed(events_pb2.ActivityCompleted.FromString(data).activity)
+    def enrolment_changed(kind: MessageKind) -> Callable[[EnrolmentChanged], Awaitable[object]]:
+        return lambda event: intake.enrolment_changed(
+            kind, event.enrolment, _when(event.occurred_at)
+        )
 
-    return handle
-
-
-def matching_facts(intake: Intake, tombstones: Tombstones) -> Handler:
-    """se.matching.suggestion.created, se.matching.profile.erased and .recreated, in one
-    consumer: a suggestion and the erasure that follows it are handled in that order."""
-
-    async def handle(message: Msg) -> None:
-        if message.subject == matching.SUGGESTION_CREATED:
-            await intake.suggestion_created(
-                matching_events.SuggestionCreated.FromString(message.data)
-            )
-        else:
-            await apply_erasure_event(tombstones, message, intake.profile_erased)
-
-    return handle
+    return [
+        # The catalogue's activities and enrolments, in stream order: confirmations and
+        # reminders, changes and cancellations to everyone enrolled, notify's own view of
+        # the catalogue (services.notify.projection).
+        Subscription("notify-catalogue", ack_wait_seconds=ACK_WAIT_SECONDS)
+        .on(catalogue.ACTIVITY_PUBLISHED, lambda event: intake.activity_published(event.activity))
+        .on(
+            catalogue.ACTIVITY_UPDATED,
+            lambda event: intake.activity_updated(
+                event.activity, event.changed_fields, _when(event.occurred_at)
+            ),
+        )
+        .on(
+            catalogue.ACTIVITY_CANCELLED,
+            lambda event: intake.activity_cancelled(
+                event.activity, event.reason, _when(event.occurred_at)
+            ),
+        )
+        .on(catalogue.ACTIVITY_COMPLETED, lambda event: intake.activity_completed(event.activity))
+        .on(catalogue.ENROLMENT_CONFIRMED, enrolment_changed(MessageKind.ENROLMENT_CONFIRMED))
+        .on(catalogue.ENROLMENT_WAITLISTED, enrolment_changed(MessageKind.ENROLMENT_WAITLISTED))
+        .on(catalogue.ENROLMENT_PROMOTED, enrolment_changed(MessageKind.ENROLMENT_PROMOTED))
+        .on(
+            catalogue.ENROLMENT_CANCELLED, lambda event: intake.enrolment_cancelled(event.enrolment)
+        ),
+        # Matching's suggestions, erasures and new profiles after an erasure, in one
+        # consumer: a suggestion and the erasure that follows it are handled in that order.
+        Subscription("notify-matching", ack_wait_seconds=ACK_WAIT_SECONDS)
+        .on(matching.SUGGESTION_CREATED, intake.suggestion_created)
+        .on(matching.PROFILE_ERASED, tombstones.erasure(intake.profile_erased))
+        .on(matching.PROFILE_RECREATED, tombstones.recreated),
+    ]

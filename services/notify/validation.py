@@ -3,7 +3,7 @@
 Every check reports through :class:`Violations`, so preferences with several problems get all
 of them back in one ``InvalidArgument``, each under its field path
 (``preferences.quiet_hours.start_minute``, ``preferences.muted_causes[1]``). The small checks
-are shared with the catalogue service (``services.catalogue.validation``).
+are the kernel's (:mod:`services.kernel.violations`), shared with the other services.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import re
 from typing import Final
 from urllib.parse import SplitResult, urlsplit
 
-from services.catalogue import limits as catalogue_limits
-from services.catalogue.validation import (
+from services.kernel.ids import STUDENT_ID_DESCRIPTION, STUDENT_ID_PATTERN
+from services.kernel.violations import (
     check_enum,
     check_pattern,
     check_repeated,
+    check_time_zone,
     enum_item,
-    is_time_zone,
     known_numbers,
 )
 from services.runtime.errors import Violations
@@ -49,7 +49,6 @@ EMAIL_PATTERN: Final = re.compile(
 )
 LOCALE_PATTERN: Final = re.compile(r"[a-z]{2}(-[A-Z]{2})?")
 LOCALE_DESCRIPTION: Final = "a BCP 47 tag such as es or pt-BR"
-STUDENT_ID_DESCRIPTION: Final = "1 to 128 characters of letters, digits and _ . : @ -"
 
 # Plain http is accepted only for a receiver on the same machine (local development).
 LOCAL_HOSTS: Final = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -123,17 +122,14 @@ def validate_preferences(p: Preferences, field_prefix: str = "preferences") -> N
         v,
         f"{f}.student_id",
         p.student_id,
-        catalogue_limits.STUDENT_ID_PATTERN,
+        STUDENT_ID_PATTERN,
         STUDENT_ID_DESCRIPTION,
         required=True,
     )
     check_email(v, f"{f}.email", p.email)
     check_webhook_url(v, f"{f}.webhook_url", p.webhook_url)
     check_pattern(v, f"{f}.locale", p.locale, LOCALE_PATTERN, LOCALE_DESCRIPTION, required=True)
-    if not p.time_zone:
-        v.add(f"{f}.time_zone", "required")
-    elif not is_time_zone(p.time_zone):
-        v.add(f"{f}.time_zone", "must be an IANA time zone such as Europe/Madrid")
+    check_time_zone(v, f"{f}.time_zone", p.time_zone)
     check_enum(v, f"{f}.frequency", p.frequency, _FREQUENCIES, allow_unspecified=False)
     _check_minute(v, f"{f}.quiet_hours.start_minute", p.quiet_hours.start_minute)
     _check_minute(v, f"{f}.quiet_hours.end_minute", p.quiet_hours.end_minute)

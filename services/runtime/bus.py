@@ -2,7 +2,9 @@
 
 Consumers are durable pull consumers with explicit ack. A handler that raises is retried
 with back-off; after ``max_deliver`` attempts the event goes to ``se.dlq.<durable>`` with
-the reason and is terminated. A failed handler is never acknowledged. An ack, nak or
+the reason and is terminated. A message no handler can take (an unknown subject, a payload
+that does not decode: :class:`Unprocessable`) goes there at once, as no retry would change
+it. A failed handler is never acknowledged. An ack, nak or
 dead-lettering that fails (NATS away) is logged and counted, and the consumer goes on: the
 event is delivered again once its ack wait has passed, and handlers are idempotent.
 
@@ -27,6 +29,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, ConsumerInfo, PubAck
 from services.runtime import metrics, tracing
 from services.runtime.events import OutgoingEvent
 from services.runtime.patience import until_jetstream_answers
+from services.runtime.streams import dead_letter_subject
 from services.runtime.supervisor import Loop
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,11 @@ BATCH_WAIT_SECONDS = 0.01
 """How long a batch fetch may wait for messages to arrive (see EventConsumer)."""
 IDLE_WAIT_SECONDS = 1.0
 """How long an idle consumer waits for one message before checking whether to stop."""
+
+
+class Unprocessable(Exception):
+    """Raised by a handler for a message it can never handle, whatever the attempt (an
+    unknown subject, a payload that does not decode); the reason goes with the dead letter."""
 
 
 async def publish(js: JetStreamContext, event: OutgoingEvent, timeout: float = 5.0) -> PubAck:
@@ -59,7 +67,7 @@ class ConsumerSpec:
 
     @property
     def dead_letter_subject(self) -> str:
-        return f"se.dlq.{self.durable}"
+        return dead_letter_subject(self.durable)
 
     def delay_after(self, attempt: int) -> float:
         index = min(attempt, len(self.backoff_seconds)) - 1
@@ -157,6 +165,14 @@ class EventConsumer:
             started = time.perf_counter()
             try:
                 await self.handler(message)
+            except Unprocessable as error:  # retrying would not change it
+                self._handling.observe(time.perf_counter() - started)
+                log.error(
+                    "event cannot be handled, dead-lettering: %s",
+                    error,
+                    extra={"consumer": self.spec.durable, "subject": message.subject},
+                )
+                await self._give_up(message, error)
             except Exception as error:  # a handler failure becomes a retry, never a lost event
                 self._handling.observe(time.perf_counter() - started)
                 await self._retry_or_dead_letter(message, error)
@@ -200,15 +216,19 @@ class EventConsumer:
                 self._retries.inc()
             return
         log.error("handler failed for good, dead-lettering: %r", error, extra=context)
+        await self._give_up(message, error)
+
+    async def _give_up(self, message: Msg, error: Exception) -> None:
         dead_letter = functools.partial(self._dead_letter, message, error)
         if await self._settled(message, "dead-lettering", dead_letter):
             self.dead_lettered += 1
             self._dead_lettered.inc()
 
     async def _dead_letter(self, message: Msg, error: Exception) -> None:
-        """Copy to the dead-letter subject, then terminate. If this fails, JetStream does not
-        deliver the event again (it has had ``max_deliver`` attempts): it stays in its stream,
-        and the failure in the log and ``se_consumer_settle_failures_total``."""
+        """Copy to the dead-letter subject, then terminate. If this fails on the last attempt,
+        JetStream does not deliver the event again (it has had ``max_deliver`` attempts): it
+        stays in its stream, and the failure in the log and
+        ``se_consumer_settle_failures_total``. Before the last, it is delivered again."""
         attempt = message.metadata.num_delivered or 1
         headers = dict(message.headers or {})
         headers.pop("Nats-Msg-Id", None)

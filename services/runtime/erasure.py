@@ -15,7 +15,7 @@ tombstone expires once no older erasure event can still be delivered (the stream
 data window); an erased one stays.
 
 Lua scripts that must refuse an erased student read the key themselves, in the same atomic
-step as their write: ``string.sub(redis.call('GET', KEY) or '', 1, 6) == 'erased'``.
+step as their write, with ``is_erased`` of ``services/runtime/lua/tombstone.lua``.
 """
 
 from __future__ import annotations
@@ -24,44 +24,16 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from typing import Final
 
-from nats.aio.msg import Msg
 from redis.asyncio import Redis
 
-from services.runtime.bus import ConsumerSpec, Handler
 from services.runtime.redis_values import as_text
-from socialerasmus.matching.v1 import events_pb2
+from services.runtime.scripts import Script
+from socialerasmus.matching.v1.events_pb2 import ProfileErased, ProfileRecreated
 
-__all__ = [
-    "PROFILE_ERASED",
-    "PROFILE_RECREATED",
-    "Tombstones",
-    "apply_erasure_event",
-    "erased_value",
-    "erasure_consumer",
-    "erasure_handler",
-    "tombstone_key",
-]
-
-PROFILE_ERASED: Final = "se.matching.profile.erased"
-PROFILE_RECREATED: Final = "se.matching.profile.recreated"
+__all__ = ["OnErased", "Tombstones", "erased_value", "tombstone_key"]
 
 _ERASED: Final = "erased"
 _LIFTED: Final = "lifted"
-
-# KEYS: tombstone. ARGV: state, revision, seconds a lifted tombstone lasts.
-# Returns 1 when set, 0 when a newer revision is there already (nothing changes).
-_RECORD = """
-local current = redis.call('GET', KEYS[1])
-if current and string.sub(current, 8) > ARGV[2] then
-  return 0
-end
-if ARGV[1] == 'erased' then
-  redis.call('SET', KEYS[1], 'erased ' .. ARGV[2])
-else
-  redis.call('SET', KEYS[1], 'lifted ' .. ARGV[2], 'EX', ARGV[3])
-end
-return 1
-"""
 
 
 def tombstone_key(prefix: str, student_id: str) -> str:
@@ -74,14 +46,18 @@ def erased_value(revision: str) -> str:
     return f"{_ERASED} {revision}"
 
 
+OnErased = Callable[[str], Awaitable[object]]
+
+
 class Tombstones:
-    """The tombstones of one service, set from matching's events."""
+    """The tombstones of one service, set from matching's events (the handlers of
+    ``se.matching.profile.erased`` and ``.recreated``: :meth:`erasure`, :meth:`recreated`)."""
 
     def __init__(self, redis: Redis, prefix: str, lifted_seconds: float) -> None:
         self.redis = redis
         self.prefix = prefix
         self.lifted_seconds = max(int(lifted_seconds), 1)
-        self._record = redis.register_script(_RECORD)
+        self._record = Script(redis, "services.runtime", "record_tombstone")
 
     def key(self, student_id: str) -> str:
         return tombstone_key(self.prefix, student_id)
@@ -94,50 +70,31 @@ class Tombstones:
         """The student has a profile again; False when a newer erasure came first."""
         return await self._set(_LIFTED, student_id, revision)
 
+    def erasure(self, on_erased: OnErased) -> Callable[[ProfileErased], Awaitable[None]]:
+        """The handler of an erasure event: sets the tombstone, then ``on_erased`` erases the
+        service's data of the student. It runs after the tombstone is set, so nothing about
+        the student can be written meanwhile, and again when the event is redelivered (it
+        must be safe to repeat); not at all when a newer profile came first."""
+
+        async def handle(erased: ProfileErased) -> None:
+            if await self.erase(erased.student_id, erased.event_id):
+                await on_erased(erased.student_id)
+
+        return handle
+
+    async def recreated(self, event: ProfileRecreated) -> None:
+        """The handler of a new profile after an erasure: lifts the tombstone."""
+        await self.lift(event.student_id, event.event_id)
+
     async def is_erased(self, student_id: str) -> bool:
         value = await self.redis.get(self.key(student_id))
         return value is not None and as_text(value).startswith(_ERASED)
 
     async def _set(self, state: str, student_id: str, revision: str) -> bool:
         result = await self._record(
-            keys=[self.key(student_id)], args=[state, revision, self.lifted_seconds]
+            tombstone=self.key(student_id),
+            state=state,
+            revision=revision,
+            lifted_seconds=self.lifted_seconds,
         )
         return int(result) == 1
-
-
-def erasure_consumer(durable: str) -> ConsumerSpec:
-    """A durable consumer of matching's erasure and new-profile events."""
-    return ConsumerSpec(
-        durable=durable, stream="MATCHING", subjects=(PROFILE_ERASED, PROFILE_RECREATED)
-    )
-
-
-OnErased = Callable[[str], Awaitable[object]]
-
-
-async def apply_erasure_event(tombstones: Tombstones, message: Msg, on_erased: OnErased) -> bool:
-    """Applies a profile erased or recreated event; False for any other subject.
-
-    ``on_erased`` erases the service's data of the student; it runs after the tombstone is
-    set, so nothing about the student can be written meanwhile, and again when the event is
-    redelivered (it must be safe to repeat).
-    """
-    if message.subject == PROFILE_ERASED:
-        erased = events_pb2.ProfileErased.FromString(message.data)
-        if await tombstones.erase(erased.student_id, erased.event_id):
-            await on_erased(erased.student_id)
-        return True
-    if message.subject == PROFILE_RECREATED:
-        recreated = events_pb2.ProfileRecreated.FromString(message.data)
-        await tombstones.lift(recreated.student_id, recreated.event_id)
-        return True
-    return False
-
-
-def erasure_handler(tombstones: Tombstones, on_erased: OnErased) -> Handler:
-    """The handler of :func:`erasure_consumer`."""
-
-    async def handle(message: Msg) -> None:
-        await apply_erasure_event(tombstones, message, on_erased)
-
-    return handle

@@ -28,22 +28,26 @@ def timestamp_now() -> Timestamp:
 @dataclass(frozen=True, slots=True)
 class OutgoingEvent:
     """An event ready for the outbox: ``subject`` names the fact, ``payload`` is protobuf,
-    ``traceparent`` the trace it was raised in (empty outside of one)."""
+    ``traceparent`` the trace it was raised in (empty outside of one).
+
+    ``extra_headers`` go with it and may replace the defaults: a dead letter, which is not
+    an event of a registry, has no message type and says its own content type and reason.
+    """
 
     subject: str
     event_id: str
     payload: bytes
     message_type: str
     traceparent: str = ""
+    extra_headers: tuple[tuple[str, str], ...] = ()
 
     def headers(self) -> dict[str, str]:
-        headers = {
-            "Nats-Msg-Id": self.event_id,
-            "Content-Type": CONTENT_TYPE,
-            "Se-Event-Type": self.message_type,
-        }
+        headers = {"Nats-Msg-Id": self.event_id, "Content-Type": CONTENT_TYPE}
+        if self.message_type:
+            headers["Se-Event-Type"] = self.message_type
         if self.traceparent:
             headers[tracing.HEADER] = self.traceparent
+        headers.update(self.extra_headers)
         return headers
 
 

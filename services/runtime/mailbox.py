@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import secrets
 import signal
 import tempfile
@@ -41,6 +42,7 @@ SERVER_NAME = "localhost"
 NAME_TIME_FORMAT = "%Y%m%dT%H%M%S_%fZ"
 """UTC time at the start of file names: sorts as it reads, and holds no dots or colons
 (a dot would confuse ``Path.with_suffix``, a colon is not allowed on every file system)."""
+_CHARSET = re.compile(r"<meta[^>]+charset", re.IGNORECASE)
 STORED = "250 2.0.0 Message stored"
 NOT_STORED = "451 4.3.0 Message not stored; try again later"
 """A temporary failure (disk full, folder removed): the sender keeps the message and retries."""
@@ -65,6 +67,14 @@ class StoredMessage:
     """The decoded HTML part, when the message has one."""
     text: Path | None
     """The decoded text part, when the message has one."""
+
+
+def with_charset_declared(html: str) -> str:
+    """The HTML with a UTF-8 declaration in front when it has none where browsers look (the
+    first 1,024 bytes), so that a file opened from disk reads as the UTF-8 it is written in."""
+    if _CHARSET.search(html[:1024]):
+        return html
+    return f'<meta charset="utf-8">\n{html}'
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -152,9 +162,8 @@ class MailboxHandler:
             parts = {}
         for suffix, body in parts.items():
             companion = eml.with_suffix(suffix)
-            # The BOM makes browsers read the file as UTF-8 whatever the HTML declares.
-            encoding = "utf-8-sig" if suffix == ".html" else "utf-8"
-            _write_atomically(companion, body.encode(encoding))
+            readable = with_charset_declared(body) if suffix == ".html" else body
+            _write_atomically(companion, readable.encode("utf-8"))
             companions[suffix] = companion
         _write_atomically(eml, raw)
         return _describe(eml, received_at, companions)

@@ -27,7 +27,16 @@ the services measure:
   (Recommend calls are counted by the RPC histogram),
   ``se_matching_suggestions_total{outcome}``, ``se_notifications_total{kind, channel,
   outcome}`` (notify calls ``NOTIFICATIONS.labels(kind, channel, outcome).inc()``).
-- ``se_service_info{service, instance}`` is 1 for the process.
+- Matching's model and index: ``se_matching_model_*`` (the ranking model serving, its refits
+  and validation), ``se_matching_index_snapshots_written_total``,
+  ``se_matching_index_snapshot_sequence`` and ``se_matching_index_snapshot_bytes`` (the
+  snapshot this replica restored or saved last).
+- ``se_service_info{service, replica}`` is 1 for the process (``replica``, as Prometheus gives
+  ``instance`` to the scrape target).
+
+Families every service has are registered at import; a service's own (its domain counters,
+matching's model and snapshots) only by that service (:func:`expose`), so a scrape of one
+service shows no empty family of another.
 
 Counters and histograms are cumulative for the life of the process, as Prometheus expects.
 """
@@ -79,7 +88,7 @@ LATENCY_BUCKETS = (
 SERVICE_INFO = Gauge(
     "se_service_info",
     "Always 1; names the service and replica of this process.",
-    ["service", "instance"],
+    ["service", "replica"],
     registry=REGISTRY,
 )
 
@@ -103,6 +112,14 @@ def observe_rpc(method: str, code: str, seconds: float) -> None:
         service, _, name = method.lstrip("/").partition("/")
         series = _rpc_series[(method, code)] = RPC_DURATION.labels(service, name, code)
     series.observe(seconds)
+
+
+def expose(families: tuple[Counter | Gauge | Histogram, ...]) -> None:
+    """Adds a service's own families to ``REGISTRY``; again is harmless (tests run several
+    services in one process)."""
+    for family in families:
+        with contextlib.suppress(ValueError):  # already registered
+            REGISTRY.register(family)
 
 
 # Dependencies ------------------------------------------------------------------------------
@@ -178,7 +195,8 @@ CONSUMER_RETRIES = Counter(
 )
 CONSUMER_DEAD_LETTERED = Counter(
     "se_consumer_dead_lettered",
-    "Events given up on after max_deliver attempts and moved to se.dlq.<consumer>.",
+    "Events given up on (after max_deliver attempts, or at once when no handler can take"
+    " them) and moved to se.dlq.<consumer>.",
     ["consumer"],
     registry=REGISTRY,
 )
@@ -215,68 +233,100 @@ ENROLMENTS = Counter(
     "se_catalogue_enrolments",
     "Enrolment requests by outcome: confirmed, waitlisted, or existing (already enrolled).",
     ["outcome"],
-    registry=REGISTRY,
+    registry=None,
 )
 RECOMMENDED_ACTIVITIES = Counter(
     "se_matching_recommended_activities",
     "Activities returned by Recommend, summed over calls.",
-    registry=REGISTRY,
+    registry=None,
 )
 EMPTY_RECOMMENDATIONS = Counter(
     "se_matching_empty_recommendations",
     "Recommend calls that found nothing to recommend.",
-    registry=REGISTRY,
+    registry=None,
 )
 MODEL_VERSION = Gauge(
     "se_matching_model_version",
     "Version of the ranking model serving: 0 for the cold start, +1 at each refit.",
-    registry=REGISTRY,
+    registry=None,
 )
 MODEL_FITTED = Gauge(
     "se_matching_model_fitted_timestamp_seconds",
     "When the model serving was fitted (Unix time); 0 for the cold start.",
-    registry=REGISTRY,
+    registry=None,
 )
 MODEL_EXAMPLES = Gauge(
     "se_matching_model_examples",
     "Labelled examples and feedback rows the last refit used, by what (examples, feedback).",
     ["what"],
-    registry=REGISTRY,
+    registry=None,
 )
 MODEL_VALIDATION = Gauge(
     "se_matching_model_validation_hit_rate",
     "Hit rate at 10 on held-back joins at the last refit, by weights: in_use (before the"
     " refit), chosen, cold_start; and of the collaborative model (collaborative, popularity).",
     ["model"],
-    registry=REGISTRY,
+    registry=None,
 )
 MODEL_REFITS = Counter(
     "se_matching_model_refits",
     "Refits by outcome: adopted (new weights), kept (the weights in use validated as well"
     " or better; the collaborative model is refreshed either way), failed.",
     ["outcome"],
-    registry=REGISTRY,
+    registry=None,
 )
 MODEL_REFIT_SECONDS = Histogram(
     "se_matching_model_refit_seconds",
     "Wall time of a refit, most of it in a separate process.",
     buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60, 120),
-    registry=REGISTRY,
+    registry=None,
+)
+SNAPSHOT_WRITES = Counter(
+    "se_matching_index_snapshots_written",
+    "Snapshots of the activity index this replica saved to the object store.",
+    registry=None,
+)
+SNAPSHOT_SEQUENCE = Gauge(
+    "se_matching_index_snapshot_sequence",
+    "CATALOGUE sequence covered by the last snapshot this replica restored or saved.",
+    registry=None,
+)
+SNAPSHOT_BYTES = Gauge(
+    "se_matching_index_snapshot_bytes",
+    "Size of the last snapshot this replica saved.",
+    registry=None,
 )
 SUGGESTIONS = Counter(
     "se_matching_suggestions",
     "Reverse-matching decisions for a student scoring above the minimum, by outcome: created"
     " (published as se.matching.suggestion.created), duplicate, over_budget.",
     ["outcome"],
-    registry=REGISTRY,
+    registry=None,
 )
 NOTIFICATIONS = Counter(
     "se_notifications",
     "Notifications by kind (what it is about), channel (email, webhook, ...) and outcome"
     " (sent, failed, skipped, ...).",
     ["kind", "channel", "outcome"],
-    registry=REGISTRY,
+    registry=None,
 )
+
+CATALOGUE_FAMILIES = (ENROLMENTS,)
+MATCHING_FAMILIES = (
+    RECOMMENDED_ACTIVITIES,
+    EMPTY_RECOMMENDATIONS,
+    SUGGESTIONS,
+    MODEL_VERSION,
+    MODEL_FITTED,
+    MODEL_EXAMPLES,
+    MODEL_VALIDATION,
+    MODEL_REFITS,
+    MODEL_REFIT_SECONDS,
+    SNAPSHOT_WRITES,
+    SNAPSHOT_SEQUENCE,
+    SNAPSHOT_BYTES,
+)
+NOTIFY_FAMILIES = (NOTIFICATIONS,)
 
 
 # Endpoint ----------------------------------------------------------------------------------

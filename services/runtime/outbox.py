@@ -15,6 +15,7 @@ the group), *published* (acknowledged and deleted).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Sequence
@@ -36,35 +37,48 @@ log = logging.getLogger(__name__)
 GROUP = "relay"
 
 
+EVENT_FIELDS = ("subject", "event_id", "payload", "type", "traceparent", "headers")
+"""The fields of an outbox entry, in the order ``event_args`` gives their values. An event
+without extra headers has no ``headers`` field (nor had entries written before it existed)."""
+
+
 def entry_fields(event: OutgoingEvent) -> dict[str, str | bytes]:
     """Fields of an outbox entry, for writers using MULTI/EXEC instead of Lua.
 
-    Lua writers pass the same five values (``event_args``) and XADD them under these names.
+    Lua writers take the same values (``event_args``, named by ``services.runtime.scripts``)
+    and append them with ``services/runtime/lua/outbox.lua``.
     """
-    return {
-        "subject": event.subject,
-        "event_id": event.event_id,
-        "payload": event.payload,
-        "type": event.message_type,
-        "traceparent": event.traceparent,
-    }
+    fields = dict(zip(EVENT_FIELDS, event_args(event), strict=True))
+    if not fields["headers"]:
+        del fields["headers"]
+    return fields
 
 
 def event_args(event: OutgoingEvent | None) -> list[str | bytes]:
     """The values of ``entry_fields`` in order, as arguments of a Lua script (empty strings
     for no event)."""
     if event is None:
-        return ["", "", b"", "", ""]
-    return [event.subject, event.event_id, event.payload, event.message_type, event.traceparent]
+        return ["", "", b"", "", "", ""]
+    headers = json.dumps(dict(event.extra_headers)) if event.extra_headers else ""
+    return [
+        event.subject,
+        event.event_id,
+        event.payload,
+        event.message_type,
+        event.traceparent,
+        headers,
+    ]
 
 
 def event_from_fields(fields: dict[bytes, bytes]) -> OutgoingEvent:
+    headers = fields.get(b"headers")
     return OutgoingEvent(
         subject=fields[b"subject"].decode(),
         event_id=fields[b"event_id"].decode(),
         payload=fields[b"payload"],
         message_type=fields[b"type"].decode(),
         traceparent=fields.get(b"traceparent", b"").decode(),  # absent in older entries
+        extra_headers=tuple(json.loads(headers).items()) if headers else (),
     )
 
 

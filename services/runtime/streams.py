@@ -9,10 +9,12 @@ from nats.js.api import StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
 from services.runtime.config import PERSONAL_DATA_RETENTION_SECONDS
+from services.runtime.registry import catalogue, matching, notify
 
 DUPLICATE_WINDOW_SECONDS = 15 * 60
 """How long JetStream remembers Nats-Msg-Id values: an outbox entry re-published within
 this window after a relay crash is dropped as a duplicate."""
+DEAD_LETTER_PREFIX = "se.dlq"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,18 +29,38 @@ class StreamSpec:
 STREAMS = (
     # Kept without limit: matching rebuilds its index from it. Enrolment events name
     # students, so the catalogue deletes an erased student's ones message by message.
-    StreamSpec("CATALOGUE", ("se.catalogue.>",), "Activities and enrolments"),
+    StreamSpec("CATALOGUE", (catalogue.EVENTS.wildcard,), "Activities and enrolments"),
     # Suggestions, allocations and erasures name students; their consumers acknowledge in
     # milliseconds, so they need the messages only as long as an outage may last.
     StreamSpec(
-        "MATCHING", ("se.matching.>",), "Suggestions, allocations, profile erasures", personal=True
+        "MATCHING",
+        (matching.EVENTS.wildcard,),
+        "Suggestions, allocations, profile erasures",
+        personal=True,
     ),
-    StreamSpec("NOTIFY", ("se.notify.>",), "Deliveries to students", personal=True),
+    StreamSpec("NOTIFY", (notify.EVENTS.wildcard,), "Deliveries to students", personal=True),
     # Copies of events of any stream, for an operator to inspect and replay within the window.
     StreamSpec(
-        "DLQ", ("se.dlq.>",), "Events a consumer gave up on, with the reason", personal=True
+        "DLQ",
+        (f"{DEAD_LETTER_PREFIX}.>",),
+        "Events a consumer gave up on, with the reason",
+        personal=True,
     ),
 )
+
+
+def dead_letter_subject(name: str) -> str:
+    """Where ``name`` (a consumer, or notify's deliveries) puts what it gave up on."""
+    return f"{DEAD_LETTER_PREFIX}.{name}"
+
+
+def stream_of(subject: str) -> str:
+    """The stream holding ``subject``."""
+    for spec in STREAMS:
+        # Every stream's subjects are ``<prefix>.>`` wildcards.
+        if any(subject.startswith(wildcard.removesuffix(">")) for wildcard in spec.subjects):
+            return spec.name
+    raise ValueError(f"no stream holds {subject}")
 
 
 def stream_config(

@@ -16,7 +16,7 @@ from nats.js.api import RawStreamMsg
 from redis.asyncio import Redis
 
 from services.catalogue import keys
-from services.catalogue.filters import encode_page_token
+from services.kernel.pages import encode_page_token
 from socialerasmus.catalogue.v1 import catalogue_pb2 as pb
 from socialerasmus.catalogue.v1 import events_pb2
 from tests.catalogue.builders import activity_id, valid_details

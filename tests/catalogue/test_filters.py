@@ -14,14 +14,13 @@ import pytest
 from services.catalogue.filters import (
     ORDERING_KEY_PATTERN,
     ActivityMatcher,
-    decode_page_token,
-    encode_page_token,
     filter_fingerprint,
-    fold_text,
-    haversine_km,
     ordering_key,
 )
 from services.catalogue.validation import validate_activity_filter
+from services.kernel.geo import haversine_km
+from services.kernel.pages import decode_page_token, encode_page_token
+from services.kernel.text import fold_text
 from services.runtime.errors import InvalidArgument
 from socialerasmus.catalogue.v1.catalogue_pb2 import (
     ACTIVITY_STATE_CANCELLED,

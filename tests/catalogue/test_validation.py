@@ -11,15 +11,15 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from ulid import ULID
 
 from services.catalogue import limits
+from services.catalogue.changes import changed_fields
 from services.catalogue.validation import (
-    changed_fields,
     validate_activity_details,
     validate_activity_filter,
-    validate_activity_id,
-    validate_page_size,
     validate_reason,
-    validate_student_id,
 )
+from services.kernel import limits as shared
+from services.kernel.ids import validate_activity_id, validate_student_id
+from services.kernel.pages import validate_page_size
 from services.runtime.errors import FieldViolation, InvalidArgument
 from socialerasmus.catalogue.v1.catalogue_pb2 import (
     ACTIVITY_STATE_CANCELLED,
@@ -103,9 +103,9 @@ def test_builder_starts_thirty_days_after_now_in_valencia() -> None:
     "overrides",
     [
         pytest.param({"title": "abc"}, id="title-min"),
-        pytest.param({"title": "x" * limits.TITLE_MAX_CHARS}, id="title-max"),
+        pytest.param({"title": "x" * shared.TITLE_MAX_CHARS}, id="title-max"),
         pytest.param({"title": "Café à València 🌊"}, id="title-unicode"),
-        pytest.param({"description": "x" * limits.DESCRIPTION_MAX_CHARS}, id="description-max"),
+        pytest.param({"description": "x" * shared.DESCRIPTION_MAX_CHARS}, id="description-max"),
         pytest.param({"description": "Line one\r\n\tLine two"}, id="description-multiline"),
         pytest.param({"goal": ""}, id="goal-empty"),
         pytest.param({"goal": "x" * limits.GOAL_MAX_CHARS}, id="goal-max"),
@@ -132,9 +132,9 @@ def test_builder_starts_thirty_days_after_now_in_valencia() -> None:
             id="languages-max",
         ),
         pytest.param({"skills_wanted": []}, id="no-skills"),
-        pytest.param({"skills_wanted": ["x" * limits.SKILL_MAX_CHARS]}, id="skill-max"),
+        pytest.param({"skills_wanted": ["x" * shared.SKILL_MAX_CHARS]}, id="skill-max"),
         pytest.param(
-            {"skills_wanted": [f"skill {i}" for i in range(limits.SKILLS_MAX)]}, id="skills-max"
+            {"skills_wanted": [f"skill {i}" for i in range(shared.SKILLS_MAX)]}, id="skills-max"
         ),
         pytest.param({"accessibility_notes": "Step-free.\nLift at gate B."}, id="accessibility"),
         pytest.param({"week_edition": "2027-spring"}, id="week-spring"),
@@ -254,7 +254,7 @@ SINGLE_VIOLATIONS: list[Any] = [
         id="starts-bad-nanos",
     ),
     pytest.param(
-        {"ends_at": ts(limits.TIMESTAMP_MAX_SECONDS + 1)}, "details.ends_at", id="ends-past-9999"
+        {"ends_at": ts(shared.TIMESTAMP_MAX_SECONDS + 1)}, "details.ends_at", id="ends-past-9999"
     ),
     # time zone
     pytest.param({"time_zone": ""}, "details.time_zone", id="tz-missing"),

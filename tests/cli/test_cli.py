@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,14 +16,17 @@ from services.cli import views
 from services.cli.main import main
 from services.client import ClientConfig, SocialErasmusClient
 from services.runtime.auth import TokenRegistry
+from services.runtime.config import project_root
 from services.runtime.localstack import free_port
 from services.runtime.server import Registration, ServiceParts, serve
 from socialerasmus.matching.v1 import matching_pb2 as match
+from socialerasmus.notify.v1 import notify_pb2 as notify
 from tests.catalogue.builders import valid_details
 from tests.cli.conftest import Cli, Outcome
 from tests.client.servers import Running, inbox_item
 from tests.conftest import Stack
 from tests.matching.builders import valid_profile
+from tests.waiting import eventually
 
 TITLE = "Beach clean-up with ESN Valencia UPV"
 
@@ -299,14 +301,12 @@ async def test_a_student_gets_recommendations_with_reasons_and_enrols(
     assert saved.json()["student_id"] == "ana"
     activity_id = await published_activity(cli, tmp_path, title=TITLE)
 
-    deadline = asyncio.get_running_loop().time() + 10
-    while True:
+    async def recommendable() -> bool:
         listed = await cli("--json", "recommend", "ana", "-k", "5")
-        ids = [r["activity"]["id"] for r in listed.json()["recommendations"]]
-        if activity_id in ids or asyncio.get_running_loop().time() > deadline:
-            break
-        await asyncio.sleep(0.1)
-    assert activity_id in ids
+        return activity_id in [r["activity"]["id"] for r in listed.json()["recommendations"]]
+
+    await eventually(recommendable, "the activity in the recommendations")
+    listed = await cli("--json", "recommend", "ana", "-k", "5")
     (listed_one,) = listed.json()["recommendations"]
     assert {r["signal"] for r in listed_one["reasons"]} >= {"cause", "distance"}
     assert all(r["contribution"] > 0.01 for r in listed_one["reasons"])  # no zero shares
@@ -346,13 +346,12 @@ async def test_a_student_gets_recommendations_with_reasons_and_enrols(
     assert "A beach clean-up near you" in shown.out
 
     # Notify heard of the enrolment and confirmed it in the app: the delivery shows.
-    for _ in range(100):
+    async def confirmed_in_the_app() -> bool:
         deliveries = await cli("--json", "deliveries", "ana")
         found = {(d["kind"], d["channel"], d["status"]) for d in deliveries.json()["deliveries"]}
-        if ("enrolment_confirmed", "in_app", "DELIVERY_STATUS_DELIVERED") in found:
-            break
-        await asyncio.sleep(0.1)
-    assert ("enrolment_confirmed", "in_app", "DELIVERY_STATUS_DELIVERED") in found
+        return ("enrolment_confirmed", "in_app", "DELIVERY_STATUS_DELIVERED") in found
+
+    await eventually(confirmed_in_the_app, "the confirmation delivered in the app")
     table = await cli("deliveries", "ana")
     assert "Deliveries to ana" in table.out
     assert "delivered" in table.out
@@ -381,10 +380,11 @@ async def test_week_allocation_prints_a_summary(
             await client.upsert_profile(
                 valid_profile(now(), student_id=student, week_editions=["2027-spring"])
             )
-        deadline = asyncio.get_running_loop().time() + 10
-        while len(await client.recommend("ana")) < 2:
-            assert asyncio.get_running_loop().time() < deadline, "index never caught up"
-            await asyncio.sleep(0.05)
+
+        async def indexed() -> bool:
+            return len(await client.recommend("ana")) >= 2
+
+        await eventually(indexed, "the index to catch up")
 
     summary = await cli("allocate", "2027-spring", "--assignments")
     assert summary.code == 0, summary.err
@@ -498,3 +498,91 @@ async def test_a_malformed_import_file_sends_nothing(cli: Cli, tmp_path: Path) -
     (tmp_path / "headless.csv").write_text("a,b\n1,2\n")
     refused = await cli("feedback", "import", str(tmp_path / "headless.csv"), "--token", "t")
     assert "names no student_id, activity_id, kind column" in refused.err
+
+
+async def test_an_unknown_field_is_named_with_the_fields_as_the_help_spells_them(
+    cli: Cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "ana.json"
+    path.write_text(json.dumps({"student_id": "ana", "langs": [], "interests": [{"caus": 1}]}))
+
+    refused = await cli("profile", "upsert", str(path), "--as", "platform")
+
+    assert refused.code == 2
+    assert "langs: no such field in VolunteerProfile" in refused.err
+    assert "host_section_id" in refused.err and "hostSectionId" not in refused.err
+    assert "interests[0].caus: no such field in CauseInterest; its fields: cause, weight" in (
+        " ".join(refused.err.split())
+    )
+
+
+def test_activity_ids_stay_whole_on_one_line_at_80_columns() -> None:
+    activity_id = "01JX3Q7Z8M5V2K9T4R6B1C0D2E"
+    activity = match.Recommendation(score=0.5, relevance_rank=1)
+    activity.activity.id = activity_id
+    activity.activity.details.title = "Beach clean-up at La Malvarrosa with ESN Valencia UPV"
+    console = Console(width=80, record=True)
+
+    console.print(views.activities_table([activity.activity]))
+    console.print(views.recommendations_table("ana", [activity]))
+    console.print(views.inbox_table("ana", [notify.InboxItem(activity_id=activity_id)]))
+    lines = console.export_text().splitlines()
+
+    assert sum(activity_id in line for line in lines) == 3
+
+
+def test_the_reasons_leave_out_shares_that_round_to_nothing() -> None:
+    found = match.Recommendation(score=0.6, relevance_rank=1)
+    found.reasons.add(signal="cause", contribution=0.52)
+    found.reasons.add(signal="language", contribution=0.0)
+    found.reasons.add(signal="time", contribution=0.004)
+    console = Console(width=160, record=True)
+
+    console.print(views.recommendations_table("ana", [found]))
+    shown = console.export_text()
+
+    assert "cause 52%" in shown
+    assert "language" not in shown and "time 0%" not in shown
+
+
+def test_the_inbox_shows_dates_on_the_students_clock() -> None:
+    item = notify.InboxItem(subject="Welcome", kind="suggestion")
+    item.created_at.FromDatetime(datetime(2027, 7, 1, 8, 0, tzinfo=UTC))
+    console = Console(width=120, record=True)
+
+    console.print(views.inbox_table("ana", [item], "Europe/Madrid"))
+    console.print(views.inbox_table("ana", [item]))
+    madrid, utc = console.export_text().split("Inbox of ana")[1:]
+
+    assert "Thu 01 Jul 2027 10:00" in madrid and "Europe/Madrid" in madrid
+    assert "Thu 01 Jul 2027 08:00 UTC" in utc
+
+
+@pytest.mark.usefixtures("dev_tokens")
+async def test_the_readme_example_files_work_as_printed(cli: Cli, running: Running) -> None:
+    """`activities create examples/cli/beach.json --publish`, then `profile upsert
+    examples/cli/ana.json`, each with the role the command picks by itself."""
+    examples = project_root() / "examples" / "cli"
+
+    created = await cli("--json", "activities", "create", str(examples / "beach.json"), "--publish")
+    saved = await cli("profile", "upsert", str(examples / "ana.json"))
+    found = await cli("--json", "recommend", "ana")
+
+    assert created.code == 0, created.err
+    assert saved.code == 0, saved.err
+    assert "Saved the profile of ana" in saved.out
+    assert created.json()["id"] in [r["activity"]["id"] for r in found.json()["recommendations"]]
+
+
+@pytest.mark.usefixtures("dev_tokens")
+async def test_a_refused_role_is_not_offered_again(
+    cli: Cli, running: Running, tmp_path: Path
+) -> None:
+    """The suite's student token acts for ana only: writing ben's profile with it is refused,
+    and the hint offers the other roles."""
+    ben = write_json(tmp_path, "ben.json", valid_profile(now(), student_id="ben"))
+
+    refused = await cli("profile", "upsert", ben, "--as", "student")
+
+    assert refused.code == 1
+    assert "--as operator|platform|coordinator" in refused.err

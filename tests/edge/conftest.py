@@ -13,15 +13,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.launcher import (
-    SERVICES,
+from services.launcher import SERVICES, start_edge
+from services.runtime.localstack import free_port
+from services.runtime.processes import (
     ServiceProcess,
-    start_edge,
     start_service,
     stop_processes,
     wait_until_serving,
 )
-from services.runtime.localstack import free_port
 from tests.conftest import Stack, reset
 from tests.waiting import eventually
 

@@ -17,7 +17,8 @@ import pytest
 from google.protobuf import json_format
 
 from services.demo_journey import welcome_activity
-from services.launcher import SERVICES, ServiceProcess
+from services.launcher import SERVICES
+from services.runtime.processes import ServiceProcess
 from socialerasmus.catalogue.v1 import catalogue_pb2
 from tests.edge.conftest import Platform, edge_process, ready, token
 from tests.waiting import eventually

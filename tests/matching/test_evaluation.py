@@ -10,19 +10,15 @@ from datetime import timedelta
 import pytest
 
 from services.matching.evaluate import main, parse_args
-from services.matching.evaluation import (
-    Evaluation,
-    SyntheticWorld,
+from services.matching.evaluation import Evaluation, evaluate, new_positives, time_split
+from services.matching.ranking_metrics import (
     catalogue_coverage,
     cause_diversity,
-    evaluate,
     ndcg_at_k,
-    new_positives,
     precision_at_k,
     recall_at_k,
-    simulate,
-    time_split,
 )
+from services.matching.simulation import SyntheticWorld, simulate
 from socialerasmus.matching.v1.matching_pb2 import FeedbackKind
 
 SHOWN = FeedbackKind.FEEDBACK_KIND_SHOWN

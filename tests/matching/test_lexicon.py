@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from services.catalogue.filters import fold_text
+from services.kernel.text import fold_text
 from services.matching.lexicon import (
     CONCEPT_CAUSE,
     CONCEPT_TOKEN_PREFIX,

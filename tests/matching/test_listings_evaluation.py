@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from services.catalogue import limits as catalogue_limits
+from services.kernel import limits as activity_limits
 from services.matching import limits as matching_limits
 from services.matching.evaluate import main, parse_args
 from services.matching.listings_evaluation import (
@@ -120,11 +120,11 @@ def test_what_the_services_are_sent_fits_their_limits() -> None:
 
     title, description = activity_title(listing), activity_description(listing)
 
-    assert len(title) == catalogue_limits.TITLE_MAX_CHARS
+    assert len(title) == activity_limits.TITLE_MAX_CHARS
     assert title.startswith("Help at the shelter Help")
     assert "\n" not in title
     assert "\t" not in title
-    assert len(description) == catalogue_limits.DESCRIPTION_MAX_CHARS
+    assert len(description) == activity_limits.DESCRIPTION_MAX_CHARS
     assert "\x00" not in description
     assert "\n" in description
     # A title too short to publish borrows from the text, or else names the row.

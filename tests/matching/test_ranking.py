@@ -12,16 +12,12 @@ import numpy as np
 import pytest
 
 from services.matching.collaborative import KeyedScores
+from services.matching.diversity import diversify, relevance_ranks
+from services.matching.hard_filters import within_weekly_availability
 from services.matching.index import ActivityIndex
-from services.matching.ranking import (
-    REASON_MIN_CONTRIBUTION,
-    Collaborative,
-    Ranker,
-    diversify,
-    local_seconds,
-    relevance_ranks,
-    within_weekly_availability,
-)
+from services.matching.local_time import local_seconds
+from services.matching.ranking import Collaborative, Ranker
+from services.matching.reasons import REASON_MIN_CONTRIBUTION
 from services.matching.signals import SIGNALS, Weights
 from services.matching.vocabulary import REASON_SIGNALS
 from socialerasmus.catalogue.v1.catalogue_pb2 import (

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from services.catalogue.demo_data import demo_activities
-from services.catalogue.sections import load_sections
+from services.demo.activities import demo_activities
+from services.kernel.sections import load_sections
 from services.matching.index import ActivityIndex
 from services.matching.ranking import Ranker
 from services.matching.signals import Weights

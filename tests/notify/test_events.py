@@ -11,25 +11,30 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import grpc
 import nats
 import pytest
 from nats.js import JetStreamContext
+from redis.asyncio import Redis
 
 from services.catalogue import events as catalogue_events
 from services.matching import events as matching_events
 from services.matching.ranking import Ranker
 from services.matching.signals import Weights
 from services.notify import events as notify_events
+from services.notify import keys
 from services.notify.app import notify_parts
 from services.notify.i18n import CATALOGUES
+from services.notify.jobs import decode_job
 from services.notify.signing import generate_secret
 from services.runtime import tracing
 from services.runtime.auth import TokenRegistry
 from services.runtime.bus import publish
 from services.runtime.connections import connected
+from services.runtime.registry import matching, notify
 from services.runtime.server import serve
 from socialerasmus.catalogue.v1.catalogue_pb2 import Enrolment, EnrolmentStatus
 from socialerasmus.notify.v1 import notify_pb2 as pb
@@ -40,6 +45,7 @@ from tests.conftest import Stack, bearer, channel_to
 from tests.matching.builders import index_of, valid_profile
 from tests.notify.pipeline import activity, stamp
 from tests.notify.receivers import Mailbox, smtp_server
+from tests.notify.test_watchers import until_subscribed
 from tests.waiting import eventually
 
 PLATFORM = bearer("platform")
@@ -50,6 +56,17 @@ class Running:
     stubs: list[NotifyServiceStub]
     js: JetStreamContext
     mailbox: Mailbox
+    redis: Redis
+
+    async def idle(self) -> bool:
+        """Nothing left to do now: every event handled and every message sent (what waits
+        is a reminder's timer)."""
+        for stream, durable in (("CATALOGUE", "notify-catalogue"), ("MATCHING", "notify-matching")):
+            info = await self.js.consumer_info(stream, durable)
+            if info.num_pending or info.num_ack_pending:
+                return False
+        jobs: Any = await self.redis.hvals(keys.jobs())
+        return all(decode_job(job).is_timer for job in jobs)
 
 
 async def start_notify(
@@ -75,7 +92,9 @@ async def start_notify(
                 stubs.append(NotifyServiceStub(channel))
             client = await nats.connect(stack.nats_url)
             running.push_async_callback(client.close)
-            yield Running(stubs, client.jetstream(), mailbox)
+            redis = Redis.from_url(stack.redis_url)
+            running.push_async_callback(redis.aclose)
+            yield Running(stubs, client.jetstream(), mailbox, redis)
 
 
 @pytest.fixture
@@ -113,7 +132,7 @@ async def test_a_published_suggestion_arrives_in_the_watched_inbox_and_by_mail(
     beach = activity(starts_at=datetime.now(UTC) + timedelta(days=4))
     watch = stub.WatchInbox(pb.WatchInboxRequest(student_id="ana"), metadata=bearer("student"))
     first_item = asyncio.ensure_future(watch.read())
-    await asyncio.sleep(0.2)  # the watch is subscribed
+    await until_subscribed(one.redis, "ana")
 
     await publish(one.js, catalogue_events.activity_published(beach))
     await publish(one.js, matching_events.suggestion_created("ana", beach, 0.9, []))
@@ -126,14 +145,20 @@ async def test_a_published_suggestion_arrives_in_the_watched_inbox_and_by_mail(
     await eventually(lambda: len(one.mailbox.messages) == 1, "the mail", timeout=15)
     assert one.mailbox.messages[0]["To"] == "ana@students.test"
 
-    deliveries = await stub.ListDeliveries(
-        pb.ListDeliveriesRequest(student_id="ana"), metadata=PLATFORM
+    async def both_delivered() -> bool:
+        # The mail reaches the mailbox a moment before its delivery is recorded.
+        deliveries = await stub.ListDeliveries(
+            pb.ListDeliveriesRequest(student_id="ana"), metadata=PLATFORM
+        )
+        return {(d.channel, d.status) for d in deliveries.deliveries} == {
+            ("email", pb.DELIVERY_STATUS_DELIVERED),
+            ("in_app", pb.DELIVERY_STATUS_DELIVERED),
+        }
+
+    await eventually(both_delivered, "both deliveries recorded")
+    recorded = await one.js.pull_subscribe(
+        notify.DELIVERY_DELIVERED.subject, durable="test-delivered"
     )
-    assert {(d.channel, d.status) for d in deliveries.deliveries} == {
-        ("email", pb.DELIVERY_STATUS_DELIVERED),
-        ("in_app", pb.DELIVERY_STATUS_DELIVERED),
-    }
-    recorded = await one.js.pull_subscribe(notify_events.DELIVERED, durable="test-delivered")
     messages = await recorded.fetch(2, timeout=5)
     channels = {DeliveryRecorded.FromString(m.data).delivery.channel for m in messages}
     assert channels == {"email", "in_app"}
@@ -196,7 +221,7 @@ async def test_two_replicas_and_repeated_events_deliver_exactly_once(two: Runnin
     await eventually(
         lambda: len(two.mailbox.messages) >= 2 * len(students), "every mail", timeout=30
     )
-    await asyncio.sleep(1.0)  # anything extra would arrive now
+    await eventually(two.idle, "every event handled and every job done", timeout=30)
     received = sorted((m["To"], "confirmed" in m["Subject"]) for m in two.mailbox.messages)
     expected = sorted(
         (f"{s}@students.test", confirmed) for s in students for confirmed in (False, True)
@@ -225,6 +250,47 @@ async def test_a_message_that_fails_for_good_goes_to_the_dead_letter_subject(
     assert b'"student":"ana"' in message.data
 
 
+async def notify_keys(redis: Redis) -> dict[bytes, bytes]:
+    """Every key of notify with its serialised value."""
+    found: dict[bytes, bytes] = {}
+    async for key in redis.scan_iter(match=f"{keys.PREFIX}:*"):
+        value: Any = await redis.dump(key)
+        found[key] = value
+    return found
+
+
+async def test_an_undecodable_event_is_dead_lettered_with_its_reason_and_changes_nothing(
+    one: Running,
+) -> None:
+    await set_preferences(one.stubs[0], "ana", "")
+    beach = activity(starts_at=datetime.now(UTC) + timedelta(days=4))
+    await publish(one.js, catalogue_events.activity_published(beach))
+    await eventually(one.idle, "the activity taken")
+    before = await notify_keys(one.redis)
+
+    await one.js.publish(matching.SUGGESTION_CREATED.subject, b"\xff not a suggestion")
+    dead = await one.js.pull_subscribe("se.dlq.notify-matching", durable="test-undecodable")
+    [message] = await dead.fetch(1, timeout=10)
+    await eventually(one.idle, "the event settled")
+
+    assert message.data == b"\xff not a suggestion"
+    assert message.headers is not None
+    assert message.headers["Se-Original-Subject"] == matching.SUGGESTION_CREATED.subject
+    assert (
+        "does not decode as socialerasmus.matching.v1.SuggestionCreated"
+        in (message.headers["Se-Error"])
+    )
+    assert await notify_keys(one.redis) == before
+    # The consumer goes on with the next event.
+    await publish(one.js, matching_events.suggestion_created("ana", beach, 0.9, []))
+    request = pb.ListInboxRequest(student_id="ana", page_size=10)
+
+    async def suggested() -> bool:
+        return len((await one.stubs[0].ListInbox(request, metadata=PLATFORM)).items) == 1
+
+    await eventually(suggested, "the next suggestion in the inbox")
+
+
 async def test_erasure_event_removes_the_inbox(one: Running) -> None:
     stub = one.stubs[0]
     await set_preferences(stub, "ana", "")
@@ -232,16 +298,13 @@ async def test_erasure_event_removes_the_inbox(one: Running) -> None:
     await publish(one.js, catalogue_events.activity_published(beach))
     await publish(one.js, matching_events.suggestion_created("ana", beach, 0.9, []))
     request = pb.ListInboxRequest(student_id="ana", page_size=10)
-    for _ in range(200):
-        if (await stub.ListInbox(request, metadata=PLATFORM)).items:
-            break
-        await asyncio.sleep(0.05)
+
+    async def inbox_holds(count: int) -> bool:
+        return len((await stub.ListInbox(request, metadata=PLATFORM)).items) == count
+
+    await eventually(lambda: inbox_holds(1), "the suggestion in the inbox")
     await publish(one.js, matching_events.profile_erased("ana"))
-    for _ in range(200):
-        if not (await stub.ListInbox(request, metadata=PLATFORM)).items:
-            break
-        await asyncio.sleep(0.05)
-    assert not (await stub.ListInbox(request, metadata=PLATFORM)).items
+    await eventually(lambda: inbox_holds(0), "the inbox erased")
     prefs = await stub.GetPreferences(pb.GetPreferencesRequest(student_id="ana"), metadata=PLATFORM)
     assert prefs.preferences.time_zone == "UTC"  # the defaults again
 
@@ -285,7 +348,7 @@ async def test_a_delivery_stays_in_the_trace_of_the_suggestion_it_delivers(
         tracing.current.reset(token)
     await publish(one.js, suggested)
 
-    recorded = await one.js.pull_subscribe(notify_events.DELIVERED, durable="test-traced")
+    recorded = await one.js.pull_subscribe(notify.DELIVERY_DELIVERED.subject, durable="test-traced")
     [message] = await recorded.fetch(1, timeout=10)
     assert message.headers is not None
     delivered = tracing.parse(message.headers[tracing.HEADER])

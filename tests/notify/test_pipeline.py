@@ -40,6 +40,7 @@ from tests.notify.pipeline import (
     suggestion,
 )
 from tests.notify.receivers import Reply
+from tests.waiting import eventually
 
 DELIVERED = DeliveryStatus.DELIVERY_STATUS_DELIVERED
 FAILED = DeliveryStatus.DELIVERY_STATUS_FAILED
@@ -49,6 +50,7 @@ RETRYING = DeliveryStatus.DELIVERY_STATUS_RETRYING
 
 @pytest.fixture
 async def p(clean_stack: Stack) -> AsyncIterator[Pipeline]:
+    metrics.expose(metrics.NOTIFY_FAMILIES)  # as notify's wiring does
     async with pipeline(clean_stack.redis_url) as running:
         yield running
 
@@ -580,10 +582,11 @@ async def test_a_wake_up_during_an_empty_claim_is_not_lost(
     stop = asyncio.Event()
     running = asyncio.create_task(p.dispatcher.run(stop))
     try:
-        for _ in range(200):
-            if await p.inbox("ana"):
-                break
-            await asyncio.sleep(0.05)
+
+        async def delivered() -> bool:
+            return bool(await p.inbox("ana"))
+
+        await eventually(delivered, "the suggestion in the inbox")
         assert len(await p.inbox("ana")) == 1
     finally:
         stop.set()

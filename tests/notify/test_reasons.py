@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from services.matching.vocabulary import CAUSE_LABELS
+from services.kernel.causes import CAUSE_LABELS
 from services.notify.i18n import CATALOGUES, SUPPORTED_LOCALES, Translator
 from services.notify.jobs import Job, Notice, decode_item, decode_job, encode_item, encode_job
 from services.notify.messages import (

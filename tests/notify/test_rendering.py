@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from markupsafe import escape
 
-from services.matching.vocabulary import CAUSE_LABELS
+from services.kernel.causes import CAUSE_LABELS
 from services.notify.dates import format_when, zone_label
 from services.notify.i18n import CATALOGUES, SUPPORTED_LOCALES, Translator, resolve_locale
 from services.notify.locales import Catalogue, plural_polish

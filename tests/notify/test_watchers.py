@@ -37,11 +37,10 @@ async def subscribers(redis: Redis, student_id: str) -> int:
 
 
 async def until_subscribed(redis: Redis, student_id: str, count: int = 1) -> None:
-    for _ in range(500):
-        if await subscribers(redis, student_id) >= count:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("never subscribed")
+    async def subscribed() -> bool:
+        return await subscribers(redis, student_id) >= count
+
+    await eventually(subscribed, f"{count} subscriber(s) of {student_id}'s inbox")
 
 
 async def pubsub_connections(redis: Redis) -> int:

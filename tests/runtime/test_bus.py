@@ -9,9 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import nats
 import pytest
-from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerInfo, StorageType
@@ -20,7 +18,6 @@ from services.runtime import streams
 from services.runtime.bus import ConsumerSpec, EventConsumer, ensure_consumers, publish
 from services.runtime.events import OutgoingEvent, new_event_id
 from services.runtime.streams import STREAMS, StreamSpec, provision_streams
-from tests.conftest import Stack
 from tests.runtime.observing import value
 from tests.waiting import eventually
 
@@ -37,20 +34,6 @@ def spec(**overrides: Any) -> ConsumerSpec:
 
 def event(payload: bytes, subject: str = SUBJECT) -> OutgoingEvent:
     return OutgoingEvent(subject, new_event_id(), payload, "test.Event")
-
-
-@pytest.fixture
-async def nats_client(clean_stack: Stack) -> AsyncIterator[NatsClient]:
-    client = await nats.connect(clean_stack.nats_url)
-    yield client
-    await client.close()
-
-
-@pytest.fixture
-async def js(nats_client: NatsClient) -> JetStreamContext:
-    context = nats_client.jetstream()
-    await provision_streams(context)
-    return context
 
 
 @contextlib.asynccontextmanager

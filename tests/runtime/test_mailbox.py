@@ -25,7 +25,12 @@ from services.runtime.localstack import (
     mailbox_server,
     port_answers,
 )
-from services.runtime.mailbox import MailboxHandler, serve, stored_messages
+from services.runtime.mailbox import (
+    MailboxHandler,
+    serve,
+    stored_messages,
+    with_charset_declared,
+)
 
 SENDER = "ESN SocialErasmus <noreply@socialerasmus.test>"
 SUBJECT = "¡Únete! Limpieza de la playa con ESN Sevilla"
@@ -106,8 +111,8 @@ async def test_a_notify_email_is_stored_as_eml_html_and_txt(mailbox: Mailbox) ->
     assert html_part.get_content().strip() == HTML
 
     html_bytes = stored.html.read_bytes()
-    assert html_bytes.startswith(b"\xef\xbb\xbf"), "a BOM, so browsers decode UTF-8"
-    assert stored.html.read_text(encoding="utf-8-sig").strip() == HTML
+    assert not html_bytes.startswith(b"\xef\xbb\xbf"), "no byte-order mark"
+    assert html_bytes.decode("utf-8") == f'<meta charset="utf-8">\n{HTML}\n'
     assert stored.text.read_text(encoding="utf-8") == TEXT
 
 
@@ -306,3 +311,14 @@ def test_a_subject_folded_before_its_first_word_is_listed_without_the_fold(
     MailboxHandler(tmp_path).store("noreply@socialerasmus.test", ["ana@students.test"], raw)
     [stored] = stored_messages(tmp_path)
     assert stored.subject == "A volunteering activity for you: Welcome clean-up at the beach"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<!doctype html><html><head><meta charset="utf-8"></head><body>Olá</body></html>',
+        '<html><head><META http-equiv="Content-Type" content="text/html; charset=UTF-8">',
+    ],
+)
+def test_html_that_declares_its_charset_is_stored_as_it_came(html: str) -> None:
+    assert with_charset_declared(html) == html

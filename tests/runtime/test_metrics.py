@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import os
 import socket
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -27,7 +29,9 @@ from services.runtime.config import RuntimeSettings, SettingsError, metrics_list
 from services.runtime.connections import connected
 from services.runtime.events import OutgoingEvent, new_event_id
 from services.runtime.lifecycle import metrics_exposed
+from services.runtime.localstack import free_port
 from services.runtime.outbox import OutboxRelay, entry_fields
+from services.runtime.processes import ServiceProcess, start_service, wait_until_serving
 from services.runtime.server import Registration, RunningService, ServiceParts, serve
 from services.runtime.streams import provision_streams
 from socialerasmus.catalogue.v1 import catalogue_pb2 as cat
@@ -198,8 +202,14 @@ async def test_failures_are_measured_by_their_status_code(probe: grpc.aio.Channe
         await probe.unary_unary(f"/{PROBE}/Trace")(b"")
     assert anonymous.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
-    assert probe_count("Fail", "INTERNAL") == internal + 1
-    assert probe_count("Trace", "UNAUTHENTICATED") == unauthenticated + 1
+    # The server measures a call once it has answered, so possibly after the client has read it
+    await eventually(
+        lambda: probe_count("Fail", "INTERNAL") == internal + 1, "the INTERNAL to be measured"
+    )
+    await eventually(
+        lambda: probe_count("Trace", "UNAUTHENTICATED") == unauthenticated + 1,
+        "the UNAUTHENTICATED to be measured",
+    )
 
 
 async def test_an_rpc_continues_the_callers_trace_in_its_logs(probe: grpc.aio.Channel) -> None:
@@ -438,8 +448,43 @@ async def test_a_taken_default_port_is_survived_but_a_configured_one_is_fatal(
             pass
     [warning] = logs.where(level="warning")
     assert warning["message"].startswith("metrics not served: ")
-    assert value("se_service_info", service="catalogue", instance="test-1") == 1
+    assert value("se_service_info", service="catalogue", replica="test-1") == 1
 
     with pytest.raises(SettingsError, match=f"127.0.0.1:{taken_port}"):
         async with metrics_exposed(dataclasses.replace(settings, metrics_best_effort=False)):
             pass
+
+
+@pytest.mark.parametrize(
+    ("service", "own", "others"),
+    [
+        ("catalogue", "se_catalogue_enrolments", ("se_matching_", "se_notifications")),
+        ("notify", "se_notifications", ("se_matching_", "se_catalogue_")),
+    ],
+)
+async def test_a_service_process_exposes_its_own_families_and_none_of_another(
+    clean_stack: Stack, tmp_path: Path, service: str, own: str, others: tuple[str, ...]
+) -> None:
+    metrics_port = free_port()
+    at = ServiceProcess(service, f"services.{service}", free_port())
+    env = {
+        **os.environ,
+        "SE_NATS_URL": clean_stack.nats_url,
+        "SE_REDIS_URL": clean_stack.redis_url,
+        "SE_TOKENS_FILE": str(clean_stack.tokens_file),
+        "SE_LOCAL_DIR": str(tmp_path),
+        "SE_METRICS_LISTEN": f"127.0.0.1:{metrics_port}",
+        "SE_NOTIFY_UNSUBSCRIBE_SECRET": "metrics-test-secret",
+    }
+    process = start_service(at, env, tmp_path / "logs")
+    try:
+        assert await wait_until_serving(at.address, 90)
+        text = (await scrape(f"http://127.0.0.1:{metrics_port}/metrics")).text
+    finally:
+        process.terminate()
+        process.wait(30)
+
+    assert f"# TYPE {own}" in text
+    assert 'se_service_info{replica="' in text
+    families = [line.split()[2] for line in text.splitlines() if line.startswith("# TYPE")]
+    assert not [f for f in families if f.startswith(others)]

@@ -9,16 +9,15 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import nats
 import pytest
 from nats.aio.client import Client as NatsClient
 from nats.js.api import RawStreamMsg
 
 from services.catalogue.app import catalogue_parts
-from services.matching.events import SUGGESTION_CREATED
 from services.runtime import tracing
 from services.runtime.auth import TokenRegistry
 from services.runtime.connections import connected
+from services.runtime.registry.matching import SUGGESTION_CREATED
 from services.runtime.server import serve
 from socialerasmus.catalogue.v1 import catalogue_pb2 as cat
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
@@ -36,13 +35,6 @@ TRACE = "0af7651916cd43dd8448eb211c80319c"
 CALLER_SPAN = "b7ad6b7169203331"
 PUBLISHED = "se.catalogue.activity.published"
 CATALOGUE = "socialerasmus.catalogue.v1.CatalogueService"
-
-
-@pytest.fixture
-async def nats_client(clean_stack: Stack) -> AsyncIterator[NatsClient]:
-    client = await nats.connect(clean_stack.nats_url)
-    yield client
-    await client.close()
 
 
 async def last_message(client: NatsClient, stream: str, subject: str) -> RawStreamMsg | None:
@@ -101,13 +93,13 @@ async def test_a_trace_follows_a_publication_from_catalogue_through_matching(
         await publish(both, (tracing.HEADER, f"00-{TRACE}-{CALLER_SPAN}-01"))
 
         async def suggested() -> bool:
-            found = await last_message(nats_client, "MATCHING", SUGGESTION_CREATED)
+            found = await last_message(nats_client, "MATCHING", SUGGESTION_CREATED.subject)
             return found is not None
 
         await eventually(suggested, "matching to publish a suggestion")
 
     publication = await last_message(nats_client, "CATALOGUE", PUBLISHED)
-    suggestion = await last_message(nats_client, "MATCHING", SUGGESTION_CREATED)
+    suggestion = await last_message(nats_client, "MATCHING", SUGGESTION_CREATED.subject)
     assert publication is not None
     assert suggestion is not None
 

@@ -1,29 +1,29 @@
 -- Cancel one enrolment; a freed seat goes to the head of the waitlist in the same step.
 -- The caller read the state first and built the events for it; if the state moved on
 -- (another cancellation changed the head), nothing is written and 'retry' is returned.
--- KEYS: 1 activity hash, 2 enrolment hash, 3 confirmed set, 4 waitlist zset,
---       5 enrolment hash of the expected head (or the enrolment hash again), 6 outbox
--- ARGV: 1 student id, 2 expected status, 3 expected head ('' = none), 4 now (ms),
---       5..9 cancelled event, 10..14 promoted event (ignored without a head); each event is
---       subject, id, payload, type, traceparent
+--! keys: activity enrolment confirmed waitlist head_enrolment outbox
+--! args: student_id expected_status expected_head now_ms
+--! events: cancelled_event promoted_event
+--! include: enrolments outbox
+-- K.head_enrolment is the enrolment of the expected head (or K.enrolment again when none
+-- waits); A.expected_head is '' for none. promoted_event is ignored without a promotion.
 -- Returns {'cancelled', promoted_student or ''} | {'not_enrolled'} | {'retry'}
-local status = redis.call('HGET', KEYS[2], 'status')
+local status = redis.call('HGET', K.enrolment, 'status')
 if (not status) or status == 'cancelled' then return {'not_enrolled'} end
-if status ~= ARGV[2] then return {'retry'} end
+if status ~= A.expected_status then return {'retry'} end
 local promoted = ''
 if status == 'waitlisted' then
-  redis.call('ZREM', KEYS[4], ARGV[1])
+  redis.call('ZREM', K.waitlist, A.student_id)
 else
-  promoted = free_seat(KEYS[1], KEYS[3], KEYS[4], KEYS[5], ARGV[1], ARGV[3], ARGV[4])
+  promoted = free_seat(K.activity, K.confirmed, K.waitlist, K.head_enrolment, A.student_id,
+                       A.expected_head, A.now_ms)
   if not promoted then return {'retry'} end
 end
-redis.call('HSET', KEYS[2], 'status', 'cancelled', 'updated_ms', ARGV[4])
-redis.call('XADD', KEYS[6], '*', 'subject', ARGV[5], 'event_id', ARGV[6],
-           'payload', with_seats(ARGV[7], KEYS[3], KEYS[4]), 'type', ARGV[8],
-           'traceparent', ARGV[9])
+redis.call('HSET', K.enrolment, 'status', 'cancelled', 'updated_ms', A.now_ms)
+append_to_outbox(K.outbox, A.cancelled_event,
+                 with_seats(A.cancelled_event.payload, K.confirmed, K.waitlist))
 if promoted ~= '' then
-  redis.call('XADD', KEYS[6], '*', 'subject', ARGV[10], 'event_id', ARGV[11],
-             'payload', with_seats(ARGV[12], KEYS[3], KEYS[4]), 'type', ARGV[13],
-             'traceparent', ARGV[14])
+  append_to_outbox(K.outbox, A.promoted_event,
+                   with_seats(A.promoted_event.payload, K.confirmed, K.waitlist))
 end
 return {'cancelled', promoted}

@@ -1,4 +1,4 @@
--- Prepended to every script that changes enrolments (services.catalogue.store).
+-- Included by every script that changes enrolments (services.runtime.scripts).
 
 -- with_seats appends the activity's seat counts, as they are at that point of the script, to
 -- an event payload as its field 10 (SeatCounts confirmed = 1, waitlisted = 2). Protobuf reads

@@ -1,33 +1,34 @@
 -- Compare-and-set of one activity, its listing indexes and (optionally) its event.
--- KEYS: 1 activity hash, 2 confirmed set, 3 order index, 4 old section index,
---       5 new section index, 6 old edition index (or ''), 7 new edition index (or ''),
---       8 outbox stream
--- ARGV: 1 expected version ('0' = must not exist), 2 new version, 3 proto, 4 state,
---       5 capacity, 6 section, 7 starts_at, 8 old order key, 9 new order key,
---       10 subject ('' = no event), 11 event id, 12 payload, 13 message type, 14 traceparent
+--! keys: activity confirmed order old_section new_section old_edition new_edition outbox
+--! args: expected_version version proto state capacity section starts_at
+--! args: old_order_key order_key
+--! events: event
+--! include: outbox
+-- K.order, K.*_section and K.*_edition are the listing indexes (an edition index is '' for
+-- an activity of no Week); A.expected_version is '0' when the activity must not exist yet,
+-- A.old_order_key '' for a new activity; the event is absent for a change without one.
 -- Returns {'ok'} | {'stale', current_version} | {'below_confirmed', confirmed}
-local current = redis.call('HGET', KEYS[1], 'version')
-if (current or '0') ~= ARGV[1] then
+local current = redis.call('HGET', K.activity, 'version')
+if (current or '0') ~= A.expected_version then
   return {'stale', current or '0'}
 end
-local confirmed = redis.call('SCARD', KEYS[2])
-if tonumber(ARGV[5]) < confirmed then
+local confirmed = redis.call('SCARD', K.confirmed)
+if tonumber(A.capacity) < confirmed then
   return {'below_confirmed', tostring(confirmed)}
 end
-redis.call('HSET', KEYS[1], 'version', ARGV[2], 'proto', ARGV[3], 'state', ARGV[4],
-           'capacity', ARGV[5], 'section', ARGV[6], 'starts_at', ARGV[7], 'order_key', ARGV[9])
-if ARGV[8] ~= ARGV[9] or KEYS[4] ~= KEYS[5] or KEYS[6] ~= KEYS[7] then
-  if ARGV[8] ~= '' then
-    redis.call('ZREM', KEYS[3], ARGV[8])
-    redis.call('ZREM', KEYS[4], ARGV[8])
-    if KEYS[6] ~= '' then redis.call('ZREM', KEYS[6], ARGV[8]) end
+redis.call('HSET', K.activity, 'version', A.version, 'proto', A.proto, 'state', A.state,
+           'capacity', A.capacity, 'section', A.section, 'starts_at', A.starts_at,
+           'order_key', A.order_key)
+if A.old_order_key ~= A.order_key or K.old_section ~= K.new_section
+    or K.old_edition ~= K.new_edition then
+  if A.old_order_key ~= '' then
+    redis.call('ZREM', K.order, A.old_order_key)
+    redis.call('ZREM', K.old_section, A.old_order_key)
+    if K.old_edition ~= '' then redis.call('ZREM', K.old_edition, A.old_order_key) end
   end
-  redis.call('ZADD', KEYS[3], 0, ARGV[9])
-  redis.call('ZADD', KEYS[5], 0, ARGV[9])
-  if KEYS[7] ~= '' then redis.call('ZADD', KEYS[7], 0, ARGV[9]) end
+  redis.call('ZADD', K.order, 0, A.order_key)
+  redis.call('ZADD', K.new_section, 0, A.order_key)
+  if K.new_edition ~= '' then redis.call('ZADD', K.new_edition, 0, A.order_key) end
 end
-if ARGV[10] ~= '' then
-  redis.call('XADD', KEYS[8], '*', 'subject', ARGV[10], 'event_id', ARGV[11],
-             'payload', ARGV[12], 'type', ARGV[13], 'traceparent', ARGV[14])
-end
+append_to_outbox(K.outbox, A.event)
 return {'ok'}

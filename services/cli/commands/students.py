@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 
+import grpc
+
 from services.cli import arguments, views
 from services.cli.commands import Subparsers, add_command, add_group, imports
 from services.cli.context import Context
 from services.cli.errors import OK
 from services.cli.files import read_message
+from services.client import ClientError, SocialErasmusClient
 from services.matching.demo_profile import DEMO_STUDENT
 from socialerasmus.matching.v1 import matching_pb2 as match
 from socialerasmus.notify.v1 import notify_pb2 as notify
 
 STUDENT = "student"
+PLATFORM = "platform"
 STUDENT_HELP = f"student id (default {DEMO_STUDENT}, the demo student of `make run`)"
 
 
@@ -96,10 +100,11 @@ def _register_profile(subparsers: Subparsers, common: argparse.ArgumentParser) -
             "message (protos/socialerasmus/matching/v1/matching.proto), field names as in the "
             'proto file: {"student_id": "demo-student", "host_section_id": "esn-valencia-upv", '
             '"languages": [{"code": "en", "level": "LANGUAGE_LEVEL_C1"}], ...}. '
-            "Use - to read standard input."
+            "Use - to read standard input. Sent as the platform the student signed up on "
+            "(--as student writes only the dev student's own profile)."
         ),
-        role=STUDENT,
-        examples="socialerasmus profile upsert ana.json --as platform",
+        role=PLATFORM,
+        examples="socialerasmus profile upsert examples/cli/ana.json",
     )
     upsert.add_argument("file", metavar="FILE", help="JSON file of VolunteerProfile, or -")
     show = add_command(
@@ -245,8 +250,20 @@ async def show_inbox(ctx: Context) -> int:
     args = ctx.args
     async with ctx.client() as client:
         page = await client.list_inbox(args.student, unread_only=args.unread, page_size=args.limit)
-    if ctx.out.json_mode:
-        ctx.out.data(page)
-    else:
-        ctx.out.show(views.inbox_table(args.student, list(page.items)))
+        if ctx.out.json_mode:
+            ctx.out.data(page)
+            return OK
+        time_zone = await _time_zone_of(client, args.student)
+    ctx.out.show(views.inbox_table(args.student, list(page.items), time_zone))
     return OK
+
+
+async def _time_zone_of(client: SocialErasmusClient, student_id: str) -> str:
+    """The time zone the student reads dates in (their notification preferences); empty,
+    so UTC, when they have none."""
+    try:
+        return (await client.get_preferences(student_id)).time_zone
+    except ClientError as error:
+        if error.code == grpc.StatusCode.NOT_FOUND:
+            return ""
+        raise

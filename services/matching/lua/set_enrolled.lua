@@ -1,9 +1,11 @@
 -- Exclude an activity the student enrolled in, or make it suggestible again; an enrolment
 -- event of a student erased since is not taken.
--- KEYS: 1 excluded set, 2 tombstone. ARGV: 1 activity id, 2 '1' enrolled, '0' left
-if ARGV[2] == '0' then
-  redis.call('SREM', KEYS[1], ARGV[1])
-elseif string.sub(redis.call('GET', KEYS[2]) or '', 1, 6) ~= 'erased' then
-  redis.call('SADD', KEYS[1], ARGV[1])
+--! keys: excluded tombstone
+--! args: activity_id enrolled
+--! include: tombstone
+if A.enrolled == '0' then
+  redis.call('SREM', K.excluded, A.activity_id)
+elseif not is_erased(K.tombstone) then
+  redis.call('SADD', K.excluded, A.activity_id)
 end
 return 1

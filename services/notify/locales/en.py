@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from services.matching.vocabulary import LANGUAGE_NAMES
+from services.kernel.languages import LANGUAGE_NAMES
 from services.notify.locales import Catalogue, plural_one_other
 
 PHRASES: Final[dict[str, str]] = {
@@ -43,7 +43,7 @@ PHRASES: Final[dict[str, str]] = {
         "SocialErasmus is the volunteering programme of the Erasmus Student Network (ESN) "
         "for international students."
     ),
-    # ESN's six causes, as ESN writes them (services.matching.vocabulary.CAUSE_LABELS)
+    # ESN's six causes, as ESN writes them (services.kernel.causes.CAUSE_LABELS)
     "cause.1": "Culture",
     "cause.2": "Education & Youth",
     "cause.3": "Environmental Sustainability",

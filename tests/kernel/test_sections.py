@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from services.catalogue.sections import Section, load_sections
+from services.kernel.sections import Section, load_sections
 
 
 @pytest.fixture(scope="module")

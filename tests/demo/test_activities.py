@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.catalogue import demo_data
-from services.catalogue.demo_data import demo_activities, upcoming_weeks
-from services.catalogue.sections import Section, load_sections
 from services.catalogue.validation import validate_activity_details
+from services.demo.activities import demo_activities, upcoming_weeks
+from services.demo.templates import TEMPLATES, TRANSLATIONS
+from services.kernel.sections import Section, load_sections
 from socialerasmus.catalogue.v1.catalogue_pb2 import ActivityDetails
 from socialerasmus.common.v1 import common_pb2
 
@@ -60,7 +60,7 @@ def test_speaks_many_languages(activities: list[ActivityDetails]) -> None:
 
 
 def test_writes_some_titles_in_the_local_language(activities: list[ActivityDetails]) -> None:
-    english_titles = {t.title.split("{")[0] for t in demo_data._TEMPLATES}
+    english_titles = {t.title.split("{")[0] for t in TEMPLATES}
     local = [
         d
         for d in activities
@@ -153,14 +153,14 @@ def test_same_seed_same_activities_and_longer_lists_extend_shorter_ones(
 
 
 def test_templates_are_varied() -> None:
-    templates = demo_data._TEMPLATES
+    templates = TEMPLATES
     assert len(templates) >= 24
     per_cause = Counter(t.causes[0] for t in templates)
     assert len(per_cause) == 6
     assert min(per_cause.values()) >= 4
     keys = {t.key for t in templates}
     assert len(keys) == len(templates)
-    for translations in demo_data._TRANSLATIONS.values():
+    for translations in TRANSLATIONS.values():
         assert {tr.template for tr in translations} <= keys
 
 

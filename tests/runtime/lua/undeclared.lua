@@ -1,0 +1,3 @@
+-- Reads a name it did not declare.
+--! keys: first
+return K.second
