@@ -42,14 +42,16 @@ class Platform:
 
 
 @contextlib.contextmanager
-def edge_process(services: list[ServiceProcess], logs: Path) -> Iterator[str]:
+def edge_process(
+    services: list[ServiceProcess], logs: Path, origins: str = PAGE_ORIGIN
+) -> Iterator[str]:
     """``python -m services.edge`` as the run command starts it, in front of ``services``,
-    letting pages of PAGE_ORIGIN call it; yields its URL (see ``answers``)."""
+    letting pages of ``origins`` (comma-separated) call it; yields its URL (see ``answers``)."""
     port = free_port()
     env = {
         **os.environ,
         "SE_HTTP_LISTEN": f"127.0.0.1:{port}",
-        "SE_HTTP_ALLOWED_ORIGINS": PAGE_ORIGIN,
+        "SE_HTTP_ALLOWED_ORIGINS": origins,
     }
     process = start_edge(services, env, logs)
     try:
@@ -85,15 +87,22 @@ def service_env(stack: Stack, local_dir: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def platform(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    with platform_on(stack, tmp_path_factory.mktemp("edge-logs")) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def platform_on(stack: Stack, logs: Path, origins: str = PAGE_ORIGIN) -> Iterator[Platform]:
+    """The three services and the edge over ``stack``, emptied first, with their logs in
+    ``logs``; pages of ``origins`` may call the edge."""
     asyncio.run(reset(stack))
-    logs = tmp_path_factory.mktemp("edge-logs")
     env = service_env(stack, logs)
     services = [ServiceProcess(s.name, s.module, free_port()) for s in SERVICES]
     children = [start_service(service, env, logs) for service in services]
     try:
         for service in services:
             assert asyncio.run(wait_until_serving(service.address, 60)), service.name
-        with edge_process(services, logs) as url:
+        with edge_process(services, logs, origins) as url:
             asyncio.run(ready(url))
             yield Platform(url, {service.name: service.address for service in services})
     finally:
