@@ -8,6 +8,7 @@ the store and the index, calls them, and records the outcome with its event.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import functools
 import math
 import os
@@ -75,6 +76,7 @@ _SOLVER = RefitWorker(niceness=0)
 """Where Week allocations are solved: a process of its own, as the maximum flow holds the
 interpreter for seconds on a network-wide Week. One for all services of this process (its
 first allocation spawns it, about 4 s); allocations wait for each other there."""
+atexit.register(_SOLVER.close)
 
 
 @dataclass(frozen=True, slots=True)
