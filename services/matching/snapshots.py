@@ -14,9 +14,10 @@ import tempfile
 import time
 from dataclasses import dataclass
 
+from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
 from nats.js.api import ObjectMeta, ObjectMetaOptions, ObjectStoreConfig, StorageType
-from nats.js.errors import BucketNotFoundError, NotFoundError, ObjectNotFoundError
+from nats.js.errors import BucketNotFoundError, ObjectNotFoundError
 from nats.js.object_store import ObjectStore
 
 from services.matching import index_snapshot
@@ -116,7 +117,7 @@ async def restore(store: SnapshotStore) -> CatalogueFollower | None:
             "index snapshot not used, replaying the stream", extra={"reason": str(mismatch)}
         )
         return None
-    except (NotFoundError, OSError) as error:
+    except (NatsError, OSError, TimeoutError) as error:  # a slow or failing object store
         log.warning("index snapshot not read, replaying the stream", extra={"reason": repr(error)})
         return None
     if follower is not None:
