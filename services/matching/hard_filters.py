@@ -61,34 +61,30 @@ def within_weekly_availability(
     """Start to end, on the student's clock, fits inside one slot; no slots means any time."""
     if not slots:
         return np.ones(rows.size, np.bool_)
-    # One call for both ends: the offset tables are looked up once
-    local = local_seconds(np.concatenate((columns.starts[rows], columns.ends[rows])), time_zone)
-    starts, ends = np.split(local + THURSDAY_TO_MONDAY, 2)
-    # Seconds since the Monday 00:00 before the start (x - x // w * w is x % w, but faster),
-    # and the end counted from the same Monday.
+    starts = local_seconds(columns.starts[rows], time_zone) + THURSDAY_TO_MONDAY
+    # The end on the same clock, counted from the start: a span that crosses a change of
+    # offset is as long on the wall as it is in UTC plus the change
+    lengths = local_seconds(columns.ends[rows], time_zone) + THURSDAY_TO_MONDAY - starts
+    # Seconds since the Monday 00:00 before the start (x - x // w * w is x % w, but faster)
     start_in_week = starts - starts // WEEK_SECONDS * WEEK_SECONDS
-    end_in_week = start_in_week + (ends - starts)
-    openings, closings = _slot_bounds(slots)
-    opened = np.searchsorted(openings, start_in_week, side="right") - 1
-    return (opened >= 0) & (end_in_week <= closings[np.maximum(opened, 0)])
+    latest_end = latest_slot_ends(slots)[start_in_week // 60]
+    fits: Mask = start_in_week + lengths <= latest_end
+    return fits
 
 
-def _slot_bounds(
-    slots: Sequence[matching_pb2.AvailabilitySlot],
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Slot openings in seconds since Monday 00:00, ascending, and for each the latest closing
-    of the slots opened by then: a span fits inside one slot iff it ends by the closing that
-    goes with the last opening before its start."""
-    bounds = sorted(
-        (
-            (s.weekday - 1) * DAY_SECONDS + s.start_minute * 60,
-            (s.weekday - 1) * DAY_SECONDS + s.end_minute * 60,
-        )
-        for s in slots
-    )
-    openings = np.array([opening for opening, _ in bounds], np.int64)
-    closings = np.maximum.accumulate(np.array([closing for _, closing in bounds], np.int64))
-    return openings, closings
+def latest_slot_ends(slots: Sequence[matching_pb2.AvailabilitySlot]) -> NDArray[np.int64]:
+    """For each minute of the week since Monday 00:00, the latest end (in seconds since Monday
+    00:00) of the slots opened by then, -1 before the first: a span fits inside one slot iff it
+    ends by the value at the minute it starts in. One lookup per activity, whatever the number
+    of slots."""
+    ends = np.full(WEEK_SECONDS // 60, -1, np.int64)
+    for slot in slots:
+        opening = (slot.weekday - 1) * DAY_SECONDS // 60 + slot.start_minute
+        if 0 <= opening < ends.size:
+            ends[opening] = max(
+                ends[opening], (slot.weekday - 1) * DAY_SECONDS + slot.end_minute * 60
+            )
+    return np.maximum.accumulate(ends)
 
 
 def distances_km(

@@ -7,6 +7,7 @@ once per zone and year, turn that into one ``searchsorted``.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import functools
 from datetime import datetime, timedelta
@@ -70,10 +71,29 @@ def local_seconds(epochs: NDArray[np.int64], time_zone: str) -> NDArray[np.int64
     """
     if epochs.size == 0:
         return epochs.copy()
-    first, last = np.searchsorted(_YEAR_STARTS, [epochs.min(), epochs.max()], side="right") - 1
-    tables = [_offset_changes(time_zone, 1970 + year) for year in range(first, last + 1)]
+    earliest, latest = int(epochs.min()), int(epochs.max())
+    instants, offsets = _changes_between(time_zone, _year_of(earliest), _year_of(latest))
+    # The offset at the earliest instant, then one step per change up to the latest: a zone
+    # changes its offset once or twice a year, so a comparison per change beats a search
+    first = bisect.bisect_right(instants, earliest) - 1
+    last = bisect.bisect_right(instants, latest)
+    shifted: NDArray[np.int64] = epochs + offsets[first]
+    for change in range(first + 1, last):
+        shifted += (epochs >= instants[change]) * (offsets[change] - offsets[change - 1])
+    return shifted
+
+
+def _year_of(epoch: int) -> int:
+    return int(np.searchsorted(_YEAR_STARTS, epoch, side="right")) - 1
+
+
+@functools.lru_cache(maxsize=1024)
+def _changes_between(
+    time_zone: str, first_year: int, last_year: int
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The instants and offsets of :func:`_offset_changes` for the years ``first_year`` to
+    ``last_year`` (counted from 1970), joined."""
+    tables = [_offset_changes(time_zone, 1970 + year) for year in range(first_year, last_year + 1)]
     instants = np.concatenate([instants for instants, _ in tables])
     offsets = np.concatenate([offsets for _, offsets in tables])
-    changes = np.searchsorted(instants, epochs, side="right") - 1
-    shifted: NDArray[np.int64] = epochs + offsets[changes]
-    return shifted
+    return tuple(instants.tolist()), tuple(offsets.tolist())
