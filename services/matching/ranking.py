@@ -128,9 +128,11 @@ class Ranker:
         # By score alone, the picks would rank 1, 2, 3, ...
         diversified = ranks != list(range(1, len(ranks) + 1))
         response = matching_pb2.RecommendResponse(diversified=diversified)
-        for pair, p, rank in zip(pairs, picks, ranks, strict=True):
+        for pair, pair_signals, score, rank in zip(
+            pairs, signals[picks].tolist(), scores[picks].tolist(), ranks, strict=True
+        ):
             self._fill_recommendation(
-                response.recommendations.add(), pair, signals[p], scores[p], relevance_rank=rank
+                response.recommendations.add(), pair, pair_signals, score, relevance_rank=rank
             )
         return response
 
@@ -170,7 +172,7 @@ class Ranker:
             score = float(np.clip(signals[0] @ self._weights.values, 0.0, 1.0))
             (pair,) = pairs_of(student, alone, rows)
             told = matching_pb2.Recommendation()
-            add_reasons(told.reasons, pair, signals[0], self._weights)
+            add_reasons(told.reasons, pair, signals[0].tolist(), self._weights)
             write_match_facts(told.facts, pair)
             found.append(StudentMatch(profile.student_id, score, list(told.reasons), told.facts))
         found.sort(key=lambda match: (-match.score, match.student_id))
@@ -253,7 +255,7 @@ class Ranker:
         for check in checks:
             if rows.size == 0:
                 break
-            rows = rows[check(rows)]
+            rows = rows[np.flatnonzero(check(rows))]  # faster than a boolean index
         return rows
 
     def _request_checks(self, request: matching_pb2.RecommendFilter) -> list[Check]:
@@ -304,7 +306,7 @@ class Ranker:
         self,
         recommendation: matching_pb2.Recommendation,
         pair: Pair,
-        signals: Values,
+        signals: Sequence[float],
         score: float,
         *,
         relevance_rank: int,
@@ -313,6 +315,6 @@ class Ranker:
         add_reasons(recommendation.reasons, pair, signals, self._weights)
         write_match_facts(recommendation.facts, pair)
         recommendation.activity.CopyFrom(pair.activity)
-        recommendation.score = float(score)
+        recommendation.score = score
         recommendation.explanation = explanation(recommendation.reasons, recommendation.facts)
         recommendation.relevance_rank = relevance_rank

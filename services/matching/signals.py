@@ -40,6 +40,8 @@ class Weights:
     )
     learned_from: int = 0
     """Feedback examples the weights were fitted on; 0 for the cold-start defaults."""
+    listed: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    """``values`` as Python floats, for the arithmetic of a handful of signals at a time."""
 
     def __post_init__(self) -> None:
         if self.values.shape != (len(SIGNALS),) or (self.values < 0).any():
@@ -48,6 +50,7 @@ class Weights:
         if total <= 0:
             raise ValueError("weights must not all be zero")
         object.__setattr__(self, "values", self.values / total)
+        object.__setattr__(self, "listed", tuple(self.values.tolist()))
 
     def without(self, signal: str) -> Weights:
         """The same weights with ``signal``'s at 0 (the others scaled up to sum to 1); these
