@@ -77,7 +77,6 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from ot.lp import emd
 from scipy.sparse.csgraph import maximum_flow
 
 MAX_PAIRS = 8_000_000
@@ -400,6 +399,10 @@ def _transport(current: _Round, count: int) -> tuple[BoolArray, FloatArray]:
     costs = np.concatenate([_COST_SHIFT - current.fit, np.full(students + activities, _COST_SHIFT)])
     supply = np.concatenate([np.ones(students), [float(current.capacity.sum() - count)]])
     demand = np.concatenate([current.capacity.astype(np.float64), [float(students - count)]])
+    # Imported here: POT loads scikit-learn, seconds of start-up for every serving process,
+    # while only the solver's worker process solves
+    from ot.lp import emd  # noqa: PLC0415
+
     plan, log = emd(
         supply,
         demand,

@@ -21,7 +21,6 @@ from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.linear_model import LogisticRegression
 
 from services.matching.collaborative import Interaction
 from services.matching.ranking import Ranker
@@ -252,6 +251,10 @@ def learn_weights(
     n = int(labels.shape[0])
     if n < MIN_EXAMPLES or np.unique(labels).size < 2:
         return prior
+    # Imported here: scikit-learn takes seconds to import, which a serving process would pay
+    # at every start while refits run in their own process
+    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
+
     model = LogisticRegression(class_weight="balanced", max_iter=1000)
     model.fit(signals, labels)
     coefficients = np.clip(np.asarray(model.coef_[0], np.float64), 0.0, None)

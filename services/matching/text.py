@@ -24,10 +24,10 @@ import functools
 import re
 from collections.abc import Sequence
 
+import mmh3
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from services.kernel.text import fold_text
 from services.matching.lexicon import CONCEPT_TOKEN_PREFIX, concepts_in
@@ -153,16 +153,15 @@ class TermStatistics:
 
 
 class TextEncoder:
-    """Turns texts into BM25 document rows and queries over :data:`N_FEATURES` hashed tokens."""
+    """Turns texts into BM25 document rows and queries over :data:`N_FEATURES` hashed tokens.
+
+    A token's id is its signed 32-bit MurmurHash3 (seed 0, UTF-8), made positive, modulo the
+    number of features: scikit-learn's ``HashingVectorizer(alternate_sign=False)`` hashes the
+    same way (a test holds them equal), without importing scikit-learn, which costs a serving
+    process about two seconds of start-up.
+    """
 
     def __init__(self, n_features: int = N_FEATURES) -> None:
-        self._vectorizer = HashingVectorizer(
-            analyzer=tokens,
-            n_features=n_features,
-            alternate_sign=False,
-            norm=None,
-            dtype=np.float64,
-        )
         self._n_features = n_features
         self.query = functools.lru_cache(maxsize=ENCODED_CACHE_SIZE)(self._query)
         """The motivation ``text`` as a query (see :meth:`_query`), remembered for the next
@@ -173,9 +172,21 @@ class TextEncoder:
         return self._n_features
 
     def counts(self, documents: Sequence[str]) -> sp.csr_matrix:
-        """One row per document: how often each hashed token occurs."""
-        counts: sp.csr_matrix = self._vectorizer.transform(documents)
+        """One row per document: how often each hashed token occurs (ids in order)."""
+        ids = [[self._token_id(token) for token in tokens(document)] for document in documents]
+        counts = sp.csr_matrix(
+            (
+                np.ones(sum(map(len, ids)), np.float64),
+                np.fromiter((i for row in ids for i in row), np.int32),
+                np.r_[0, np.cumsum([len(row) for row in ids])],
+            ),
+            shape=(len(documents), self._n_features),
+        )
+        counts.sum_duplicates()  # sorts each row's ids too
         return counts
+
+    def _token_id(self, token: str) -> int:
+        return abs(mmh3.hash(token, 0, signed=True)) % self._n_features
 
     def document_weights(self, documents: Sequence[str]) -> sp.csr_matrix:
         """One row per document: BM25's saturated, length-normalised term frequency,

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import HashingVectorizer
 
 from services.matching.text import (
     K1,
+    N_FEATURES,
     TermStatistics,
     TextEncoder,
     activity_text,
@@ -146,3 +150,24 @@ def test_activity_text_has_title_description_goal_and_skills() -> None:
     assert details.description in text
     assert "Cleaner sand" in text
     assert "first aid" in text
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    documents=st.lists(st.text(max_size=80), min_size=1, max_size=5),
+    n_features=st.sampled_from([2**4, 2**10, N_FEATURES]),
+)
+def test_token_counts_are_those_of_scikit_learns_hashing(
+    documents: list[str], n_features: int
+) -> None:
+    # Hashing as scikit-learn does keeps every stored snapshot and evaluation comparable
+    reference = HashingVectorizer(
+        analyzer=tokens, n_features=n_features, alternate_sign=False, norm=None
+    ).transform(documents)
+
+    counts = TextEncoder(n_features).counts(documents)
+
+    assert counts.shape == reference.shape
+    assert (counts != reference).nnz == 0
+    assert np.array_equal(counts.indptr, reference.indptr)
+    assert np.array_equal(counts.indices, reference.indices)
