@@ -1,7 +1,7 @@
-"""Server interceptors: access log with request and trace ids and the RPC metrics,
+"""The server interceptor: access log with request and trace ids and the RPC metrics,
 authentication, error mapping.
 
-Each wraps the method's behaviour; health and reflection need no token so that probes and
+It wraps each method's behaviour; health and reflection need no token so that probes and
 ``grpcurl list`` work without one (and are neither logged nor measured).
 """
 
@@ -13,7 +13,6 @@ import inspect
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import grpc
@@ -46,26 +45,42 @@ def metadata_value(details: grpc.HandlerCallDetails, key: str) -> str | None:
     return None
 
 
-def _wrap_handler(handler: grpc.RpcMethodHandler, wrap: Callable[[Behaviour], Behaviour]) -> Any:
+def _wrap_handler(handler: grpc.RpcMethodHandler, rpc: _Rpc) -> Any:
     if handler.unary_unary:
         return grpc.unary_unary_rpc_method_handler(
-            wrap(handler.unary_unary), handler.request_deserializer, handler.response_serializer
+            _unary(handler.unary_unary, rpc),
+            handler.request_deserializer,
+            handler.response_serializer,
         )
     if handler.unary_stream:
+        behaviour = handler.unary_stream
+        # A streaming method either yields its responses or writes them to the context
+        wrap = _stream if inspect.isasyncgenfunction(behaviour) else _unary
         return grpc.unary_stream_rpc_method_handler(
-            wrap(handler.unary_stream), handler.request_deserializer, handler.response_serializer
+            wrap(behaviour, rpc),
+            handler.request_deserializer,
+            handler.response_serializer,
         )
     return handler  # client-streaming methods are not used by these services
 
 
-Guard = Callable[[grpc.aio.ServicerContext], AbstractAsyncContextManager[None]]
+class RpcInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
+    """Every RPC but health and reflection, in one wrapper (one per call, not one per concern:
+    they are the fixed cost of every call):
 
+    - the request id (``x-request-id`` or new) and the trace (``traceparent`` continued with
+      a span of this server, or a new trace) for every log line of the RPC;
+    - the bearer token resolved to a principal, UNAUTHENTICATED when missing or unknown;
+      ``public_methods`` need no token (e.g. unsubscribing through a signed link): they run
+      as an anonymous principal and must authorise by other means;
+    - domain errors turned into their gRPC status; Redis or NATS out of reach, UNAVAILABLE
+      with a retry hint; anything else logged and INTERNAL;
+    - one access log line with method, status code and duration, and the RPC histogram.
+    """
 
-class _Interceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is untyped
-    """Runs every unary-unary and unary-stream method inside ``guard(details)``."""
-
-    def guard(self, details: grpc.HandlerCallDetails) -> Guard:
-        raise NotImplementedError
+    def __init__(self, tokens: TokenRegistry, public_methods: frozenset[str] = frozenset()) -> None:
+        self.tokens = tokens
+        self.public_methods = public_methods
 
     async def intercept_service(
         self,
@@ -73,132 +88,106 @@ class _Interceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]  # grpc is
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler:
         handler = await continuation(handler_call_details)
-        if handler is None or handler_call_details.method.startswith(OPEN_METHOD_PREFIXES):
+        method: str = handler_call_details.method
+        if handler is None or method.startswith(OPEN_METHOD_PREFIXES):
             return handler
-        guard = self.guard(handler_call_details)
-        wrapped: grpc.RpcMethodHandler = _wrap_handler(
-            handler, lambda behaviour: _guarded(behaviour, guard)
-        )
+        rpc = _Rpc(handler_call_details, self.tokens, method in self.public_methods)
+        wrapped: grpc.RpcMethodHandler = _wrap_handler(handler, rpc)
         return wrapped
 
 
-def _guarded(behaviour: Behaviour, guard: Guard) -> Behaviour:
-    if inspect.isasyncgenfunction(behaviour):
+class _Rpc:
+    """One call as it arrived: what the wrapper needs of its method and metadata."""
 
-        async def stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
-            async with guard(context):
-                async for item in behaviour(request, context):
-                    yield item
+    __slots__ = ("authorization", "given_id", "method", "public", "tokens", "traceparent")
 
-        return stream
+    def __init__(self, details: grpc.HandlerCallDetails, tokens: TokenRegistry, public: bool):
+        self.method: str = details.method
+        self.given_id = metadata_value(details, "x-request-id")
+        self.traceparent = metadata_value(details, tracing.HEADER)
+        self.authorization = None if public else metadata_value(details, "authorization")
+        self.public = public
+        self.tokens = tokens
 
+    def begin(self) -> float:
+        request_id.set(self.given_id or str(ULID()))
+        tracing.current.set(tracing.continue_from(self.traceparent))
+        return time.perf_counter()
+
+    async def admit(self, context: grpc.aio.ServicerContext) -> None:
+        if self.public:
+            current_principal.set(ANONYMOUS)
+            return
+        try:
+            current_principal.set(self.tokens.authenticate(self.authorization))
+        except errors.Unauthenticated as error:
+            await context.abort(grpc.StatusCode.UNAUTHENTICATED, str(error))
+
+    async def fail(self, context: grpc.aio.ServicerContext, error: BaseException) -> str:
+        """Aborts with the status ``error`` maps to, if it maps to one; otherwise returns
+        what the access log calls it, for the caller to re-raise."""
+        if isinstance(error, asyncio.CancelledError):
+            return "CANCELLED"  # the client went away or the server is stopping
+        if isinstance(error, grpc.aio.AbortError) or not isinstance(error, Exception):
+            return "UNKNOWN"  # what gRPC answers for an exception it did not expect
+        if isinstance(error, errors.DomainError):
+            status = to_grpc_status(error)
+            await context.abort(status.code, status.details, status.trailing_metadata)
+        if isinstance(error, DEPENDENCY_FAILURES):
+            dependency = dependency_of(error)
+            log.warning(
+                "dependency unavailable",
+                extra={"method": self.method, "dependency": dependency, "error": repr(error)},
+            )
+            metrics.DEPENDENCY_FAILURES.labels(dependency).inc()
+            unavailable = errors.Unavailable(
+                f"{dependency} is unreachable; retry shortly", RETRY_AFTER_SECONDS
+            )
+            status = to_grpc_status(unavailable)
+            await context.abort(status.code, status.details, status.trailing_metadata)
+        log.error("unexpected error", exc_info=error, extra={"method": self.method})
+        await context.abort(grpc.StatusCode.INTERNAL, "internal error")
+        return "UNKNOWN"  # abort raises: never reached
+
+    def end(self, context: grpc.aio.ServicerContext, started: float, outcome: str) -> None:
+        seconds = time.perf_counter() - started
+        code = context.code()
+        name = code.name if code is not None else outcome
+        metrics.observe_rpc(self.method, name, seconds)
+        log.info(
+            "rpc",
+            extra={"method": self.method, "code": name, "duration_ms": round(seconds * 1000, 3)},
+        )
+
+
+def _unary(behaviour: Behaviour, rpc: _Rpc) -> Behaviour:
     async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
-        async with guard(context):
+        started = rpc.begin()
+        outcome = "OK"
+        try:
+            await rpc.admit(context)
             return await behaviour(request, context)
+        except BaseException as error:
+            outcome = await rpc.fail(context, error)
+            raise
+        finally:
+            rpc.end(context, started, outcome)
 
     return unary
 
 
-class AccessLogInterceptor(_Interceptor):
-    """Per RPC: the request id (``x-request-id`` or new) and the trace (``traceparent``
-    continued with a span of this server, or a new trace) for every log line of the RPC;
-    then one access log line with method, status code and duration, and the RPC histogram."""
+def _stream(behaviour: Behaviour, rpc: _Rpc) -> Behaviour:
+    async def stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+        started = rpc.begin()
+        outcome = "OK"
+        try:
+            await rpc.admit(context)
+            async for item in behaviour(request, context):
+                yield item
+        except BaseException as error:
+            outcome = await rpc.fail(context, error)
+            raise
+        finally:
+            rpc.end(context, started, outcome)
 
-    def guard(self, details: grpc.HandlerCallDetails) -> Guard:
-        method = details.method
-        given_id = metadata_value(details, "x-request-id")
-        traceparent = metadata_value(details, tracing.HEADER)
-
-        @asynccontextmanager
-        async def logged(context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
-            request_id.set(given_id or str(ULID()))
-            tracing.current.set(tracing.continue_from(traceparent))
-            started = time.perf_counter()
-            outcome = "OK"
-            try:
-                yield
-            except asyncio.CancelledError:
-                outcome = "CANCELLED"  # the client went away or the server is stopping
-                raise
-            except BaseException:
-                outcome = "UNKNOWN"  # what gRPC answers for an exception it did not expect
-                raise
-            finally:
-                seconds = time.perf_counter() - started
-                code = context.code()
-                name = code.name if code is not None else outcome
-                metrics.observe_rpc(method, name, seconds)
-                log.info(
-                    "rpc",
-                    extra={"method": method, "code": name, "duration_ms": round(seconds * 1000, 3)},
-                )
-
-        return logged
-
-
-class AuthInterceptor(_Interceptor):
-    """Resolves the bearer token to a principal; UNAUTHENTICATED when missing or unknown.
-
-    ``public_methods`` need no token (e.g. unsubscribing through a signed link); they run
-    as an anonymous principal and must authorise by other means.
-    """
-
-    def __init__(self, tokens: TokenRegistry, public_methods: frozenset[str] = frozenset()) -> None:
-        self.tokens = tokens
-        self.public_methods = public_methods
-
-    def guard(self, details: grpc.HandlerCallDetails) -> Guard:
-        authorization = metadata_value(details, "authorization")
-        if details.method in self.public_methods:
-            return _anonymous
-
-        @asynccontextmanager
-        async def authenticated(context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
-            try:
-                current_principal.set(self.tokens.authenticate(authorization))
-            except errors.Unauthenticated as error:
-                await context.abort(grpc.StatusCode.UNAUTHENTICATED, str(error))
-            yield
-
-        return authenticated
-
-
-@asynccontextmanager
-async def _anonymous(_context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
-    current_principal.set(ANONYMOUS)
-    yield
-
-
-class ErrorMappingInterceptor(_Interceptor):
-    """Domain errors become their gRPC status; Redis or NATS out of reach, UNAVAILABLE with a
-    retry hint; anything else is logged and INTERNAL."""
-
-    def guard(self, details: grpc.HandlerCallDetails) -> Guard:
-        method = details.method
-
-        @asynccontextmanager
-        async def mapped(context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
-            try:
-                yield
-            except grpc.aio.AbortError:
-                raise
-            except errors.DomainError as error:
-                status = to_grpc_status(error)
-                await context.abort(status.code, status.details, status.trailing_metadata)
-            except DEPENDENCY_FAILURES as failure:
-                dependency = dependency_of(failure)
-                log.warning(
-                    "dependency unavailable",
-                    extra={"method": method, "dependency": dependency, "error": repr(failure)},
-                )
-                metrics.DEPENDENCY_FAILURES.labels(dependency).inc()
-                unavailable = errors.Unavailable(
-                    f"{dependency} is unreachable; retry shortly", RETRY_AFTER_SECONDS
-                )
-                status = to_grpc_status(unavailable)
-                await context.abort(status.code, status.details, status.trailing_metadata)
-            except Exception:
-                log.exception("unexpected error", extra={"method": method})
-                await context.abort(grpc.StatusCode.INTERNAL, "internal error")
-
-        return mapped
+    return stream

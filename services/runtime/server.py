@@ -12,11 +12,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2_grpc
 
 from services.runtime.auth import TokenRegistry
-from services.runtime.interceptors import (
-    AccessLogInterceptor,
-    AuthInterceptor,
-    ErrorMappingInterceptor,
-)
+from services.runtime.interceptors import RpcInterceptor
 from services.runtime.probes import PROBE_SECONDS, Dependency, DependencyProbe
 from services.runtime.readiness import Readiness
 from services.runtime.reflection import enable_reflection
@@ -79,11 +75,7 @@ async def serve(
     Meanwhile health follows the dependencies (probed every ``probe_seconds``) and the
     required loops (restarted after a failure as ``restarts`` says)."""
     server = grpc.aio.server(
-        interceptors=[
-            AccessLogInterceptor(),
-            ErrorMappingInterceptor(),
-            AuthInterceptor(tokens, parts.public_methods),
-        ],
+        interceptors=[RpcInterceptor(tokens, parts.public_methods)],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.so_reuseport", 0),
