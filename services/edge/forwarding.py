@@ -14,7 +14,9 @@ from connectrpc.request import RequestContext
 from connectrpc.server import ConnectASGIApplication, Endpoint
 from protobuf import DescMethod, DescService, Message
 
+from services.edge.compression import COMPRESSIONS
 from services.edge.errors import connect_error
+from services.edge.unary import FORWARDED, UnaryForwarder, UnaryMethod, forward_plain
 from services.runtime.server import MAX_MESSAGE_BYTES
 
 if TYPE_CHECKING:
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
 
     Forwarder = EndpointUnary[Message, Message] | EndpointServerStream[Message, Message]
 
-FORWARDED_HEADERS = ("authorization", "x-request-id", "traceparent", "tracestate")
+FORWARDED_HEADERS = tuple(name.decode() for name in FORWARDED)
 """Request headers passed on as gRPC metadata."""
 
 IDEMPOTENCY = {
@@ -112,18 +114,42 @@ def endpoints(channel: grpc.aio.Channel, service: DescService) -> dict[str, Forw
     }
 
 
+def unary_methods(channel: grpc.aio.Channel, service: DescService) -> dict[str, UnaryMethod]:
+    """The unary methods at their Connect paths, each with a call that carries bytes."""
+    return {
+        path: UnaryMethod(method.input.type, method.output.type, channel.unary_unary(path))
+        for method in service.methods
+        if method.method_kind == "unary"
+        for path in (f"/{service.type_name}/{method.name}",)
+    }
+
+
 class ForwardingApplication(ConnectASGIApplication[DescService]):
-    """Connect (JSON or binary, unary and server streaming) for one service, over gRPC."""
+    """Connect (JSON or binary, unary and server streaming) for one service, over gRPC: the
+    plain unary requests by services.edge.unary, everything else by connectrpc."""
 
     def __init__(self, service: DescService, channel: Callable[[], grpc.aio.Channel]) -> None:
-        """``channel`` is called once, at the first request or the ASGI lifespan's start,
-        inside the server's event loop."""
+        """``channel`` is called at the first request or the ASGI lifespan's start, inside
+        the server's event loop (and gives the same channel each time)."""
         super().__init__(
             service=service,
             endpoints=lambda described: endpoints(channel(), described),
             read_max_bytes=MAX_MESSAGE_BYTES,  # what the services accept
+            compressions=COMPRESSIONS,
         )
         self._path = f"/{service.type_name}"
+        self._described = service
+        self._channel = channel
+        self._plain: UnaryForwarder | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            if self._plain is None:
+                methods = unary_methods(self._channel(), self._described)
+                self._plain = UnaryForwarder(methods, COMPRESSIONS, MAX_MESSAGE_BYTES)
+            if await forward_plain(self._plain, scope, receive, send):
+                return
+        await super().__call__(scope, receive, send)
 
     @property
     def path(self) -> str:

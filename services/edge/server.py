@@ -1,6 +1,7 @@
 """Serving the edge with Granian: HTTP/1.1 and HTTP/2 (cleartext, with prior knowledge or
 upgrade) on one port, its protocol work done in Rust, the application in one worker
-process that Granian starts, watches and stops gracefully on SIGTERM or SIGINT."""
+process that Granian starts, watches and stops gracefully on SIGTERM or SIGINT, on uvloop
+(its event loop costs less a call than asyncio's own, and grpc.aio runs on it as well)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from granian import Granian
-from granian.constants import HTTPModes, Interfaces
+from granian.constants import HTTPModes, Interfaces, Loops
 from granian.log import LogLevels
 from starlette.types import ASGIApp
 
@@ -58,6 +59,7 @@ def serve(settings: EdgeSettings) -> None:
         http=HTTPModes.auto,
         websockets=False,
         workers=1,
+        loop=Loops.uvloop,
         log_level=LogLevels(settings.log_level.lower()),
         log_dictconfig=JSON_LOGS,
         workers_kill_timeout=GRACE_SECONDS,

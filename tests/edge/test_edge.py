@@ -5,6 +5,7 @@ and the inbox as a stream."""
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import struct
 from collections.abc import AsyncIterator
@@ -142,6 +143,73 @@ async def test_an_unknown_activity_is_404(http: httpx.AsyncClient) -> None:
 async def test_an_unknown_method_is_404(http: httpx.AsyncClient) -> None:
     reply = await call(http, f"{CATALOGUE}/DropEverything", {}, "operator")
     assert reply.status_code == 404
+
+
+async def both_paths(
+    http: httpx.AsyncClient, path: str, body: bytes, headers: dict[str, str]
+) -> tuple[httpx.Response, httpx.Response]:
+    """The same request as the edge answers it in one pass, and compressed, which only
+    connectrpc's general path takes."""
+    plain = await http.post(path, content=body, headers=headers)
+    general = await http.post(
+        path, content=gzip.compress(body), headers={**headers, "Content-Encoding": "gzip"}
+    )
+    return plain, general
+
+
+async def test_the_one_pass_path_answers_as_connectrpc_does(http: httpx.AsyncClient) -> None:
+    activity = await published_activity(http)
+    json_headers = {"Content-Type": "application/json"}
+    for path, body, who in (
+        (f"{CATALOGUE}/ListActivities", {"pageSize": 5}, "student"),
+        (f"{CATALOGUE}/GetActivity", {"activityId": activity["id"]}, "student"),
+        (f"{CATALOGUE}/ListActivities", {"filter": {"sdgs": [18]}}, "student"),
+        (f"{CATALOGUE}/ListActivities", {"pageSize": "many"}, "student"),
+        (f"{CATALOGUE}/GetActivity", {"activityId": UNKNOWN_ACTIVITY}, "student"),
+        (f"{CATALOGUE}/ListActivities", {}, None),
+        (
+            f"{CATALOGUE}/CancelActivity",
+            {"activityId": activity["id"], "reason": "not ours"},
+            "other_coordinator",
+        ),
+    ):
+        headers = {**json_headers, **(token(who) if who else {})}
+        plain, general = await both_paths(http, path, json.dumps(body).encode(), headers)
+        assert plain.status_code == general.status_code, (path, body, plain.text)
+        for header in ("content-type", "content-encoding", "vary"):
+            assert plain.headers.get(header) == general.headers.get(header), (path, header)
+        assert plain.json() == general.json(), (path, body)
+    assert plain.status_code == 403  # the last one, as a reminder that errors were compared
+
+
+async def test_binary_requests_and_replies_go_through_as_protobuf(
+    http: httpx.AsyncClient,
+) -> None:
+    headers = {"Content-Type": "application/proto", **token("student")}
+    request = catalogue_pb2.ListActivitiesRequest(page_size=3).SerializeToString()
+    plain, general = await both_paths(http, f"{CATALOGUE}/ListActivities", request, headers)
+    assert plain.status_code == general.status_code == 200
+    assert plain.headers["content-type"] == "application/proto"
+    assert catalogue_pb2.ListActivitiesResponse.FromString(
+        plain.content
+    ) == catalogue_pb2.ListActivitiesResponse.FromString(general.content)
+
+    malformed = b"\x0a\xff"  # a length past the end of the message
+    plain, general = await both_paths(http, f"{CATALOGUE}/ListActivities", malformed, headers)
+    assert plain.status_code == general.status_code == 400  # not INTERNAL from the service
+    assert plain.json()["code"] == general.json()["code"] == "invalid_argument"
+
+
+async def test_replies_are_compressed_as_the_client_accepts(http: httpx.AsyncClient) -> None:
+    body = {"pageSize": 20}
+    headers = {**token("student"), "Accept-Encoding": "br, gzip"}
+    compressed = await http.post(f"{CATALOGUE}/ListActivities", json=body, headers=headers)
+    headers["Accept-Encoding"] = "identity"
+    uncompressed = await http.post(f"{CATALOGUE}/ListActivities", json=body, headers=headers)
+    assert compressed.headers["content-encoding"] == "gzip"
+    assert uncompressed.headers["content-encoding"] == "identity"
+    assert compressed.json() == uncompressed.json()  # httpx decompressed the first
+    assert compressed.num_bytes_downloaded < uncompressed.num_bytes_downloaded / 2
 
 
 def envelope(message: dict[str, Any], flags: int = 0) -> bytes:
