@@ -9,6 +9,7 @@ from services.catalogue.service import CatalogueService
 from services.catalogue.store import CatalogueStore
 from services.catalogue.subscriptions import subscriptions
 from services.runtime import metrics
+from services.runtime.clock import Clock, utc_now
 from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
 from services.runtime.erasure import Tombstones
@@ -24,10 +25,12 @@ DEFAULT_PORT = 50051
 SERVICE_NAME = catalogue_pb2.DESCRIPTOR.services_by_name["CatalogueService"].full_name
 
 
-async def catalogue_parts(connections: Connections, settings: RuntimeSettings) -> ServiceParts:
+async def catalogue_parts(
+    connections: Connections, settings: RuntimeSettings, clock: Clock = utc_now
+) -> ServiceParts:
     metrics.expose(metrics.CATALOGUE_FAMILIES)
     store = CatalogueStore(connections.redis)
-    service = CatalogueService(store)
+    service = CatalogueService(store, clock)
     api = CatalogueApi(service)
     relay = OutboxRelay(connections.redis, connections.js, keys.OUTBOX, settings.instance)
     erasure = CatalogueErasure(service, store, connections.js)

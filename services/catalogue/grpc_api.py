@@ -90,3 +90,11 @@ class CatalogueApi(CatalogueServiceServicer):
             request.page_token,
         )
         return pb.ListEnrolmentsResponse(enrolments=found, next_page_token=token)
+
+    async def MarkAttendance(  # noqa: N802
+        self, request: pb.MarkAttendanceRequest, context: Context
+    ) -> pb.MarkAttendanceResponse:
+        enrolment, changed = await self.service.mark_attendance(
+            principal(), request.activity_id, request.student_id, request.attended
+        )
+        return pb.MarkAttendanceResponse(enrolment=enrolment, changed=changed)

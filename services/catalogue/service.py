@@ -19,7 +19,14 @@ from services.catalogue.filters import (
     ActivityMatcher,
     filter_fingerprint,
 )
-from services.catalogue.store import CatalogueStore, EnrolOutcome
+from services.catalogue.store import (
+    ATTENDANCE_NOT_OPEN,
+    ATTENDANCE_TOO_EARLY,
+    NAME_BY_STATUS,
+    CatalogueStore,
+    EnrolOutcome,
+    attendance_without_place,
+)
 from services.catalogue.validation import (
     validate_activity_details,
     validate_activity_filter,
@@ -30,7 +37,13 @@ from services.kernel.pages import decode_page_token, encode_page_token, validate
 from services.runtime import metrics
 from services.runtime.auth import Principal, Role
 from services.runtime.clock import Clock, utc_now
-from services.runtime.errors import Aborted, InvalidArgument, NotFound, PermissionDenied
+from services.runtime.errors import (
+    Aborted,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
 from services.runtime.events import OutgoingEvent
 from socialerasmus.catalogue.v1.catalogue_pb2 import (
     Activity,
@@ -55,6 +68,12 @@ ENROLMENT_OUTCOMES = {
     EnrolmentStatus.ENROLMENT_STATUS_WAITLISTED: "waitlisted",
 }
 """Label values of the enrolment counter for new enrolments; repeated ones count as existing."""
+
+ATTENDANCE_STATES = (
+    ActivityState.ACTIVITY_STATE_PUBLISHED,
+    ActivityState.ACTIVITY_STATE_COMPLETED,
+)
+"""Attendance is kept for activities that took place (or are taking place)."""
 
 PUBLIC_STATES = (
     ActivityState.ACTIVITY_STATE_PUBLISHED,
@@ -314,6 +333,8 @@ class CatalogueService:
             cancelled.CopyFrom(current)
             cancelled.status = EnrolmentStatus.ENROLMENT_STATUS_CANCELLED
             cancelled.waitlist_position = 0
+            cancelled.ClearField("attended")
+            cancelled.ClearField("attendance_marked_at")
             cancelled.updated_at.FromMilliseconds(now_ms)
             successor = await self._successor(activity_id, current, now_ms)
             if successor is None:
@@ -376,6 +397,44 @@ class CatalogueService:
             if erased is not None:
                 return
         raise Aborted("the waitlist keeps changing; try again")
+
+    async def mark_attendance(
+        self, principal: Principal, activity_id: str, student_id: str, attended: bool
+    ) -> tuple[Enrolment, bool]:
+        """Record whether a confirmed student attended an activity that has started; returns
+        the enrolment and whether the mark changed. For the section's coordinators and
+        operators only: attendance is what the organisers saw, not what a platform reports."""
+        validate_activity_id(activity_id, "activity_id")
+        validate_student_id(student_id, "student_id")
+        activity = await self._visible(principal, activity_id)
+        principal.require_role(Role.OPERATOR, Role.COORDINATOR)
+        principal.require_section(activity.details.section_id)
+        if activity.state not in ATTENDANCE_STATES:
+            raise FailedPrecondition(ATTENDANCE_NOT_OPEN)
+        now = self.clock()
+        if activity.details.starts_at.seconds > int(now.timestamp()):
+            raise FailedPrecondition(ATTENDANCE_TOO_EARLY)
+        for _ in range(STALE_RETRIES):
+            current = await self.store.enrolment(activity_id, student_id)
+            if current is None:
+                raise NotFound(f"student {student_id} is not enrolled in {activity_id}")
+            if current.status != EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED:
+                status = NAME_BY_STATUS.get(current.status, "not confirmed")
+                raise FailedPrecondition(attendance_without_place(student_id, status))
+            if current.HasField("attendance_marked_at") and current.attended == attended:
+                return current, False
+            marked = Enrolment()
+            marked.CopyFrom(current)
+            marked.attended = attended
+            marked.attendance_marked_at.FromMilliseconds(int(now.timestamp() * 1000))
+            outcome = await self.store.mark_attendance(
+                marked, current.updated_at.ToMilliseconds(), events.attendance_marked(marked)
+            )
+            if outcome == "marked":
+                return marked, True
+            if outcome == "unchanged":
+                return await self.store.enrolment(activity_id, student_id) or marked, False
+        raise Aborted("the enrolment keeps changing; try again")
 
     async def list_enrolments(
         self,

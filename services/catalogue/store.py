@@ -9,7 +9,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from redis.asyncio import Redis
 
 from services.catalogue import keys
-from services.catalogue.activities import PUBLISHED
+from services.catalogue.activities import COMPLETED, PUBLISHED
 from services.catalogue.filters import ordering_key
 from services.runtime.errors import Aborted, FailedPrecondition, NotFound
 from services.runtime.events import OutgoingEvent
@@ -27,6 +27,16 @@ STATUS_BY_NAME = {
     "cancelled": EnrolmentStatus.ENROLMENT_STATUS_CANCELLED,
 }
 NAME_BY_STATUS = {value: name for name, value in STATUS_BY_NAME.items()}
+
+ATTENDANCE_NOT_OPEN = "attendance is kept only for published or completed activities"
+ATTENDANCE_TOO_EARLY = "the activity has not started: attendance can be marked once it has"
+
+
+def attendance_without_place(student_id: str, status: str) -> str:
+    return (
+        f"student {student_id} is {status}, not confirmed: attendance is marked only for"
+        " confirmed places"
+    )
 
 
 def _stamp_ms(milliseconds: int) -> Timestamp:
@@ -56,6 +66,7 @@ class CatalogueStore:
         self._promote = Script(redis, PACKAGE, "promote")
         self._erase_enrolment = Script(redis, PACKAGE, "erase_enrolment")
         self._record_message = Script(redis, PACKAGE, "record_message")
+        self._mark_attendance = Script(redis, PACKAGE, "mark_attendance")
 
     # Activities ---------------------------------------------------------------------
 
@@ -176,7 +187,7 @@ class CatalogueStore:
         activity_id: str, student_id: str, fields: dict[bytes, bytes], rank: int | None
     ) -> Enrolment:
         status = STATUS_BY_NAME[as_text(fields[b"status"])]
-        return Enrolment(
+        enrolment = Enrolment(
             activity_id=activity_id,
             student_id=student_id,
             status=status,
@@ -187,6 +198,11 @@ class CatalogueStore:
             created_at=_stamp_ms(int(fields[b"created_ms"])),
             updated_at=_stamp_ms(int(fields[b"updated_ms"])),
         )
+        marked_ms = fields.get(b"attendance_ms")
+        if marked_ms and status == EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED:
+            enrolment.attended = fields.get(b"attended") == b"1"
+            enrolment.attendance_marked_at.FromMilliseconds(int(marked_ms))
+        return enrolment
 
     async def enrol(
         self,
@@ -318,6 +334,39 @@ class CatalogueStore:
         if as_text(result[0]) == "retry":
             return None
         return as_text(result[1])
+
+    async def mark_attendance(
+        self, marked: Enrolment, expected_updated_ms: int, event: OutgoingEvent
+    ) -> str:
+        """Record ``marked.attended`` at ``marked.attendance_marked_at`` (read as
+        ``expected_updated_ms``): 'marked', 'unchanged', or 'retry' when the place changed
+        since it was read. Raises what a person can act on."""
+        activity_id, student_id = marked.activity_id, marked.student_id
+        now_ms = marked.attendance_marked_at.ToMilliseconds()
+        result = await self._mark_attendance(
+            activity=keys.activity(activity_id),
+            enrolment=keys.enrolment(activity_id, student_id),
+            outbox=keys.OUTBOX,
+            now_ms=now_ms,
+            now_s=now_ms // 1000,
+            attended="1" if marked.attended else "0",
+            expected_updated_ms=expected_updated_ms,
+            published_state=int(PUBLISHED),
+            completed_state=int(COMPLETED),
+            marked_event=event,
+        )
+        outcome = as_text(result[0])
+        if outcome == "not_found":
+            raise NotFound(f"activity {activity_id} not found")
+        if outcome == "not_enrolled":
+            raise NotFound(f"student {student_id} is not enrolled in {activity_id}")
+        if outcome == "not_open":
+            raise FailedPrecondition(ATTENDANCE_NOT_OPEN)
+        if outcome == "not_started":
+            raise FailedPrecondition(ATTENDANCE_TOO_EARLY)
+        if outcome == "not_confirmed":
+            raise FailedPrecondition(attendance_without_place(student_id, as_text(result[1])))
+        return outcome
 
     async def activities_of(self, student_id: str) -> set[str]:
         """The activities the student has an enrolment in (cancelled ones too).

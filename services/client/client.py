@@ -224,6 +224,18 @@ class SocialErasmusClient:
             Service.CATALOGUE, "ListEnrolments", request, cat.ListEnrolmentsResponse, read=True
         )
 
+    async def mark_attendance(
+        self, activity_id: str, student_id: str, attended: bool
+    ) -> cat.MarkAttendanceResponse:
+        """Whether a confirmed student came to an activity that has started; marking the
+        same again changes nothing (``changed`` false), so the call is safe to repeat."""
+        request = cat.MarkAttendanceRequest(
+            activity_id=activity_id, student_id=student_id, attended=attended
+        )
+        return await self._unary(
+            Service.CATALOGUE, "MarkAttendance", request, cat.MarkAttendanceResponse, read=True
+        )
+
     # --- Matching -------------------------------------------------------------------------
 
     async def upsert_profile(self, profile: match.VolunteerProfile) -> match.VolunteerProfile:

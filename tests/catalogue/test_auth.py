@@ -196,6 +196,10 @@ CASES: dict[str, Build] = {
         "ListEnrolments",
         pb.ListEnrolmentsRequest(activity_id=w.published.id),
     ),
+    "mark attendance of ana before the start": lambda w: (
+        "MarkAttendance",
+        pb.MarkAttendanceRequest(activity_id=w.published.id, student_id="ana", attended=True),
+    ),
 }
 
 READ_ONLY = {"get published", "get draft", "list published", "list drafts", "list enrolments"}
@@ -232,6 +236,15 @@ EXPECTED: dict[str, tuple[grpc.StatusCode, ...]] = {
     "cancel enrolment of ana": (OK, OK, OK, DENIED, OK, DENIED),
     "cancel enrolment of ben": (OK, OK, OK, DENIED, DENIED, OK),
     "list enrolments": (OK, OK, OK, DENIED, DENIED, DENIED),
+    # Attendance is the organisers' word: not a platform's, nor a student's.
+    "mark attendance of ana before the start": (
+        TOO_EARLY,
+        DENIED,
+        TOO_EARLY,
+        DENIED,
+        DENIED,
+        DENIED,
+    ),
 }
 # "publish published" fails for managers with FAILED_PRECONDITION (already published), the
 # same code as completing early: both mean the caller got past the role check.
@@ -248,6 +261,7 @@ PROBES = {
     "EnrolStudent": "enrol ana",
     "CancelEnrolment": "cancel enrolment of ana",
     "ListEnrolments": "list enrolments",
+    "MarkAttendance": "mark attendance of ana before the start",
 }
 
 BAD_CREDENTIALS: dict[str, Metadata] = {
@@ -540,6 +554,23 @@ VALIDATION: dict[str, list[BadRequest]] = {
             "forged page_token",
             lambda w: pb.ListEnrolmentsRequest(activity_id=w.published.id, page_token="abc"),
             "page_token",
+        ),
+    ],
+    "MarkAttendance": [
+        (
+            "malformed activity_id",
+            lambda w: pb.MarkAttendanceRequest(activity_id="act-1", student_id="ana"),
+            "activity_id",
+        ),
+        (
+            "no student_id",
+            lambda w: pb.MarkAttendanceRequest(activity_id=w.published.id, attended=True),
+            "student_id",
+        ),
+        (
+            "student_id with a slash",
+            lambda w: pb.MarkAttendanceRequest(activity_id=w.published.id, student_id="ana/x"),
+            "student_id",
         ),
     ],
 }

@@ -20,6 +20,7 @@ else
   if not promoted then return {'retry'} end
 end
 redis.call('HSET', K.enrolment, 'status', 'cancelled', 'updated_ms', A.now_ms)
+redis.call('HDEL', K.enrolment, 'attended', 'attendance_ms')  -- a cancelled place holds none
 append_to_outbox(K.outbox, A.cancelled_event,
                  with_seats(A.cancelled_event.payload, K.confirmed, K.waitlist))
 if promoted ~= '' then

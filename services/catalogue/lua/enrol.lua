@@ -33,6 +33,7 @@ else
 end
 redis.call('HSET', K.enrolment, 'status', status, 'created_ms', A.now_ms, 'updated_ms', A.now_ms,
            'promoted', '0', 'seq', seq)
+redis.call('HDEL', K.enrolment, 'attended', 'attendance_ms')  -- of a place cancelled before
 redis.call('ZADD', K.enrolments, seq, A.student_id)
 redis.call('SADD', K.student_activities, A.activity_id)
 append_to_outbox(K.outbox, event, with_seats(event.payload, K.confirmed, K.waitlist))

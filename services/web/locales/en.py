@@ -247,10 +247,16 @@ PHRASES: Final[dict[str, str]] = {
     "coord.enrolments.since": "Enrolled",
     "coord.enrolments.position": "Position",
     "coord.enrolments.promoted": "moved up from the waitlist",
+    "coord.attendance.title": "Attendance",
+    "coord.attendance.present": "Present (marked {moment})",
+    "coord.attendance.absent": "Absent (marked {moment})",
+    "coord.attendance.unmarked": "Not marked",
     "coord.attendance.note": (
-        "Attendance is recorded as feedback for matching (it learns what students join); "
-        "the catalogue keeps no attendance list yet, so earlier marks are not shown here."
+        "Tick the students who came and record: the others are marked absent. The catalogue "
+        "keeps the marks (a mark can be corrected), matching learns from who came, and the "
+        "impact page counts the students present."
     ),
+    "coord.attendance.later": "Attendance can be marked once the activity has started.",
     "coord.week.title": "SocialErasmus Week",
     "coord.week.intro": (
         "Propose places for the students who joined a Week edition: every student gets one "
@@ -297,8 +303,10 @@ PHRASES: Final[dict[str, str]] = {
     "coord.impact.sdg": "SDG {number}",
     "coord.impact.empty": "No published activity yet.",
     "coord.impact.participants_note": (
-        "Participants are confirmed enrolments; hours are each activity's length times its "
-        "participants; returning volunteers joined more than one activity."
+        "Participants are the students marked present where attendance was taken ({taken} of "
+        "{activities} activities), else the confirmed enrolments; hours are each activity's "
+        "length times its participants; returning volunteers took part in more than one "
+        "activity."
     ),
     "coord.not_yours": "Only the coordinators of the organising section may manage it.",
 }
