@@ -32,7 +32,7 @@ from services.catalogue.validation import (
     validate_activity_filter,
     validate_reason,
 )
-from services.kernel.ids import validate_activity_id, validate_student_id
+from services.kernel.ids import ACTIVITY_ID_PATTERN, validate_activity_id, validate_student_id
 from services.kernel.pages import decode_page_token, encode_page_token, validate_page_size
 from services.runtime import metrics
 from services.runtime.auth import Principal, Role
@@ -52,6 +52,7 @@ from socialerasmus.catalogue.v1.catalogue_pb2 import (
     ActivityState,
     Enrolment,
     EnrolmentStatus,
+    StudentEnrolment,
 )
 
 SCAN_BATCH = 256
@@ -62,6 +63,8 @@ STALE_RETRIES = 20
 CAPACITY_MAX_PROMOTIONS = 10_000 * 2
 """Bound of the promotion loop: the largest capacity, with room for concurrent changes."""
 SEQUENCE_PATTERN = re.compile(r"\d{1,19}")
+PLACE_KEY_PATTERN = re.compile(r"\d{13}:" + ACTIVITY_ID_PATTERN.pattern)
+"""A student's enrolment in the index of theirs: when it was made (ms) and the activity."""
 
 ENROLMENT_OUTCOMES = {
     EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED: "confirmed",
@@ -446,9 +449,7 @@ class CatalogueService:
     ) -> tuple[list[Enrolment], str]:
         validate_activity_id(activity_id, "activity_id")
         size = validate_page_size(page_size, "page_size")
-        for index, status in enumerate(statuses):
-            if status not in EnrolmentStatus.values() or status == 0:
-                raise InvalidArgument.single(f"statuses[{index}]", "unknown enrolment status")
+        _validate_statuses(statuses)
         activity = await self._visible(principal, activity_id)
         self._require_manager(principal, activity)
         fingerprint = hashlib.sha256(f"{activity_id}:{sorted(statuses)}".encode()).hexdigest()[:16]
@@ -469,3 +470,39 @@ class CatalogueService:
                         break
         more = await self.store.list_enrolments(activity_id, after, 1)
         return found, encode_page_token(str(after), fingerprint) if more else ""
+
+    async def list_student_enrolments(
+        self,
+        principal: Principal,
+        student_id: str,
+        statuses: list[EnrolmentStatus.ValueType],
+        page_size: int,
+        token: str,
+    ) -> tuple[list[StudentEnrolment], str]:
+        """One student's enrolments with their activities, in the order they were made: for
+        the student themself, platforms and operators (a coordinator sees their section's
+        activities' enrolments, not a student's across sections)."""
+        validate_student_id(student_id, "student_id")
+        size = validate_page_size(page_size, "page_size")
+        _validate_statuses(statuses)
+        principal.require_role(Role.OPERATOR, Role.PLATFORM, Role.STUDENT)
+        principal.require_student(student_id)
+        wanted = sorted(set(statuses)) or sorted(NAME_BY_STATUS)
+        fingerprint = hashlib.sha256(f"student:{student_id}:{wanted}".encode()).hexdigest()[:16]
+        after = ""
+        if token:
+            after = decode_page_token(token, fingerprint, key_pattern=PLACE_KEY_PATTERN)
+        places = await self.store.student_places(student_id, wanted, after, size + 1)
+        found = [
+            StudentEnrolment(enrolment=held[0], activity=held[1])
+            for _, held in places[:size]
+            if held is not None  # moved to another status as it was read: listed there
+        ]
+        more = len(places) > size
+        return found, encode_page_token(places[size - 1][0], fingerprint) if more else ""
+
+
+def _validate_statuses(statuses: list[EnrolmentStatus.ValueType]) -> None:
+    for index, status in enumerate(statuses):
+        if status not in EnrolmentStatus.values() or status == 0:
+            raise InvalidArgument.single(f"statuses[{index}]", "unknown enrolment status")

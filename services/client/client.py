@@ -224,6 +224,48 @@ class SocialErasmusClient:
             Service.CATALOGUE, "ListEnrolments", request, cat.ListEnrolmentsResponse, read=True
         )
 
+    async def list_student_enrolments(
+        self,
+        student_id: str,
+        statuses: Iterable[cat.EnrolmentStatus.ValueType] = (),
+        *,
+        page_size: int = 0,
+        page_token: str = "",
+    ) -> cat.ListStudentEnrolmentsResponse:
+        """One page of a student's enrolments across activities, each with its activity; see
+        :meth:`iter_student_enrolments` for all of them."""
+        request = cat.ListStudentEnrolmentsRequest(
+            student_id=student_id, statuses=statuses, page_size=page_size, page_token=page_token
+        )
+        return await self._unary(
+            Service.CATALOGUE,
+            "ListStudentEnrolments",
+            request,
+            cat.ListStudentEnrolmentsResponse,
+            read=True,
+        )
+
+    async def iter_student_enrolments(
+        self,
+        student_id: str,
+        statuses: Iterable[cat.EnrolmentStatus.ValueType] = (),
+        *,
+        page_size: int = 100,
+    ) -> AsyncGenerator[cat.StudentEnrolment, None]:
+        """Every enrolment of the student in ``statuses`` (all when empty), in the order they
+        were made, page after page."""
+        wanted = list(statuses)
+        page_token = ""
+        while True:
+            page = await self.list_student_enrolments(
+                student_id, wanted, page_size=page_size, page_token=page_token
+            )
+            for place in page.enrolments:
+                yield place
+            page_token = page.next_page_token
+            if not page_token:
+                return
+
     async def mark_attendance(
         self, activity_id: str, student_id: str, attended: bool
     ) -> cat.MarkAttendanceResponse:

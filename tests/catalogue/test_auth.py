@@ -196,13 +196,24 @@ CASES: dict[str, Build] = {
         "ListEnrolments",
         pb.ListEnrolmentsRequest(activity_id=w.published.id),
     ),
+    "list ana's enrolments": lambda w: (
+        "ListStudentEnrolments",
+        pb.ListStudentEnrolmentsRequest(student_id="ana"),
+    ),
     "mark attendance of ana before the start": lambda w: (
         "MarkAttendance",
         pb.MarkAttendanceRequest(activity_id=w.published.id, student_id="ana", attended=True),
     ),
 }
 
-READ_ONLY = {"get published", "get draft", "list published", "list drafts", "list enrolments"}
+READ_ONLY = {
+    "get published",
+    "get draft",
+    "list published",
+    "list drafts",
+    "list enrolments",
+    "list ana's enrolments",
+}
 
 CALLERS = ["operator", "platform", "coordinator", "other_coordinator", "student", "other_student"]
 
@@ -236,6 +247,8 @@ EXPECTED: dict[str, tuple[grpc.StatusCode, ...]] = {
     "cancel enrolment of ana": (OK, OK, OK, DENIED, OK, DENIED),
     "cancel enrolment of ben": (OK, OK, OK, DENIED, DENIED, OK),
     "list enrolments": (OK, OK, OK, DENIED, DENIED, DENIED),
+    # A student's places across sections: theirs, and their platform's, to see.
+    "list ana's enrolments": (OK, OK, DENIED, DENIED, OK, DENIED),
     # Attendance is the organisers' word: not a platform's, nor a student's.
     "mark attendance of ana before the start": (
         TOO_EARLY,
@@ -262,6 +275,7 @@ PROBES = {
     "CancelEnrolment": "cancel enrolment of ana",
     "ListEnrolments": "list enrolments",
     "MarkAttendance": "mark attendance of ana before the start",
+    "ListStudentEnrolments": "list ana's enrolments",
 }
 
 BAD_CREDENTIALS: dict[str, Metadata] = {
@@ -553,6 +567,29 @@ VALIDATION: dict[str, list[BadRequest]] = {
         (
             "forged page_token",
             lambda w: pb.ListEnrolmentsRequest(activity_id=w.published.id, page_token="abc"),
+            "page_token",
+        ),
+    ],
+    "ListStudentEnrolments": [
+        ("no student_id", lambda w: pb.ListStudentEnrolmentsRequest(), "student_id"),
+        (
+            "student_id with a space",
+            lambda w: pb.ListStudentEnrolmentsRequest(student_id="ana x"),
+            "student_id",
+        ),
+        (
+            "page_size 101",
+            lambda w: pb.ListStudentEnrolmentsRequest(student_id="ana", page_size=101),
+            "page_size",
+        ),
+        (
+            "unknown status",
+            lambda w: pb.ListStudentEnrolmentsRequest(student_id="ana", statuses=[UNKNOWN_STATUS]),
+            "statuses[0]",
+        ),
+        (
+            "forged page_token",
+            lambda w: pb.ListStudentEnrolmentsRequest(student_id="ana", page_token="abc"),
             "page_token",
         ),
     ],

@@ -15,10 +15,12 @@ import icalendar
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from services.demo_journey import welcome_activity
 from services.kernel.ics import event_uid
 from services.runtime.mailbox import stored_messages
 from socialerasmus.catalogue.v1 import catalogue_pb2 as catalogue
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
+from socialerasmus.common.v1 import common_pb2 as common
 from tests.conftest import bearer
 from tests.waiting import eventually
 from tests.web.conftest import (
@@ -141,6 +143,61 @@ async def test_a_student_signs_in_enrols_gets_the_calendar_file_and_cancels(
     await expect(page.get_by_text("You have not signed up for any activity yet.")).to_be_visible()
     await page.goto(f"{site.url}/activities/{site.beach_id}")
     await expect(page.get_by_role("button", name="Sign up")).to_be_visible()
+    await session.close()
+
+
+async def far_away(site: Site) -> str:
+    """A published activity of ESN Tirana, in Tirana: outside the students' reach, so nothing
+    suggests it, but a platform may enrol them (ana confirmed, then ben waiting)."""
+    details = welcome_activity((datetime.now(UTC) + timedelta(days=5)).replace(hour=8, minute=0))
+    details.title = "Clean-up of the Lana river in Tirana"
+    details.section_id = "esn-tirana"
+    details.time_zone = "Europe/Tirane"
+    details.capacity = 1
+    details.location.CopyFrom(
+        common.Location(
+            city="Tirana",
+            country_code="al",
+            venue="Lana river, by the Pyramid",
+            coordinates=common.GeoPoint(latitude=41.3275, longitude=19.8187),
+        )
+    )
+    async with grpc.aio.insecure_channel(site.addresses["catalogue"]) as channel:
+        stub = CatalogueServiceStub(channel)
+        created = await stub.CreateActivity(
+            catalogue.CreateActivityRequest(details=details), metadata=bearer("other_coordinator")
+        )
+        await stub.PublishActivity(
+            catalogue.PublishActivityRequest(activity_id=created.activity.id),
+            metadata=bearer("other_coordinator"),
+        )
+        for student in ("ana", "ben"):
+            await stub.EnrolStudent(
+                catalogue.EnrolStudentRequest(activity_id=created.activity.id, student_id=student),
+                metadata=bearer("platform"),
+            )
+    return str(created.activity.id)
+
+
+async def test_my_activities_lists_every_place_wherever_the_activity_is(
+    site: Site, browser: Browser
+) -> None:
+    """The catalogue lists a student's places in any section: a waitlisted place in Tirana
+    shows for a student of Valencia, with the waitlist position, and leaves when cancelled."""
+    tirana = await far_away(site)
+    session = await context(browser, DESKTOP)
+    page = await session.new_page()
+    await sign_in(page, site, "ben")
+    await page.get_by_role("link", name="My activities").click()
+    card = page.get_by_role("listitem").filter(
+        has=page.get_by_role("heading", name="Clean-up of the Lana river in Tirana")
+    )
+    await expect(card).to_contain_text("On the waitlist, position 1")
+    await card.get_by_role("button", name="Cancel my place").click()
+    await expect(page.get_by_role("status")).to_contain_text("Your place is cancelled")
+    await expect(page.get_by_text("You have not signed up for any activity yet.")).to_be_visible()
+    await page.goto(f"{site.url}/activities/{tirana}")  # ana still holds the one seat
+    await expect(page.get_by_role("button", name="Join the waitlist")).to_be_visible()
     await session.close()
 
 
