@@ -149,6 +149,7 @@ def test_run_command_seeds_an_empty_catalogue_once_and_stops_cleanly(
             text = mail.get_body(("plain",))
             assert text is not None
             assert f"http://{web}/activities/" in str(text.get_content())
+            assert "Hi Zofia," in str(text.get_content()).splitlines()  # the demo student's name
             assert stop(process) == 0
 
         with run_until_ready(env, tmp_path / "second.log") as (process, second):

@@ -126,6 +126,8 @@ class MessageContext:
 
     ``unsubscribe_url`` is empty for transactional messages, which unsubscribing does not
     stop: they link to ``manage_url`` (the student's notification settings) instead.
+    ``display_name`` is the name the greeting uses (``Preferences.display_name``); empty
+    greets without one.
     """
 
     kind: MessageKind
@@ -140,6 +142,7 @@ class MessageContext:
     changed_fields: tuple[str, ...] = ()
     waitlist_position: int = 0
     manage_url: str = ""
+    display_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

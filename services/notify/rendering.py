@@ -143,6 +143,7 @@ class Renderer:
             "subject": _one_line(subject),
             "preheader": preheader,
             "heading": t(f"{kind.value}.heading"),
+            "greeting": _greeting(context.display_name, t),
             "activity": activity,
             "items": items,
             "explanation": explain(context.explanation, t),
@@ -160,6 +161,12 @@ class Renderer:
             text=_tidy_text(self._text[kind].render(values)),
             html=self._html[kind].render(values).strip() + "\n" if html else "",
         )
+
+
+def _greeting(display_name: str, t: Translator) -> str:
+    """ "Hi Ana," with a name, "Hi," without one."""
+    name = _one_line(display_name)
+    return t("greeting.named", name=name) if name else t("greeting")
 
 
 def _student_zone(context: MessageContext) -> tzinfo:

@@ -123,6 +123,7 @@ async def send_link(app: App, student_id: str, next_path: str, t: Translator) ->
         minutes=app.settings.sign_in_minutes,
         t=language,
         templates=app.templates,
+        display_name=preferences.display_name,
     )
     await mail.send(app.settings.smtp, message)
 
@@ -214,6 +215,7 @@ async def save_preferences(request: Request) -> Response:
     wanted.CopyFrom(current)
     wanted.ClearField("updated_at")
     wanted.email = str(form.get("email", "")).strip()
+    wanted.display_name = str(form.get("display_name", "")).strip()
     wanted.in_app = form.get("in_app") == "on"
     wanted.locale = str(form.get("locale", "")) or current.locale
     wanted.time_zone = str(form.get("time_zone", "")).strip()

@@ -24,7 +24,14 @@ MESSAGE_POLICY = policy.SMTP.clone(max_line_length=998)
 
 
 def sign_in_message(
-    sender: str, to: str, link: str, *, minutes: int, t: Translator, templates: Environment
+    sender: str,
+    to: str,
+    link: str,
+    *,
+    minutes: int,
+    t: Translator,
+    templates: Environment,
+    display_name: str = "",
 ) -> EmailMessage:
     message = EmailMessage(policy=MESSAGE_POLICY)
     message["From"] = sender
@@ -34,7 +41,9 @@ def sign_in_message(
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid("sign-in", domain=domain)
     message["Auto-Submitted"] = "auto-generated"
-    values = {"t": t, "lang": t.locale, "link": link, "minutes": minutes}
+    name = " ".join(display_name.split())
+    greeting = t("mail.greeting.named", name=name) if name else t("mail.greeting")
+    values = {"t": t, "lang": t.locale, "link": link, "minutes": minutes, "greeting": greeting}
     message.set_content(templates.get_template("mail/sign_in.txt.j2").render(values))
     message.add_alternative(
         templates.get_template("mail/sign_in.html.j2").render(values), subtype="html"

@@ -201,6 +201,43 @@ async def test_my_activities_lists_every_place_wherever_the_activity_is(
     await session.close()
 
 
+def greeted(site: Site, student_id: str, subject: str, greeting: str) -> bool:
+    """Whether a mail to the student whose subject starts so has the greeting on a line."""
+    return any(
+        email_of(student_id) in m.recipients
+        and m.subject.startswith(subject)
+        and m.text is not None
+        and greeting in m.text.read_text().splitlines()
+        for m in stored_messages(site.mail_dir)
+    )
+
+
+async def test_a_student_chooses_the_name_mails_greet_them_by(site: Site, browser: Browser) -> None:
+    """Named in the settings, the student is greeted by it in notify's mails, in the language
+    of their settings."""
+    session = await context(browser, PHONE)
+    page = await session.new_page()
+    await sign_in(page, site, "ana")
+    await page.get_by_role("link", name="Notifications").click()
+    await page.get_by_label("Your name (mails greet you with it)").fill("  Ana ")
+    await page.get_by_role("combobox", name="Language").select_option("es")
+    await page.get_by_role("button", name="Save my settings").click()
+    await expect(page.get_by_role("status")).to_contain_text("Tus ajustes están guardados")
+    await expect(page.get_by_label("Tu nombre (los correos te saludan con él)")).to_have_value(
+        "Ana"
+    )
+
+    await page.goto(f"{site.url}/activities/{site.beach_id}")
+    await page.get_by_role("button", name="Apuntarme").click()
+    await eventually(
+        lambda: greeted(site, "ana", "Tu plaza está confirmada", "¡Hola, Ana!"),
+        "the confirmation greeting Ana by her name",
+    )
+    await page.get_by_role("button", name="Cancelar mi plaza").click()
+    await expect(page.get_by_role("button", name="Apuntarme")).to_be_visible()
+    await session.close()
+
+
 async def test_a_sign_in_link_that_was_tampered_with_signs_nobody_in(
     site: Site, browser: Browser
 ) -> None:

@@ -9,6 +9,7 @@ from services.notify.locales import Catalogue, joined_with, plural_one_other
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
     "greeting": "Hallo,",
+    "greeting.named": "Hallo {name},",
     "signoff": "Viele Grüße",
     "team": "Dein SocialErasmus-Team von ESN",
     "label.when": "Wann",

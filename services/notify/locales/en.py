@@ -11,6 +11,7 @@ PHRASES: Final[dict[str, str]] = {
     # Shared
     "colon": ": ",
     "greeting": "Hi,",
+    "greeting.named": "Hi {name},",
     "signoff": "Best wishes,",
     "team": "Your SocialErasmus team at ESN",
     "label.when": "When",

@@ -10,6 +10,7 @@ from services.notify.locales import Catalogue, joined_with, plural_one_other
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
     "greeting": "¡Hola!",
+    "greeting.named": "¡Hola, {name}!",
     "signoff": "Un saludo,",
     "team": "El equipo de SocialErasmus de ESN",
     "label.when": "Cuándo",

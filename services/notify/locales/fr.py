@@ -9,6 +9,7 @@ from services.notify.locales import Catalogue, joined_with, plural_zero_one_othe
 PHRASES: Final[dict[str, str]] = {
     "colon": "\u00a0: ",
     "greeting": "Bonjour,",
+    "greeting.named": "Bonjour {name},",
     "signoff": "À bientôt,",
     "team": "L'équipe SocialErasmus d'ESN",
     "label.when": "Quand",

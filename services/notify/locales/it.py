@@ -9,6 +9,7 @@ from services.notify.locales import Catalogue, joined_with, plural_one_other
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
     "greeting": "Ciao!",
+    "greeting.named": "Ciao {name}!",
     "signoff": "A presto,",
     "team": "Il team SocialErasmus di ESN",
     "label.when": "Quando",

@@ -9,6 +9,7 @@ from services.notify.locales import Catalogue, joined_with, plural_polish
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
     "greeting": "Cześć!",
+    "greeting.named": "Cześć {name}!",
     "signoff": "Pozdrawiamy",
     "team": "Zespół SocialErasmus, ESN",
     "label.when": "Kiedy",

@@ -9,6 +9,7 @@ from services.notify.locales import Catalogue, joined_with, plural_zero_one_othe
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
     "greeting": "Olá!",
+    "greeting.named": "Olá, {name}!",
     "signoff": "Até breve,",
     "team": "A equipa SocialErasmus da ESN",
     "label.when": "Quando",

@@ -12,6 +12,7 @@ from services.notify.locales import Catalogue, joined_with, plural_one_other
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
     "greeting": "Merhaba,",
+    "greeting.named": "Merhaba {name},",
     "signoff": "Sevgiler,",
     "team": "ESN SocialErasmus ekibi",
     "label.when": "Ne zaman",

@@ -39,6 +39,7 @@ PHRASES: Final[dict[str, str]] = {
     "sign_in.signed_out": "Du bist abgemeldet.",
     "mail.sign_in.subject": "Dein Anmeldelink für SocialErasmus",
     "mail.greeting": "Hallo,",
+    "mail.greeting.named": "Hallo {name},",
     "mail.sign_in.text": (
         "Mit dem Link unten meldest du dich bei SocialErasmus an. Er gilt {minutes} Minuten "
         "und nur für dich: leite ihn nicht weiter."
@@ -121,6 +122,8 @@ PHRASES: Final[dict[str, str]] = {
     "prefs.intro": "Wähle, wie SocialErasmus dich über Aktivitäten informiert.",
     "prefs.channels": "Wohin Nachrichten gehen",
     "prefs.email": "E-Mail-Adresse",
+    "prefs.display_name": "Dein Name (E-Mails begrüßen dich damit)",
+    "prefs.display_name_hint": "Lass das Feld leer für einen Gruß ohne Namen.",
     "prefs.in_app": "In den Posteingang dieser App",
     "prefs.language": "Sprache",
     "prefs.time_zone": "Zeitzone",

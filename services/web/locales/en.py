@@ -40,6 +40,7 @@ PHRASES: Final[dict[str, str]] = {
     "sign_in.signed_out": "You are signed out.",
     "mail.sign_in.subject": "Your SocialErasmus sign-in link",
     "mail.greeting": "Hi,",
+    "mail.greeting.named": "Hi {name},",
     "mail.sign_in.text": (
         "Use the link below to sign in to SocialErasmus. It works for {minutes} minutes, and "
         "only for you: do not forward it."
@@ -120,6 +121,8 @@ PHRASES: Final[dict[str, str]] = {
     "prefs.intro": "Choose how SocialErasmus tells you about activities.",
     "prefs.channels": "Where messages go",
     "prefs.email": "E-mail address",
+    "prefs.display_name": "Your name (mails greet you with it)",
+    "prefs.display_name_hint": "Leave it empty to be greeted without a name.",
     "prefs.in_app": "In this app's inbox",
     "prefs.language": "Language",
     "prefs.time_zone": "Time zone",

@@ -39,6 +39,7 @@ PHRASES: Final[dict[str, str]] = {
     "sign_in.signed_out": "Has cerrado la sesión.",
     "mail.sign_in.subject": "Tu enlace de acceso a SocialErasmus",
     "mail.greeting": "Hola:",
+    "mail.greeting.named": "Hola, {name}:",
     "mail.sign_in.text": (
         "Usa el enlace de abajo para entrar en SocialErasmus. Funciona durante {minutes} "
         "minutos y solo para ti: no lo reenvíes."
@@ -118,6 +119,8 @@ PHRASES: Final[dict[str, str]] = {
     "prefs.intro": "Elige cómo te informa SocialErasmus de las actividades.",
     "prefs.channels": "Adónde llegan los mensajes",
     "prefs.email": "Dirección de correo",
+    "prefs.display_name": "Tu nombre (los correos te saludan con él)",
+    "prefs.display_name_hint": "Déjalo vacío para un saludo sin nombre.",
     "prefs.in_app": "A la bandeja de entrada de esta aplicación",
     "prefs.language": "Idioma",
     "prefs.time_zone": "Zona horaria",

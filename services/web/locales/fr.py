@@ -39,6 +39,7 @@ PHRASES: Final[dict[str, str]] = {
     "sign_in.signed_out": "Vous êtes déconnecté.",
     "mail.sign_in.subject": "Votre lien de connexion à SocialErasmus",
     "mail.greeting": "Bonjour,",
+    "mail.greeting.named": "Bonjour {name},",
     "mail.sign_in.text": (
         "Utilisez le lien ci-dessous pour vous connecter à SocialErasmus. Il est valable "
         "{minutes}\u00a0minutes, et pour vous seul\u00a0: ne le transférez pas."
@@ -119,6 +120,8 @@ PHRASES: Final[dict[str, str]] = {
     "prefs.intro": "Choisissez comment SocialErasmus vous informe des activités.",
     "prefs.channels": "Où arrivent les messages",
     "prefs.email": "Adresse e-mail",
+    "prefs.display_name": "Votre prénom (les e-mails vous saluent ainsi)",
+    "prefs.display_name_hint": "Laissez vide pour être salué sans nom.",
     "prefs.in_app": "Dans la boîte de réception de cette application",
     "prefs.language": "Langue",
     "prefs.time_zone": "Fuseau horaire",

@@ -37,6 +37,7 @@ PHRASES: Final[dict[str, str]] = {
     "sign_in.signed_out": "Sei uscito.",
     "mail.sign_in.subject": "Il tuo link di accesso a SocialErasmus",
     "mail.greeting": "Ciao,",
+    "mail.greeting.named": "Ciao {name},",
     "mail.sign_in.text": (
         "Usa il link qui sotto per accedere a SocialErasmus. Funziona per {minutes} minuti, e "
         "solo per te: non inoltrarlo."
@@ -113,6 +114,8 @@ PHRASES: Final[dict[str, str]] = {
     "prefs.intro": "Scegli come SocialErasmus ti informa delle attività.",
     "prefs.channels": "Dove arrivano i messaggi",
     "prefs.email": "Indirizzo e-mail",
+    "prefs.display_name": "Il tuo nome (le e-mail ti salutano con questo)",
+    "prefs.display_name_hint": "Lascialo vuoto per un saluto senza nome.",
     "prefs.in_app": "Nella posta in arrivo di questa app",
     "prefs.language": "Lingua",
     "prefs.time_zone": "Fuso orario",

@@ -37,6 +37,7 @@ PHRASES: Final[dict[str, str]] = {
     "sign_in.signed_out": "Wylogowano.",
     "mail.sign_in.subject": "Twój link do logowania w SocialErasmus",
     "mail.greeting": "Cześć,",
+    "mail.greeting.named": "Cześć {name},",
     "mail.sign_in.text": (
         "Użyj poniższego linku, aby zalogować się w SocialErasmus. Działa przez {minutes} "
         "minut i tylko dla Ciebie: nie przekazuj go dalej."
@@ -116,6 +117,8 @@ PHRASES: Final[dict[str, str]] = {
     "prefs.intro": "Wybierz, jak SocialErasmus informuje Cię o działaniach.",
     "prefs.channels": "Dokąd trafiają wiadomości",
     "prefs.email": "Adres e-mail",
+    "prefs.display_name": "Twoje imię (e-maile witają Cię nim)",
+    "prefs.display_name_hint": "Zostaw puste, aby powitanie było bez imienia.",
     "prefs.in_app": "Do skrzynki w tej aplikacji",
     "prefs.language": "Język",
     "prefs.time_zone": "Strefa czasowa",

@@ -37,6 +37,7 @@ PHRASES: Final[dict[str, str]] = {
     "sign_in.signed_out": "Terminaste a sessão.",
     "mail.sign_in.subject": "O teu link de acesso ao SocialErasmus",
     "mail.greeting": "Olá,",
+    "mail.greeting.named": "Olá, {name},",
     "mail.sign_in.text": (
         "Usa o link abaixo para entrar no SocialErasmus. Funciona durante {minutes} minutos, e "
         "só para ti: não o reencaminhes."
@@ -114,6 +115,8 @@ PHRASES: Final[dict[str, str]] = {
     "prefs.intro": "Escolhe como o SocialErasmus te informa sobre atividades.",
     "prefs.channels": "Para onde vão as mensagens",
     "prefs.email": "Endereço de e-mail",
+    "prefs.display_name": "O teu nome (os e-mails cumprimentam-te com ele)",
+    "prefs.display_name_hint": "Deixa vazio para uma saudação sem nome.",
     "prefs.in_app": "Para a caixa de entrada desta aplicação",
     "prefs.language": "Idioma",
     "prefs.time_zone": "Fuso horário",

@@ -40,6 +40,7 @@ PHRASES: Final[dict[str, str]] = {
     "sign_in.signed_out": "Çıkış yaptın.",
     "mail.sign_in.subject": "SocialErasmus giriş bağlantın",
     "mail.greeting": "Merhaba,",
+    "mail.greeting.named": "Merhaba {name},",
     "mail.sign_in.text": (
         "SocialErasmus'a giriş yapmak için aşağıdaki bağlantıyı kullan. {minutes} dakika ve "
         "yalnızca senin için geçerlidir: kimseye iletme."
@@ -116,6 +117,8 @@ PHRASES: Final[dict[str, str]] = {
     "prefs.intro": "SocialErasmus'un seni etkinlikler hakkında nasıl bilgilendireceğini seç.",
     "prefs.channels": "Mesajların gideceği yer",
     "prefs.email": "E-posta adresi",
+    "prefs.display_name": "Adın (e-postalar seni bununla selamlar)",
+    "prefs.display_name_hint": "İsimsiz bir selam için boş bırak.",
     "prefs.in_app": "Bu uygulamanın gelen kutusuna",
     "prefs.language": "Dil",
     "prefs.time_zone": "Saat dilimi",

@@ -26,55 +26,55 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from socialerasmus.common.v1 import common_pb2 as socialerasmus_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$socialerasmus/notify/v1/notify.proto\x12\x17socialerasmus.notify.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a$socialerasmus/common/v1/common.proto\"6\n\nQuietHours\x12\x14\n\x0cstart_minute\x18\x01 \x01(\x05\x12\x12\n\nend_minute\x18\x02 \x01(\x05\"\x87\x03\n\x0bPreferences\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x13\n\x0bwebhook_url\x18\x03 \x01(\t\x12\x0e\n\x06in_app\x18\x04 \x01(\x08\x12\x0e\n\x06locale\x18\x05 \x01(\t\x12\x11\n\ttime_zone\x18\x06 \x01(\t\x12\x35\n\tfrequency\x18\x07 \x01(\x0e\x32\".socialerasmus.notify.v1.Frequency\x12\x38\n\x0bquiet_hours\x18\x08 \x01(\x0b\x32#.socialerasmus.notify.v1.QuietHours\x12 \n\x18weekly_suggestion_budget\x18\t \x01(\x05\x12\x34\n\x0cmuted_causes\x18\n \x03(\x0e\x32\x1e.socialerasmus.common.v1.Cause\x12\x14\n\x0cunsubscribed\x18\x0b \x01(\x08\x12.\n\nupdated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xab\x01\n\tInboxItem\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nstudent_id\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x0f\n\x07subject\x18\x04 \x01(\t\x12\x0c\n\x04text\x18\x05 \x01(\t\x12\x13\n\x0b\x61\x63tivity_id\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04read\x18\x08 \x01(\x08\"\xc2\x02\n\x08\x44\x65livery\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x12\n\nstudent_id\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x04 \x01(\t\x12\x37\n\x06status\x18\x05 \x01(\x0e\x32\'.socialerasmus.notify.v1.DeliveryStatus\x12\x10\n\x08\x61ttempts\x18\x06 \x01(\x05\x12\x0e\n\x06reason\x18\x07 \x01(\t\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x06\x64ue_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x0bwaiting_for\x18\n \x01(\x0e\x32#.socialerasmus.notify.v1.WaitingFor\"+\n\x15GetPreferencesRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\"S\n\x16GetPreferencesResponse\x12\x39\n\x0bpreferences\x18\x01 \x01(\x0b\x32$.socialerasmus.notify.v1.Preferences\"R\n\x15SetPreferencesRequest\x12\x39\n\x0bpreferences\x18\x01 \x01(\x0b\x32$.socialerasmus.notify.v1.Preferences\"S\n\x16SetPreferencesResponse\x12\x39\n\x0bpreferences\x18\x01 \x01(\x0b\x32$.socialerasmus.notify.v1.Preferences\"#\n\x12UnsubscribeRequest\x12\r\n\x05token\x18\x01 \x01(\t\")\n\x13UnsubscribeResponse\x12\x12\n\nstudent_id\x18\x01 \x01(\t\"b\n\x10ListInboxRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x13\n\x0bunread_only\x18\x02 \x01(\x08\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"_\n\x11ListInboxResponse\x12\x31\n\x05items\x18\x01 \x03(\x0b\x32\".socialerasmus.notify.v1.InboxItem\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"7\n\x0fMarkReadRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x10\n\x08item_ids\x18\x02 \x03(\t\"\x12\n\x10MarkReadResponse\"\'\n\x11WatchInboxRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\"F\n\x12WatchInboxResponse\x12\x30\n\x04item\x18\x01 \x01(\x0b\x32\".socialerasmus.notify.v1.InboxItem\"R\n\x15ListDeliveriesRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x12\n\nmessage_id\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\"O\n\x16ListDeliveriesResponse\x12\x35\n\ndeliveries\x18\x01 \x03(\x0b\x32!.socialerasmus.notify.v1.Delivery*v\n\tFrequency\x12\x19\n\x15\x46REQUENCY_UNSPECIFIED\x10\x00\x12\x15\n\x11\x46REQUENCY_INSTANT\x10\x01\x12\x1a\n\x16\x46REQUENCY_DAILY_DIGEST\x10\x02\x12\x1b\n\x17\x46REQUENCY_WEEKLY_DIGEST\x10\x03*\xc6\x01\n\x0e\x44\x65liveryStatus\x12\x1f\n\x1b\x44\x45LIVERY_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x44\x45LIVERY_STATUS_SCHEDULED\x10\x01\x12\x1d\n\x19\x44\x45LIVERY_STATUS_DELIVERED\x10\x02\x12\x1c\n\x18\x44\x45LIVERY_STATUS_RETRYING\x10\x03\x12\x1a\n\x16\x44\x45LIVERY_STATUS_FAILED\x10\x04\x12\x1b\n\x17\x44\x45LIVERY_STATUS_SKIPPED\x10\x05*\x9c\x01\n\nWaitingFor\x12\x1b\n\x17WAITING_FOR_UNSPECIFIED\x10\x00\x12\x1b\n\x17WAITING_FOR_QUIET_HOURS\x10\x01\x12\x16\n\x12WAITING_FOR_DIGEST\x10\x02\x12\x1d\n\x19WAITING_FOR_RETRY_BACKOFF\x10\x03\x12\x1d\n\x19WAITING_FOR_REMINDER_TIME\x10\x04\x32\x80\x06\n\rNotifyService\x12q\n\x0eGetPreferences\x12..socialerasmus.notify.v1.GetPreferencesRequest\x1a/.socialerasmus.notify.v1.GetPreferencesResponse\x12q\n\x0eSetPreferences\x12..socialerasmus.notify.v1.SetPreferencesRequest\x1a/.socialerasmus.notify.v1.SetPreferencesResponse\x12h\n\x0bUnsubscribe\x12+.socialerasmus.notify.v1.UnsubscribeRequest\x1a,.socialerasmus.notify.v1.UnsubscribeResponse\x12\x62\n\tListInbox\x12).socialerasmus.notify.v1.ListInboxRequest\x1a*.socialerasmus.notify.v1.ListInboxResponse\x12_\n\x08MarkRead\x12(.socialerasmus.notify.v1.MarkReadRequest\x1a).socialerasmus.notify.v1.MarkReadResponse\x12g\n\nWatchInbox\x12*.socialerasmus.notify.v1.WatchInboxRequest\x1a+.socialerasmus.notify.v1.WatchInboxResponse0\x01\x12q\n\x0eListDeliveries\x12..socialerasmus.notify.v1.ListDeliveriesRequest\x1a/.socialerasmus.notify.v1.ListDeliveriesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$socialerasmus/notify/v1/notify.proto\x12\x17socialerasmus.notify.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a$socialerasmus/common/v1/common.proto\"6\n\nQuietHours\x12\x14\n\x0cstart_minute\x18\x01 \x01(\x05\x12\x12\n\nend_minute\x18\x02 \x01(\x05\"\x9d\x03\n\x0bPreferences\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x13\n\x0bwebhook_url\x18\x03 \x01(\t\x12\x0e\n\x06in_app\x18\x04 \x01(\x08\x12\x0e\n\x06locale\x18\x05 \x01(\t\x12\x11\n\ttime_zone\x18\x06 \x01(\t\x12\x35\n\tfrequency\x18\x07 \x01(\x0e\x32\".socialerasmus.notify.v1.Frequency\x12\x38\n\x0bquiet_hours\x18\x08 \x01(\x0b\x32#.socialerasmus.notify.v1.QuietHours\x12 \n\x18weekly_suggestion_budget\x18\t \x01(\x05\x12\x34\n\x0cmuted_causes\x18\n \x03(\x0e\x32\x1e.socialerasmus.common.v1.Cause\x12\x14\n\x0cunsubscribed\x18\x0b \x01(\x08\x12.\n\nupdated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x64isplay_name\x18\r \x01(\t\"\xab\x01\n\tInboxItem\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nstudent_id\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x0f\n\x07subject\x18\x04 \x01(\t\x12\x0c\n\x04text\x18\x05 \x01(\t\x12\x13\n\x0b\x61\x63tivity_id\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04read\x18\x08 \x01(\x08\"\xc2\x02\n\x08\x44\x65livery\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x12\n\nstudent_id\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x04 \x01(\t\x12\x37\n\x06status\x18\x05 \x01(\x0e\x32\'.socialerasmus.notify.v1.DeliveryStatus\x12\x10\n\x08\x61ttempts\x18\x06 \x01(\x05\x12\x0e\n\x06reason\x18\x07 \x01(\t\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x06\x64ue_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x0bwaiting_for\x18\n \x01(\x0e\x32#.socialerasmus.notify.v1.WaitingFor\"+\n\x15GetPreferencesRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\"S\n\x16GetPreferencesResponse\x12\x39\n\x0bpreferences\x18\x01 \x01(\x0b\x32$.socialerasmus.notify.v1.Preferences\"R\n\x15SetPreferencesRequest\x12\x39\n\x0bpreferences\x18\x01 \x01(\x0b\x32$.socialerasmus.notify.v1.Preferences\"S\n\x16SetPreferencesResponse\x12\x39\n\x0bpreferences\x18\x01 \x01(\x0b\x32$.socialerasmus.notify.v1.Preferences\"#\n\x12UnsubscribeRequest\x12\r\n\x05token\x18\x01 \x01(\t\")\n\x13UnsubscribeResponse\x12\x12\n\nstudent_id\x18\x01 \x01(\t\"b\n\x10ListInboxRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x13\n\x0bunread_only\x18\x02 \x01(\x08\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"_\n\x11ListInboxResponse\x12\x31\n\x05items\x18\x01 \x03(\x0b\x32\".socialerasmus.notify.v1.InboxItem\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"7\n\x0fMarkReadRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x10\n\x08item_ids\x18\x02 \x03(\t\"\x12\n\x10MarkReadResponse\"\'\n\x11WatchInboxRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\"F\n\x12WatchInboxResponse\x12\x30\n\x04item\x18\x01 \x01(\x0b\x32\".socialerasmus.notify.v1.InboxItem\"R\n\x15ListDeliveriesRequest\x12\x12\n\nstudent_id\x18\x01 \x01(\t\x12\x12\n\nmessage_id\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\"O\n\x16ListDeliveriesResponse\x12\x35\n\ndeliveries\x18\x01 \x03(\x0b\x32!.socialerasmus.notify.v1.Delivery*v\n\tFrequency\x12\x19\n\x15\x46REQUENCY_UNSPECIFIED\x10\x00\x12\x15\n\x11\x46REQUENCY_INSTANT\x10\x01\x12\x1a\n\x16\x46REQUENCY_DAILY_DIGEST\x10\x02\x12\x1b\n\x17\x46REQUENCY_WEEKLY_DIGEST\x10\x03*\xc6\x01\n\x0e\x44\x65liveryStatus\x12\x1f\n\x1b\x44\x45LIVERY_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x44\x45LIVERY_STATUS_SCHEDULED\x10\x01\x12\x1d\n\x19\x44\x45LIVERY_STATUS_DELIVERED\x10\x02\x12\x1c\n\x18\x44\x45LIVERY_STATUS_RETRYING\x10\x03\x12\x1a\n\x16\x44\x45LIVERY_STATUS_FAILED\x10\x04\x12\x1b\n\x17\x44\x45LIVERY_STATUS_SKIPPED\x10\x05*\x9c\x01\n\nWaitingFor\x12\x1b\n\x17WAITING_FOR_UNSPECIFIED\x10\x00\x12\x1b\n\x17WAITING_FOR_QUIET_HOURS\x10\x01\x12\x16\n\x12WAITING_FOR_DIGEST\x10\x02\x12\x1d\n\x19WAITING_FOR_RETRY_BACKOFF\x10\x03\x12\x1d\n\x19WAITING_FOR_REMINDER_TIME\x10\x04\x32\x80\x06\n\rNotifyService\x12q\n\x0eGetPreferences\x12..socialerasmus.notify.v1.GetPreferencesRequest\x1a/.socialerasmus.notify.v1.GetPreferencesResponse\x12q\n\x0eSetPreferences\x12..socialerasmus.notify.v1.SetPreferencesRequest\x1a/.socialerasmus.notify.v1.SetPreferencesResponse\x12h\n\x0bUnsubscribe\x12+.socialerasmus.notify.v1.UnsubscribeRequest\x1a,.socialerasmus.notify.v1.UnsubscribeResponse\x12\x62\n\tListInbox\x12).socialerasmus.notify.v1.ListInboxRequest\x1a*.socialerasmus.notify.v1.ListInboxResponse\x12_\n\x08MarkRead\x12(.socialerasmus.notify.v1.MarkReadRequest\x1a).socialerasmus.notify.v1.MarkReadResponse\x12g\n\nWatchInbox\x12*.socialerasmus.notify.v1.WatchInboxRequest\x1a+.socialerasmus.notify.v1.WatchInboxResponse0\x01\x12q\n\x0eListDeliveries\x12..socialerasmus.notify.v1.ListDeliveriesRequest\x1a/.socialerasmus.notify.v1.ListDeliveriesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'socialerasmus.notify.v1.notify_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_FREQUENCY']._serialized_start=2016
-  _globals['_FREQUENCY']._serialized_end=2134
-  _globals['_DELIVERYSTATUS']._serialized_start=2137
-  _globals['_DELIVERYSTATUS']._serialized_end=2335
-  _globals['_WAITINGFOR']._serialized_start=2338
-  _globals['_WAITINGFOR']._serialized_end=2494
+  _globals['_FREQUENCY']._serialized_start=2038
+  _globals['_FREQUENCY']._serialized_end=2156
+  _globals['_DELIVERYSTATUS']._serialized_start=2159
+  _globals['_DELIVERYSTATUS']._serialized_end=2357
+  _globals['_WAITINGFOR']._serialized_start=2360
+  _globals['_WAITINGFOR']._serialized_end=2516
   _globals['_QUIETHOURS']._serialized_start=136
   _globals['_QUIETHOURS']._serialized_end=190
   _globals['_PREFERENCES']._serialized_start=193
-  _globals['_PREFERENCES']._serialized_end=584
-  _globals['_INBOXITEM']._serialized_start=587
-  _globals['_INBOXITEM']._serialized_end=758
-  _globals['_DELIVERY']._serialized_start=761
-  _globals['_DELIVERY']._serialized_end=1083
-  _globals['_GETPREFERENCESREQUEST']._serialized_start=1085
-  _globals['_GETPREFERENCESREQUEST']._serialized_end=1128
-  _globals['_GETPREFERENCESRESPONSE']._serialized_start=1130
-  _globals['_GETPREFERENCESRESPONSE']._serialized_end=1213
-  _globals['_SETPREFERENCESREQUEST']._serialized_start=1215
-  _globals['_SETPREFERENCESREQUEST']._serialized_end=1297
-  _globals['_SETPREFERENCESRESPONSE']._serialized_start=1299
-  _globals['_SETPREFERENCESRESPONSE']._serialized_end=1382
-  _globals['_UNSUBSCRIBEREQUEST']._serialized_start=1384
-  _globals['_UNSUBSCRIBEREQUEST']._serialized_end=1419
-  _globals['_UNSUBSCRIBERESPONSE']._serialized_start=1421
-  _globals['_UNSUBSCRIBERESPONSE']._serialized_end=1462
-  _globals['_LISTINBOXREQUEST']._serialized_start=1464
-  _globals['_LISTINBOXREQUEST']._serialized_end=1562
-  _globals['_LISTINBOXRESPONSE']._serialized_start=1564
-  _globals['_LISTINBOXRESPONSE']._serialized_end=1659
-  _globals['_MARKREADREQUEST']._serialized_start=1661
-  _globals['_MARKREADREQUEST']._serialized_end=1716
-  _globals['_MARKREADRESPONSE']._serialized_start=1718
-  _globals['_MARKREADRESPONSE']._serialized_end=1736
-  _globals['_WATCHINBOXREQUEST']._serialized_start=1738
-  _globals['_WATCHINBOXREQUEST']._serialized_end=1777
-  _globals['_WATCHINBOXRESPONSE']._serialized_start=1779
-  _globals['_WATCHINBOXRESPONSE']._serialized_end=1849
-  _globals['_LISTDELIVERIESREQUEST']._serialized_start=1851
-  _globals['_LISTDELIVERIESREQUEST']._serialized_end=1933
-  _globals['_LISTDELIVERIESRESPONSE']._serialized_start=1935
-  _globals['_LISTDELIVERIESRESPONSE']._serialized_end=2014
-  _globals['_NOTIFYSERVICE']._serialized_start=2497
-  _globals['_NOTIFYSERVICE']._serialized_end=3265
+  _globals['_PREFERENCES']._serialized_end=606
+  _globals['_INBOXITEM']._serialized_start=609
+  _globals['_INBOXITEM']._serialized_end=780
+  _globals['_DELIVERY']._serialized_start=783
+  _globals['_DELIVERY']._serialized_end=1105
+  _globals['_GETPREFERENCESREQUEST']._serialized_start=1107
+  _globals['_GETPREFERENCESREQUEST']._serialized_end=1150
+  _globals['_GETPREFERENCESRESPONSE']._serialized_start=1152
+  _globals['_GETPREFERENCESRESPONSE']._serialized_end=1235
+  _globals['_SETPREFERENCESREQUEST']._serialized_start=1237
+  _globals['_SETPREFERENCESREQUEST']._serialized_end=1319
+  _globals['_SETPREFERENCESRESPONSE']._serialized_start=1321
+  _globals['_SETPREFERENCESRESPONSE']._serialized_end=1404
+  _globals['_UNSUBSCRIBEREQUEST']._serialized_start=1406
+  _globals['_UNSUBSCRIBEREQUEST']._serialized_end=1441
+  _globals['_UNSUBSCRIBERESPONSE']._serialized_start=1443
+  _globals['_UNSUBSCRIBERESPONSE']._serialized_end=1484
+  _globals['_LISTINBOXREQUEST']._serialized_start=1486
+  _globals['_LISTINBOXREQUEST']._serialized_end=1584
+  _globals['_LISTINBOXRESPONSE']._serialized_start=1586
+  _globals['_LISTINBOXRESPONSE']._serialized_end=1681
+  _globals['_MARKREADREQUEST']._serialized_start=1683
+  _globals['_MARKREADREQUEST']._serialized_end=1738
+  _globals['_MARKREADRESPONSE']._serialized_start=1740
+  _globals['_MARKREADRESPONSE']._serialized_end=1758
+  _globals['_WATCHINBOXREQUEST']._serialized_start=1760
+  _globals['_WATCHINBOXREQUEST']._serialized_end=1799
+  _globals['_WATCHINBOXRESPONSE']._serialized_start=1801
+  _globals['_WATCHINBOXRESPONSE']._serialized_end=1871
+  _globals['_LISTDELIVERIESREQUEST']._serialized_start=1873
+  _globals['_LISTDELIVERIESREQUEST']._serialized_end=1955
+  _globals['_LISTDELIVERIESRESPONSE']._serialized_start=1957
+  _globals['_LISTDELIVERIESRESPONSE']._serialized_end=2036
+  _globals['_NOTIFYSERVICE']._serialized_start=2519
+  _globals['_NOTIFYSERVICE']._serialized_end=3287
 # @@protoc_insertion_point(module_scope)

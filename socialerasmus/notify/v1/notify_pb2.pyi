@@ -134,6 +134,7 @@ class Preferences(_message.Message):
     MUTED_CAUSES_FIELD_NUMBER: _builtins.int
     UNSUBSCRIBED_FIELD_NUMBER: _builtins.int
     UPDATED_AT_FIELD_NUMBER: _builtins.int
+    DISPLAY_NAME_FIELD_NUMBER: _builtins.int
     student_id: _builtins.str
     email: _builtins.str
     """Empty disables the channel."""
@@ -149,6 +150,10 @@ class Preferences(_message.Message):
     """Most suggestions per ISO week, 0 to 50."""
     unsubscribed: _builtins.bool
     """True after unsubscribing: only transactional messages (confirmations) are sent."""
+    display_name: _builtins.str
+    """The name mails greet the student by ("Hi Ana,"); empty greets without one ("Hi,"). One
+    line of at most 64 characters, without control or text-direction characters.
+    """
     @_builtins.property
     def quiet_hours(self) -> Global___QuietHours: ...
     @_builtins.property
@@ -170,10 +175,11 @@ class Preferences(_message.Message):
         muted_causes: _abc.Iterable[_common_pb2.Cause.ValueType] | None = ...,
         unsubscribed: _builtins.bool = ...,
         updated_at: _timestamp_pb2.Timestamp | None = ...,
+        display_name: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["quiet_hours", b"quiet_hours", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["email", b"email", "frequency", b"frequency", "in_app", b"in_app", "locale", b"locale", "muted_causes", b"muted_causes", "quiet_hours", b"quiet_hours", "student_id", b"student_id", "time_zone", b"time_zone", "unsubscribed", b"unsubscribed", "updated_at", b"updated_at", "webhook_url", b"webhook_url", "weekly_suggestion_budget", b"weekly_suggestion_budget"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_name", b"display_name", "email", b"email", "frequency", b"frequency", "in_app", b"in_app", "locale", b"locale", "muted_causes", b"muted_causes", "quiet_hours", b"quiet_hours", "student_id", b"student_id", "time_zone", b"time_zone", "unsubscribed", b"unsubscribed", "updated_at", b"updated_at", "webhook_url", b"webhook_url", "weekly_suggestion_budget", b"weekly_suggestion_budget"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
