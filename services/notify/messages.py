@@ -17,6 +17,7 @@ __all__ = [
     "MessageContext",
     "MessageKind",
     "RenderedMessage",
+    "SignInMail",
     "SuggestionItem",
     "SuggestionReason",
 ]
@@ -143,6 +144,18 @@ class MessageContext:
     waitlist_position: int = 0
     manage_url: str = ""
     display_name: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignInMail:
+    """A sign-in link for one student, as their mail shows it: ``url`` is the whole link,
+    valid for ``minutes``; ``locale`` and ``display_name`` are their preferences'."""
+
+    url: str
+    minutes: int
+    locale: str
+    display_name: str = ""
+    manage_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,20 @@ PHRASES: Final[dict[str, str]] = {
         "Du erhältst diese Nachricht, weil du dich für diese SocialErasmus-Aktivität "
         "angemeldet hast."
     ),
+    "footer.why.sign_in": (
+        "Du bekommst diese Nachricht, weil mit deiner Adresse ein Anmeldelink angefordert wurde."
+    ),
+    "sign_in.subject": "Dein Anmeldelink für SocialErasmus",
+    "sign_in.heading": "Bei SocialErasmus anmelden",
+    "sign_in.text": (
+        "Mit dem Button unten meldest du dich bei SocialErasmus an. Der Link gilt einmal, "
+        "{minutes} Minuten lang, und nur für dich: leite ihn nicht weiter."
+    ),
+    "sign_in.cta": "Bei SocialErasmus anmelden",
+    "sign_in.ignore": (
+        "Wenn du keine Anmeldung angefordert hast, kannst du diese Nachricht ignorieren: Ohne "
+        "sie kann sich niemand anmelden."
+    ),
     "footer.unsubscribe": "Abmelden",
     "footer.manage": "Benachrichtigungen verwalten",
     "footer.transactional": (

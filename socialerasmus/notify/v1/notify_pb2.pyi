@@ -572,3 +572,90 @@ class ListDeliveriesResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListDeliveriesResponse: _TypeAlias = ListDeliveriesResponse  # noqa: Y015
+
+@_typing.final
+class SendSignInLinkRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EMAIL_FIELD_NUMBER: _builtins.int
+    STUDENT_ID_FIELD_NUMBER: _builtins.int
+    RETURN_PATH_FIELD_NUMBER: _builtins.int
+    email: _builtins.str
+    """The address of the student's notification settings (any case); or else student_id."""
+    student_id: _builtins.str
+    """The student, when no address is given; exactly one of the two is set."""
+    return_path: _builtins.str
+    """Where the web app goes after signing in: a path of it ("/activities/01J..."), or empty."""
+    def __init__(
+        self,
+        *,
+        email: _builtins.str = ...,
+        student_id: _builtins.str = ...,
+        return_path: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["email", b"email", "return_path", b"return_path", "student_id", b"student_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SendSignInLinkRequest: _TypeAlias = SendSignInLinkRequest  # noqa: Y015
+
+@_typing.final
+class SendSignInLinkResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LINK_MINUTES_FIELD_NUMBER: _builtins.int
+    link_minutes: _builtins.int
+    """How long a link works, in minutes (the same answer whether or not one was sent)."""
+    def __init__(
+        self,
+        *,
+        link_minutes: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["link_minutes", b"link_minutes"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SendSignInLinkResponse: _TypeAlias = SendSignInLinkResponse  # noqa: Y015
+
+@_typing.final
+class RedeemSignInLinkRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TOKEN_FIELD_NUMBER: _builtins.int
+    token: _builtins.str
+    """The token of the link's query."""
+    def __init__(
+        self,
+        *,
+        token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["token", b"token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RedeemSignInLinkRequest: _TypeAlias = RedeemSignInLinkRequest  # noqa: Y015
+
+@_typing.final
+class RedeemSignInLinkResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STUDENT_ID_FIELD_NUMBER: _builtins.int
+    student_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        student_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["student_id", b"student_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RedeemSignInLinkResponse: _TypeAlias = RedeemSignInLinkResponse  # noqa: Y015
