@@ -11,15 +11,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 from playwright.async_api import Browser, Page, async_playwright
 
-from services.matching.demo_profile import DEMO_STUDENT
+from services.launcher import demo_sign_in_link
 from services.runtime.config import project_root
 from services.runtime.devtokens import dev_tokens_path
-from services.web.local_run import demo_sign_in_link
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -59,9 +57,11 @@ async def student(browser: Browser, url: str, out: Path, width: str, local: Path
     page = await context.new_page()
     await page.goto(f"{url}/sign-in")
     await shoot(page, out, "sign-in", width)
+    await page.goto(f"{url}/sign-in?used=1")
+    await shoot(page, out, "sign-in-used", width)
     await page.goto(f"{url}/unsubscribe?token=example")
     await shoot(page, out, "unsubscribe", width)
-    await page.goto(demo_sign_in_link(url, local, DEMO_STUDENT, datetime.now(UTC), {}))
+    await page.goto(demo_sign_in_link(local, {"SE_NOTIFY_SIGN_IN_URL": f"{url}/sign-in/link"}))
     for name, path in STUDENT_PAGES.items():
         if path is None:
             await page.goto(f"{url}/suggestions")

@@ -393,6 +393,29 @@ class SocialErasmusClient:
         )
         return reply.student_id
 
+    async def send_sign_in_link(
+        self, *, email: str = "", student_id: str = "", return_path: str = ""
+    ) -> int:
+        """Ask notify to mail a sign-in link to the student of ``email`` (or ``student_id``);
+        returns how many minutes a link works. The answer is the same whether or not anyone
+        has the address (platforms and operators only)."""
+        request = notify.SendSignInLinkRequest(
+            email=email, student_id=student_id, return_path=return_path
+        )
+        reply = await self._unary(
+            Service.NOTIFY, "SendSignInLink", request, notify.SendSignInLinkResponse
+        )
+        return reply.link_minutes
+
+    async def redeem_sign_in_link(self, token: str) -> str:
+        """The student a sign-in link signs in; FAILED_PRECONDITION the second time,
+        INVALID_ARGUMENT for a token that is not one or has expired."""
+        request = notify.RedeemSignInLinkRequest(token=token)
+        reply = await self._unary(
+            Service.NOTIFY, "RedeemSignInLink", request, notify.RedeemSignInLinkResponse
+        )
+        return reply.student_id
+
     async def list_inbox(
         self,
         student_id: str,

@@ -83,6 +83,7 @@ async def notify_parts(connections: Connections, settings: RuntimeSettings) -> S
         try:
             await dispatcher.run(stop)
         finally:
+            await sign_in.drain()
             if email is not None:
                 await email.close()
             await http.aclose()
@@ -102,6 +103,7 @@ async def notify_parts(connections: Connections, settings: RuntimeSettings) -> S
             config.sign_in_url,
             config.sign_in_minutes,
             config.manage_url,
+            config.sign_in_interval_seconds,
         ),
     )
     api = NotifyApi(NotifyService(store, schedule, watchers, config.unsubscribe_secret), sign_in)

@@ -168,7 +168,6 @@ class Renderer:
             html=self._html[kind].render(values).strip() + "\n" if html else "",
         )
 
-
     def render_sign_in(self, link: SignInMail) -> RenderedMessage:
         """The mail of a sign-in link, in the student's language, greeting them by name."""
         t = Translator(link.locale)

@@ -1,15 +1,17 @@
 """Signing in to the web app by a mailed link: sending one, and redeeming it once.
 
 Notify holds the students' addresses, so the web app asks it to mail a link to whoever has an
-address (or an id) and never learns whether anyone has: the answer is the same either way, and
-a student gets at most one link a minute. The link is sent at once (not through the schedule:
-quiet hours must not hold it, and a retry after it expired would be of no use), to the
-address, in the language and with the name of the student's settings. Redeeming remembers the
-link's id until the link expires, so it signs in once.
+address (or an id) and never learns whether anyone has: the answer is the same either way, it
+does not wait for the mail (which only a known address gets), and a student gets at most one
+link a minute. The link is sent at once (not through the schedule: quiet hours must not hold
+it, and a retry after it expired would be of no use), to the address, in the language and with
+the name of the student's settings. Redeeming remembers the link's id until the link expires,
+so it signs in once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,7 +35,8 @@ __all__ = ["LinkSettings", "SignInLinks"]
 log = logging.getLogger(__name__)
 
 RESEND_SECONDS: Final = 60
-"""At most one link a minute to a student: a form anyone can post must not flood a mailbox."""
+"""At most one link a minute to a student by default: a form anyone can post must not flood a
+mailbox."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,8 @@ class LinkSettings:
     """The web app's sign-in page; the link adds ``token`` (and ``next``)."""
     minutes: int
     manage_url: str = ""
+    resend_seconds: int = RESEND_SECONDS
+    """Least time between two links to one student; 0 sends every link asked for."""
 
 
 class SignInLinks:
@@ -59,6 +64,7 @@ class SignInLinks:
         self.email = email
         self.settings = settings
         self.clock = clock
+        self._mailing: set[asyncio.Task[None]] = set()
 
     @property
     def max_age(self) -> timedelta:
@@ -87,21 +93,25 @@ class SignInLinks:
         if self.email is None:
             log.warning("sign-in link not sent: e-mail is off (SE_SMTP_HOST)")
             return
-        if not await self.store.may_send_sign_in(student_id, RESEND_SECONDS):
+        interval = self.settings.resend_seconds
+        if interval and not await self.store.may_send_sign_in(student_id, interval):
             log.info("sign-in link not sent: one was sent a moment ago")
             return
         token = sign_in.make_token(self.settings.secret, student_id, self.clock())
-        url = sign_in.link_url(self.settings.url, token, return_path)
-        message = self.renderer.render_sign_in(
-            SignInMail(
-                url=url,
-                minutes=self.settings.minutes,
-                locale=preferences.locale,
-                display_name=preferences.display_name,
-                manage_url=self.settings.manage_url,
-            )
+        mail = SignInMail(
+            url=sign_in.link_url(self.settings.url, token, return_path),
+            minutes=self.settings.minutes,
+            locale=preferences.locale,
+            display_name=preferences.display_name,
+            manage_url=self.settings.manage_url,
         )
-        attempt = await self.email.send(
+        task = asyncio.create_task(self._mail(self.email, to, mail, token))
+        self._mailing.add(task)
+        task.add_done_callback(self._mailing.discard)
+
+    async def _mail(self, channel: EmailChannel, to: str, mail: SignInMail, token: str) -> None:
+        message = self.renderer.render_sign_in(mail)
+        attempt = await channel.send(
             to,
             message.subject,
             text=message.text,
@@ -111,6 +121,11 @@ class SignInLinks:
         )
         if attempt.outcome is not Outcome.DELIVERED:
             log.warning("sign-in link not sent", extra={"error": attempt.error})
+
+    async def drain(self) -> None:
+        """Wait for the mails being sent (at shutdown)."""
+        if self._mailing:
+            await asyncio.gather(*self._mailing, return_exceptions=True)
 
     async def redeem(self, principal: Principal, token: str) -> str:
         """The student a link signs in, the first time it is used."""

@@ -51,7 +51,7 @@ FLASHES: Final = frozenset(
 """Messages a redirect may ask the next page to show (``?flash=<key>&n=<number>``)."""
 
 
-def page_templates() -> Environment:
+def _environment() -> Environment:
     environment = Environment(
         loader=PackageLoader("services.web", "templates"),
         autoescape=select_autoescape(["j2", "html"]),
@@ -74,7 +74,7 @@ class App:
     """Authenticated as the web app (a platform), for calls made for a signed-in student."""
     tokens: TokenRegistry
     clock: Clock = utc_now
-    templates: Environment = field(default_factory=page_templates)
+    templates: Environment = field(default_factory=_environment)
 
     def as_caller(self, token: str) -> SocialErasmusClient:
         """The client presenting a coordinator's own token: the services decide for them."""

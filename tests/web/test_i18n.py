@@ -8,10 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.web.context import page_templates
 from services.web.i18n import PHRASES, SUPPORTED_LOCALES, Translator, choose_locale
 from services.web.locales import en
-from services.web.mail import sign_in_message
 
 STUDENT_KEYS = [key for key in en.PHRASES if not key.startswith("coord.")]
 NEUTRAL = {"app.name", "separator"}
@@ -59,33 +57,3 @@ def test_dates_and_plurals_in_the_readers_terms() -> None:
     assert polish.plural("activity.seats_left", 5) == "Zostało 5 miejsc"
     assert Translator("es").language("en") == "inglés"
     assert Translator("es").number(1.6) == "1,6"
-
-
-@pytest.mark.parametrize(
-    ("locale", "named", "unnamed"),
-    [
-        ("en", "Hi Ana María,", "Hi,"),
-        ("es", "Hola, Ana María:", "Hola:"),
-        ("de", "Hallo Ana María,", "Hallo,"),
-    ],
-)
-def test_the_sign_in_mail_greets_by_the_name_of_the_settings(
-    locale: str, named: str, unnamed: str
-) -> None:
-    templates = page_templates()
-    link = "https://web.example/sign-in/link?token=t"
-    for name, greeting in (("  Ana \n María ", named), ("", unnamed)):
-        message = sign_in_message(
-            "SocialErasmus <noreply@web.example>",
-            "ana@students.example",
-            link,
-            minutes=15,
-            t=Translator(locale),
-            templates=templates,
-            display_name=name,
-        )
-        text = message.get_body(("plain",))
-        html = message.get_body(("html",))
-        assert text is not None and html is not None
-        assert text.get_content().splitlines()[0] == greeting
-        assert f"<p>{greeting}</p>" in html.get_content()

@@ -76,14 +76,21 @@ async def confirmation(site: Site, student_id: str) -> EmailMessage:
     return found
 
 
-async def sign_in(page: Page, site: Site, student_id: str) -> None:
-    await page.goto(f"{site.url}/")
-    await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-    await page.get_by_label("Your ESN student ID").fill(student_id)
+async def ask_for_a_link(page: Page, who: str) -> None:
+    await page.get_by_label("Your e-mail address or ESN student ID").fill(who)
     await page.get_by_role("button", name="E-mail me a sign-in link").click()
     await expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
-    await page.goto(await sign_in_link(site.mail_dir, student_id))
+
+
+async def sign_in(page: Page, site: Site, student_id: str, *, by_address: bool = False) -> str:
+    """Signs in with a link from the mailbox, asked for by id or by address; returns it."""
+    await page.goto(f"{site.url}/")
+    await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    await ask_for_a_link(page, email_of(student_id).upper() if by_address else student_id)
+    link = await sign_in_link(site.mail_dir, student_id)
+    await page.goto(link)
     await expect(page.get_by_role("heading", name="Suggested for you")).to_be_visible()
+    return link
 
 
 @pytest.mark.parametrize(
@@ -94,7 +101,7 @@ async def test_a_student_signs_in_enrols_gets_the_calendar_file_and_cancels(
 ) -> None:
     session = await context(browser, viewport)
     page = await session.new_page()
-    await sign_in(page, site, student_id)
+    await sign_in(page, site, student_id, by_address=student_id == "ana")
 
     # The suggestion, with its reasons in ESN terms and the student's clock.
     card = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=BEACH))
@@ -213,8 +220,8 @@ def greeted(site: Site, student_id: str, subject: str, greeting: str) -> bool:
 
 
 async def test_a_student_chooses_the_name_mails_greet_them_by(site: Site, browser: Browser) -> None:
-    """Named in the settings, the student is greeted by it in notify's mails, in the language
-    of their settings."""
+    """Named in the settings, the student is greeted by it in notify's mails (a confirmation, a
+    sign-in link), in the language of their settings."""
     session = await context(browser, PHONE)
     page = await session.new_page()
     await sign_in(page, site, "ana")
@@ -235,6 +242,56 @@ async def test_a_student_chooses_the_name_mails_greet_them_by(site: Site, browse
     )
     await page.get_by_role("button", name="Cancelar mi plaza").click()
     await expect(page.get_by_role("button", name="Apuntarme")).to_be_visible()
+    # The sign-in mail too, asked for by address (the page in the browser's English, the mail
+    # in the language of her settings).
+    await page.get_by_role("button", name="Cerrar sesión").click()
+    await ask_for_a_link(page, email_of("ana"))
+    await eventually(
+        lambda: greeted(site, "ana", "Tu enlace de acceso", "¡Hola, Ana!"),
+        "the sign-in mail greeting Ana by her name",
+    )
+    await session.close()
+
+
+async def test_a_sign_in_link_signs_in_once_and_a_used_one_offers_a_new_one(
+    site: Site, browser: Browser
+) -> None:
+    session = await context(browser, PHONE)
+    page = await session.new_page()
+    link = await sign_in(page, site, "ben", by_address=True)
+    await page.get_by_role("button", name="Sign out").click()
+
+    await page.goto(link)  # the second click
+    await expect(page.get_by_role("alert")).to_contain_text("was used already")
+    await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    await page.goto(f"{site.url}/my-activities")  # nobody is signed in by it
+    await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    await page.goto(link)
+    await ask_for_a_link(page, "ben")  # the page offers a new link
+    await page.goto(await sign_in_link(site.mail_dir, "ben"))
+    await expect(page.get_by_role("heading", name="Suggested for you")).to_be_visible()
+    await session.close()
+
+
+async def test_an_unknown_address_gets_the_same_answer_and_no_mail(
+    site: Site, browser: Browser
+) -> None:
+    session = await context(browser, DESKTOP)
+    page = await session.new_page()
+    await page.goto(f"{site.url}/sign-in")
+    before = len(stored_messages(site.mail_dir))
+    await ask_for_a_link(page, "nobody@students.example")
+    unknown = await page.locator("main").inner_text()
+    await page.goto(f"{site.url}/sign-in")
+    await page.get_by_label("Your e-mail address or ESN student ID").fill("not an address@")
+    await page.get_by_role("button", name="E-mail me a sign-in link").click()
+    await expect(page.get_by_text("This is not an e-mail address")).to_be_visible()
+    # A known address gets the same page, and its mail is the only one since.
+    await page.goto(f"{site.url}/sign-in")
+    await ask_for_a_link(page, email_of("ana"))
+    assert await page.locator("main").inner_text() == unknown
+    await sign_in_link(site.mail_dir, "ana")
+    assert [m.recipients for m in stored_messages(site.mail_dir)[before:]] == [(email_of("ana"),)]
     await session.close()
 
 
