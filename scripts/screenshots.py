@@ -20,6 +20,8 @@ from services.runtime.config import project_root
 from services.runtime.devtokens import dev_tokens_path
 
 CHROMIUM = "/usr/bin/chromium"
+DEMO_WEEK = "2027-spring"
+"""The Week the demo student joins (``services.matching.demo_profile``)."""
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -89,6 +91,9 @@ async def coordinator(browser: Browser, url: str, out: Path, width: str, token: 
             await page.goto(f"{url}{path}")
         await shoot(page, out, name, width)
         if name == "coordinator-week":
+            edition = page.get_by_label("Week edition")
+            if not await edition.input_value():  # no activity of the section is in a Week
+                await edition.fill(DEMO_WEEK)
             await page.get_by_role("button", name="Run the allocation").click()
             await page.get_by_role("heading", level=2).first.wait_for()
             await shoot(page, out, "coordinator-week-result", width)

@@ -203,7 +203,7 @@ def summary(
     if welcome.mail is not None:
         lines.append(f"  mail       {shown(welcome.mail.html or welcome.mail.path)}")
     if web is not None:
-        lines += ["", f"Sign in as {DEMO_STUDENT} (the link works for a day):", f"  {web[1]}"]
+        lines += ["", f"Sign in as {DEMO_STUDENT} (the link works once, for a day):", f"  {web[1]}"]
     lines += [
         "",
         f"Dev tokens (one per role) are in {dev_tokens_path(local_dir)}:",
