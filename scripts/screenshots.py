@@ -11,17 +11,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 from playwright.async_api import Browser, Page, async_playwright
 
-from services.matching.demo_profile import DEMO_STUDENT
+from services.launcher import demo_sign_in_link
 from services.runtime.config import project_root
 from services.runtime.devtokens import dev_tokens_path
-from services.web.local_run import demo_sign_in_link
 
 CHROMIUM = "/usr/bin/chromium"
+DEMO_WEEK = "2027-spring"
+"""The Week the demo student joins (``services.matching.demo_profile``)."""
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -59,9 +59,11 @@ async def student(browser: Browser, url: str, out: Path, width: str, local: Path
     page = await context.new_page()
     await page.goto(f"{url}/sign-in")
     await shoot(page, out, "sign-in", width)
+    await page.goto(f"{url}/sign-in?used=1")
+    await shoot(page, out, "sign-in-used", width)
     await page.goto(f"{url}/unsubscribe?token=example")
     await shoot(page, out, "unsubscribe", width)
-    await page.goto(demo_sign_in_link(url, local, DEMO_STUDENT, datetime.now(UTC), {}))
+    await page.goto(demo_sign_in_link(local, {"SE_NOTIFY_SIGN_IN_URL": f"{url}/sign-in/link"}))
     for name, path in STUDENT_PAGES.items():
         if path is None:
             await page.goto(f"{url}/suggestions")
@@ -89,6 +91,9 @@ async def coordinator(browser: Browser, url: str, out: Path, width: str, token: 
             await page.goto(f"{url}{path}")
         await shoot(page, out, name, width)
         if name == "coordinator-week":
+            edition = page.get_by_label("Week edition")
+            if not await edition.input_value():  # no activity of the section is in a Week
+                await edition.fill(DEMO_WEEK)
             await page.get_by_role("button", name="Run the allocation").click()
             await page.get_by_role("heading", level=2).first.wait_for()
             await shoot(page, out, "coordinator-week-result", width)

@@ -25,6 +25,8 @@ from socialerasmus.notify.v1 import notify_pb2 as notify
 from socialerasmus.notify.v1.notify_pb2_grpc import NotifyServiceStub
 
 DEMO_EMAIL = f"{DEMO_STUDENT}@students.example"
+DEMO_NAME = "Zofia"
+"""What mails call the demo student (an Erasmus student from Poland, ``demo_profile``)."""
 WELCOME_REQUEST_ID = "demo-welcome-beach-clean-up"
 CALL_TIMEOUT_SECONDS = 10.0
 
@@ -83,7 +85,8 @@ def welcome_activity(starts: datetime) -> catalogue.ActivityDetails:
 
 
 async def ensure_demo_preferences(channel: grpc.aio.Channel, token: str) -> None:
-    """In-app and e-mail, instant, in English, Madrid time; kept if already chosen."""
+    """In-app and e-mail, instant, in English, Madrid time, greeted as Zofia; kept if already
+    chosen (a name is added to settings chosen without one)."""
     stub = NotifyServiceStub(channel)
     metadata = _bearer(token)
     current = await stub.GetPreferences(
@@ -91,7 +94,7 @@ async def ensure_demo_preferences(channel: grpc.aio.Channel, token: str) -> None
         metadata=metadata,
         timeout=CALL_TIMEOUT_SECONDS,
     )
-    if current.preferences.email:
+    if current.preferences.email and current.preferences.display_name:
         return
     preferences = notify.Preferences(
         student_id=DEMO_STUDENT,
@@ -102,6 +105,10 @@ async def ensure_demo_preferences(channel: grpc.aio.Channel, token: str) -> None
         frequency=notify.FREQUENCY_INSTANT,
         weekly_suggestion_budget=10,
     )
+    if current.preferences.email:  # chosen before names were kept: only the name is new
+        preferences.CopyFrom(current.preferences)
+        preferences.ClearField("updated_at")
+    preferences.display_name = DEMO_NAME
     await stub.SetPreferences(
         notify.SetPreferencesRequest(preferences=preferences),
         metadata=metadata,

@@ -30,6 +30,8 @@ from services.demo_journey import (
     wait_for_welcome,
 )
 from services.matching.demo_profile import DEMO_STUDENT, ensure_demo_profile
+from services.notify import sign_in
+from services.notify.settings import link_secret
 from services.runtime.config import LOCAL_METRICS_PORTS, project_root
 from services.runtime.devtokens import dev_tokens_path, ensure_dev_tokens
 from services.runtime.localstack import LocalServer, LocalStack
@@ -39,12 +41,7 @@ from services.runtime.processes import (
     stop_processes,
     wait_until_serving,
 )
-from services.web.local_run import (
-    WEB,
-    demo_sign_in_link,
-    local_defaults,
-    web_url,
-)
+from services.web.local_run import WEB, local_defaults, web_url
 
 SERVICES = (
     ServiceProcess("catalogue", "services.catalogue", 50051),
@@ -67,6 +64,13 @@ DEMO_ACTIVITIES = 300
 
 EDGE_PORT = 8080
 """Where the HTTP edge (services.edge) listens unless ``SE_HTTP_LISTEN`` says otherwise."""
+
+
+def demo_sign_in_link(local_dir: Path, env: dict[str, str]) -> str:
+    """A sign-in link for the demo student, signed as notify signs the ones it mails (it works
+    once, for SE_NOTIFY_SIGN_IN_MINUTES: a day under this command)."""
+    token = sign_in.make_token(link_secret(local_dir, env), DEMO_STUDENT, datetime.now(UTC))
+    return sign_in.link_url(env["SE_NOTIFY_SIGN_IN_URL"], token)
 
 
 def edge_address(env: dict[str, str]) -> str:
@@ -199,7 +203,7 @@ def summary(
     if welcome.mail is not None:
         lines.append(f"  mail       {shown(welcome.mail.html or welcome.mail.path)}")
     if web is not None:
-        lines += ["", f"Sign in as {DEMO_STUDENT} (the link works for a day):", f"  {web[1]}"]
+        lines += ["", f"Sign in as {DEMO_STUDENT} (the link works once, for a day):", f"  {web[1]}"]
     lines += [
         "",
         f"Dev tokens (one per role) are in {dev_tokens_path(local_dir)}:",
@@ -270,6 +274,8 @@ async def run() -> int:
     [web] = configured((WEB,), env)
     local_defaults(web, env, local_dir, tokens["platform"])
     services = configured(SERVICES, env)
+    for service in services:  # the web app calls them where they listen
+        env.setdefault(f"SE_{service.name.upper()}_ADDRESS", service.address)
     edge = edge_address(env)
     processes = [start_service(s, env, local_dir / "logs") for s in [*services, web]]
     processes.append(start_edge(services, env, local_dir / "logs"))
@@ -297,7 +303,7 @@ async def run() -> int:
             await ensure_demo_profile(channel, tokens["operator"])
         welcome = await welcome_demo_student(services, tokens, stack)
         url = web_url(web, env)
-        link = demo_sign_in_link(url, local_dir, DEMO_STUDENT, datetime.now(UTC), env)
+        link = demo_sign_in_link(local_dir, env)
         print(
             summary(
                 services,

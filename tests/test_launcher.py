@@ -145,10 +145,14 @@ def test_run_command_seeds_an_empty_catalogue_once_and_stops_cleanly(
             assert signed_in.status_code == 303
             assert signed_in.headers["location"] == "/suggestions"
             assert "se_session=" in signed_in.headers["set-cookie"]
+            again = httpx.get(link, follow_redirects=False)  # a link signs in once
+            assert again.status_code == 303
+            assert again.headers["location"].startswith("/sign-in?used=1")
             # The welcome mail leads to the web app's page of the activity.
             text = mail.get_body(("plain",))
             assert text is not None
             assert f"http://{web}/activities/" in str(text.get_content())
+            assert "Hi Zofia," in str(text.get_content()).splitlines()  # the demo student's name
             assert stop(process) == 0
 
         with run_until_ready(env, tmp_path / "second.log") as (process, second):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from services.catalogue import keys
 from services.catalogue.erasure import CatalogueErasure
 from services.catalogue.grpc_api import CatalogueApi
@@ -9,6 +12,7 @@ from services.catalogue.service import CatalogueService
 from services.catalogue.store import CatalogueStore
 from services.catalogue.subscriptions import subscriptions
 from services.runtime import metrics
+from services.runtime.clock import Clock, utc_now
 from services.runtime.config import RuntimeSettings
 from services.runtime.connections import Connections
 from services.runtime.erasure import Tombstones
@@ -16,18 +20,35 @@ from services.runtime.outbox import OutboxRelay
 from services.runtime.probes import dependencies_of
 from services.runtime.server import Registration, ServiceParts
 from services.runtime.subscriptions import durable_consumers
-from services.runtime.supervisor import Loop
+from services.runtime.supervisor import BackgroundTask, Loop
 from socialerasmus.catalogue.v1 import catalogue_pb2, catalogue_pb2_grpc
+
+log = logging.getLogger(__name__)
 
 SERVICE = "catalogue"
 DEFAULT_PORT = 50051
 SERVICE_NAME = catalogue_pb2.DESCRIPTOR.services_by_name["CatalogueService"].full_name
 
 
-async def catalogue_parts(connections: Connections, settings: RuntimeSettings) -> ServiceParts:
+def index_earlier_enrolments(store: CatalogueStore) -> BackgroundTask:
+    """Index the enrolments made before each student's were indexed, once, beside serving
+    (their students' listings miss them until then), then wait for the stop."""
+
+    async def run(stop: asyncio.Event) -> None:
+        indexed = await store.index_earlier_enrolments()
+        if indexed:
+            log.info("earlier enrolments indexed", extra={"enrolments": indexed})
+        await stop.wait()
+
+    return run
+
+
+async def catalogue_parts(
+    connections: Connections, settings: RuntimeSettings, clock: Clock = utc_now
+) -> ServiceParts:
     metrics.expose(metrics.CATALOGUE_FAMILIES)
     store = CatalogueStore(connections.redis)
-    service = CatalogueService(store)
+    service = CatalogueService(store, clock)
     api = CatalogueApi(service)
     relay = OutboxRelay(connections.redis, connections.js, keys.OUTBOX, settings.instance)
     erasure = CatalogueErasure(service, store, connections.js)
@@ -44,7 +65,11 @@ async def catalogue_parts(connections: Connections, settings: RuntimeSettings) -
                 SERVICE_NAME,
             )
         ],
-        background=[Loop("outbox-relay", relay.run), *(c.loop() for c in consumers)],
+        background=[
+            Loop("outbox-relay", relay.run),
+            Loop("enrolment-index", index_earlier_enrolments(store), required=False),
+            *(c.loop() for c in consumers),
+        ],
         # Without NATS, writes still succeed: their events wait in the outbox.
         dependencies=dependencies_of(connections, needs_nats=False),
     )

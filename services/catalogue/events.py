@@ -96,3 +96,11 @@ def enrolment_erased(activity_id: str, previous: EnrolmentStatus.ValueType) -> O
             previous_status=previous,
         ),
     )
+
+
+def attendance_marked(enrolment: Enrolment) -> OutgoingEvent:
+    return catalogue.ATTENDANCE_MARKED.event(
+        events_pb2.AttendanceMarked(
+            event_id=new_event_id(), occurred_at=timestamp_now(), enrolment=enrolment
+        ),
+    )

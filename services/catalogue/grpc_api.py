@@ -90,3 +90,23 @@ class CatalogueApi(CatalogueServiceServicer):
             request.page_token,
         )
         return pb.ListEnrolmentsResponse(enrolments=found, next_page_token=token)
+
+    async def MarkAttendance(  # noqa: N802
+        self, request: pb.MarkAttendanceRequest, context: Context
+    ) -> pb.MarkAttendanceResponse:
+        enrolment, changed = await self.service.mark_attendance(
+            principal(), request.activity_id, request.student_id, request.attended
+        )
+        return pb.MarkAttendanceResponse(enrolment=enrolment, changed=changed)
+
+    async def ListStudentEnrolments(  # noqa: N802
+        self, request: pb.ListStudentEnrolmentsRequest, context: Context
+    ) -> pb.ListStudentEnrolmentsResponse:
+        found, token = await self.service.list_student_enrolments(
+            principal(),
+            request.student_id,
+            list(request.statuses),
+            request.page_size,
+            request.page_token,
+        )
+        return pb.ListStudentEnrolmentsResponse(enrolments=found, next_page_token=token)

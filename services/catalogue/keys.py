@@ -43,9 +43,22 @@ def enrolments(activity_id: str) -> str:
     return f"{PREFIX}:enrolments:{activity_id}"
 
 
+def student_enrolments(student_id: str) -> str:
+    """The student's enrolments, one member each, ``<status>:<created_ms>:<activity_id>``
+    (13 digits of milliseconds; all scores 0, so members sort by status, then in the order
+    they were made): their listing, and how erasure finds them. Kept by the scripts that
+    enrol, cancel, promote and erase."""
+    return f"{PREFIX}:student:{student_id}:enrolments"
+
+
 def student_activities(student_id: str) -> str:
-    """Every activity the student enrolled in, so erasure finds their enrolments."""
+    """The activities the student enrolled in, as enrolments made before
+    :func:`student_enrolments` existed were indexed; read by erasure only."""
     return f"{PREFIX}:student:{student_id}:activities"
+
+
+ENROLMENTS_INDEXED = f"{PREFIX}:migrated:student-enrolments"
+"""Set once every enrolment made before :func:`student_enrolments` existed is in it."""
 
 
 def student_messages(student_id: str) -> str:

@@ -19,18 +19,31 @@ from services.catalogue.filters import (
     ActivityMatcher,
     filter_fingerprint,
 )
-from services.catalogue.store import CatalogueStore, EnrolOutcome
+from services.catalogue.store import (
+    ATTENDANCE_NOT_OPEN,
+    ATTENDANCE_TOO_EARLY,
+    NAME_BY_STATUS,
+    CatalogueStore,
+    EnrolOutcome,
+    attendance_without_place,
+)
 from services.catalogue.validation import (
     validate_activity_details,
     validate_activity_filter,
     validate_reason,
 )
-from services.kernel.ids import validate_activity_id, validate_student_id
+from services.kernel.ids import ACTIVITY_ID_PATTERN, validate_activity_id, validate_student_id
 from services.kernel.pages import decode_page_token, encode_page_token, validate_page_size
 from services.runtime import metrics
 from services.runtime.auth import Principal, Role
 from services.runtime.clock import Clock, utc_now
-from services.runtime.errors import Aborted, InvalidArgument, NotFound, PermissionDenied
+from services.runtime.errors import (
+    Aborted,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
 from services.runtime.events import OutgoingEvent
 from socialerasmus.catalogue.v1.catalogue_pb2 import (
     Activity,
@@ -39,6 +52,7 @@ from socialerasmus.catalogue.v1.catalogue_pb2 import (
     ActivityState,
     Enrolment,
     EnrolmentStatus,
+    StudentEnrolment,
 )
 
 SCAN_BATCH = 256
@@ -49,12 +63,20 @@ STALE_RETRIES = 20
 CAPACITY_MAX_PROMOTIONS = 10_000 * 2
 """Bound of the promotion loop: the largest capacity, with room for concurrent changes."""
 SEQUENCE_PATTERN = re.compile(r"\d{1,19}")
+PLACE_KEY_PATTERN = re.compile(r"\d{13}:" + ACTIVITY_ID_PATTERN.pattern)
+"""A student's enrolment in the index of theirs: when it was made (ms) and the activity."""
 
 ENROLMENT_OUTCOMES = {
     EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED: "confirmed",
     EnrolmentStatus.ENROLMENT_STATUS_WAITLISTED: "waitlisted",
 }
 """Label values of the enrolment counter for new enrolments; repeated ones count as existing."""
+
+ATTENDANCE_STATES = (
+    ActivityState.ACTIVITY_STATE_PUBLISHED,
+    ActivityState.ACTIVITY_STATE_COMPLETED,
+)
+"""Attendance is kept for activities that took place (or are taking place)."""
 
 PUBLIC_STATES = (
     ActivityState.ACTIVITY_STATE_PUBLISHED,
@@ -314,6 +336,8 @@ class CatalogueService:
             cancelled.CopyFrom(current)
             cancelled.status = EnrolmentStatus.ENROLMENT_STATUS_CANCELLED
             cancelled.waitlist_position = 0
+            cancelled.ClearField("attended")
+            cancelled.ClearField("attendance_marked_at")
             cancelled.updated_at.FromMilliseconds(now_ms)
             successor = await self._successor(activity_id, current, now_ms)
             if successor is None:
@@ -377,6 +401,44 @@ class CatalogueService:
                 return
         raise Aborted("the waitlist keeps changing; try again")
 
+    async def mark_attendance(
+        self, principal: Principal, activity_id: str, student_id: str, attended: bool
+    ) -> tuple[Enrolment, bool]:
+        """Record whether a confirmed student attended an activity that has started; returns
+        the enrolment and whether the mark changed. For the section's coordinators and
+        operators only: attendance is what the organisers saw, not what a platform reports."""
+        validate_activity_id(activity_id, "activity_id")
+        validate_student_id(student_id, "student_id")
+        activity = await self._visible(principal, activity_id)
+        principal.require_role(Role.OPERATOR, Role.COORDINATOR)
+        principal.require_section(activity.details.section_id)
+        if activity.state not in ATTENDANCE_STATES:
+            raise FailedPrecondition(ATTENDANCE_NOT_OPEN)
+        now = self.clock()
+        if activity.details.starts_at.seconds > int(now.timestamp()):
+            raise FailedPrecondition(ATTENDANCE_TOO_EARLY)
+        for _ in range(STALE_RETRIES):
+            current = await self.store.enrolment(activity_id, student_id)
+            if current is None:
+                raise NotFound(f"student {student_id} is not enrolled in {activity_id}")
+            if current.status != EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED:
+                status = NAME_BY_STATUS.get(current.status, "not confirmed")
+                raise FailedPrecondition(attendance_without_place(student_id, status))
+            if current.HasField("attendance_marked_at") and current.attended == attended:
+                return current, False
+            marked = Enrolment()
+            marked.CopyFrom(current)
+            marked.attended = attended
+            marked.attendance_marked_at.FromMilliseconds(int(now.timestamp() * 1000))
+            outcome = await self.store.mark_attendance(
+                marked, current.updated_at.ToMilliseconds(), events.attendance_marked(marked)
+            )
+            if outcome == "marked":
+                return marked, True
+            if outcome == "unchanged":
+                return await self.store.enrolment(activity_id, student_id) or marked, False
+        raise Aborted("the enrolment keeps changing; try again")
+
     async def list_enrolments(
         self,
         principal: Principal,
@@ -387,9 +449,7 @@ class CatalogueService:
     ) -> tuple[list[Enrolment], str]:
         validate_activity_id(activity_id, "activity_id")
         size = validate_page_size(page_size, "page_size")
-        for index, status in enumerate(statuses):
-            if status not in EnrolmentStatus.values() or status == 0:
-                raise InvalidArgument.single(f"statuses[{index}]", "unknown enrolment status")
+        _validate_statuses(statuses)
         activity = await self._visible(principal, activity_id)
         self._require_manager(principal, activity)
         fingerprint = hashlib.sha256(f"{activity_id}:{sorted(statuses)}".encode()).hexdigest()[:16]
@@ -410,3 +470,39 @@ class CatalogueService:
                         break
         more = await self.store.list_enrolments(activity_id, after, 1)
         return found, encode_page_token(str(after), fingerprint) if more else ""
+
+    async def list_student_enrolments(
+        self,
+        principal: Principal,
+        student_id: str,
+        statuses: list[EnrolmentStatus.ValueType],
+        page_size: int,
+        token: str,
+    ) -> tuple[list[StudentEnrolment], str]:
+        """One student's enrolments with their activities, in the order they were made: for
+        the student themself, platforms and operators (a coordinator sees their section's
+        activities' enrolments, not a student's across sections)."""
+        validate_student_id(student_id, "student_id")
+        size = validate_page_size(page_size, "page_size")
+        _validate_statuses(statuses)
+        principal.require_role(Role.OPERATOR, Role.PLATFORM, Role.STUDENT)
+        principal.require_student(student_id)
+        wanted = sorted(set(statuses)) or sorted(NAME_BY_STATUS)
+        fingerprint = hashlib.sha256(f"student:{student_id}:{wanted}".encode()).hexdigest()[:16]
+        after = ""
+        if token:
+            after = decode_page_token(token, fingerprint, key_pattern=PLACE_KEY_PATTERN)
+        places = await self.store.student_places(student_id, wanted, after, size + 1)
+        found = [
+            StudentEnrolment(enrolment=held[0], activity=held[1])
+            for _, held in places[:size]
+            if held is not None  # moved to another status as it was read: listed there
+        ]
+        more = len(places) > size
+        return found, encode_page_token(places[size - 1][0], fingerprint) if more else ""
+
+
+def _validate_statuses(statuses: list[EnrolmentStatus.ValueType]) -> None:
+    for index, status in enumerate(statuses):
+        if status not in EnrolmentStatus.values() or status == 0:
+            raise InvalidArgument.single(f"statuses[{index}]", "unknown enrolment status")

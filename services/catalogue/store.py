@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +10,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from redis.asyncio import Redis
 
 from services.catalogue import keys
-from services.catalogue.activities import PUBLISHED
+from services.catalogue.activities import COMPLETED, PUBLISHED
 from services.catalogue.filters import ordering_key
 from services.runtime.errors import Aborted, FailedPrecondition, NotFound
 from services.runtime.events import OutgoingEvent
@@ -27,6 +28,16 @@ STATUS_BY_NAME = {
     "cancelled": EnrolmentStatus.ENROLMENT_STATUS_CANCELLED,
 }
 NAME_BY_STATUS = {value: name for name, value in STATUS_BY_NAME.items()}
+
+ATTENDANCE_NOT_OPEN = "attendance is kept only for published or completed activities"
+ATTENDANCE_TOO_EARLY = "the activity has not started: attendance can be marked once it has"
+
+
+def attendance_without_place(student_id: str, status: str) -> str:
+    return (
+        f"student {student_id} is {status}, not confirmed: attendance is marked only for"
+        " confirmed places"
+    )
 
 
 def _stamp_ms(milliseconds: int) -> Timestamp:
@@ -56,6 +67,8 @@ class CatalogueStore:
         self._promote = Script(redis, PACKAGE, "promote")
         self._erase_enrolment = Script(redis, PACKAGE, "erase_enrolment")
         self._record_message = Script(redis, PACKAGE, "record_message")
+        self._mark_attendance = Script(redis, PACKAGE, "mark_attendance")
+        self._index_enrolment = Script(redis, PACKAGE, "index_enrolment")
 
     # Activities ---------------------------------------------------------------------
 
@@ -176,7 +189,7 @@ class CatalogueStore:
         activity_id: str, student_id: str, fields: dict[bytes, bytes], rank: int | None
     ) -> Enrolment:
         status = STATUS_BY_NAME[as_text(fields[b"status"])]
-        return Enrolment(
+        enrolment = Enrolment(
             activity_id=activity_id,
             student_id=student_id,
             status=status,
@@ -187,6 +200,11 @@ class CatalogueStore:
             created_at=_stamp_ms(int(fields[b"created_ms"])),
             updated_at=_stamp_ms(int(fields[b"updated_ms"])),
         )
+        marked_ms = fields.get(b"attendance_ms")
+        if marked_ms and status == EnrolmentStatus.ENROLMENT_STATUS_CONFIRMED:
+            enrolment.attended = fields.get(b"attended") == b"1"
+            enrolment.attendance_marked_at.FromMilliseconds(int(marked_ms))
+        return enrolment
 
     async def enrol(
         self,
@@ -203,7 +221,7 @@ class CatalogueStore:
             waitlist=keys.waitlist(activity_id),
             enrolments=keys.enrolments(activity_id),
             outbox=keys.OUTBOX,
-            student_activities=keys.student_activities(student_id),
+            student_enrolments=keys.student_enrolments(student_id),
             tombstone=keys.tombstone(student_id),
             student_id=student_id,
             activity_id=activity_id,
@@ -255,7 +273,10 @@ class CatalogueStore:
             waitlist=keys.waitlist(activity_id),
             head_enrolment=keys.enrolment(activity_id, expected_head or student_id),
             outbox=keys.OUTBOX,
+            student_enrolments=keys.student_enrolments(student_id),
+            head_enrolments=keys.student_enrolments(expected_head or student_id),
             student_id=student_id,
+            activity_id=activity_id,
             expected_status=NAME_BY_STATUS[current.status],
             expected_head=expected_head,
             now_ms=now_ms,
@@ -278,7 +299,9 @@ class CatalogueStore:
             confirmed=keys.confirmed(activity_id),
             waitlist=keys.waitlist(activity_id),
             head_enrolment=keys.enrolment(activity_id, head),
+            head_enrolments=keys.student_enrolments(head),
             outbox=keys.OUTBOX,
+            activity_id=activity_id,
             expected_head=head,
             now_ms=now_ms,
             promoted_event=promoted_event,
@@ -305,6 +328,8 @@ class CatalogueStore:
             waitlist=keys.waitlist(activity_id),
             enrolments=keys.enrolments(activity_id),
             head_enrolment=keys.enrolment(activity_id, expected_head or student_id),
+            head_enrolments=keys.student_enrolments(expected_head or student_id),
+            student_enrolments=keys.student_enrolments(student_id),
             student_activities=keys.student_activities(student_id),
             outbox=keys.OUTBOX,
             student_id=student_id,
@@ -319,14 +344,110 @@ class CatalogueStore:
             return None
         return as_text(result[1])
 
+    async def mark_attendance(
+        self, marked: Enrolment, expected_updated_ms: int, event: OutgoingEvent
+    ) -> str:
+        """Record ``marked.attended`` at ``marked.attendance_marked_at`` (read as
+        ``expected_updated_ms``): 'marked', 'unchanged', or 'retry' when the place changed
+        since it was read. Raises what a person can act on."""
+        activity_id, student_id = marked.activity_id, marked.student_id
+        now_ms = marked.attendance_marked_at.ToMilliseconds()
+        result = await self._mark_attendance(
+            activity=keys.activity(activity_id),
+            enrolment=keys.enrolment(activity_id, student_id),
+            outbox=keys.OUTBOX,
+            now_ms=now_ms,
+            now_s=now_ms // 1000,
+            attended="1" if marked.attended else "0",
+            expected_updated_ms=expected_updated_ms,
+            published_state=int(PUBLISHED),
+            completed_state=int(COMPLETED),
+            marked_event=event,
+        )
+        outcome = as_text(result[0])
+        if outcome == "not_found":
+            raise NotFound(f"activity {activity_id} not found")
+        if outcome == "not_enrolled":
+            raise NotFound(f"student {student_id} is not enrolled in {activity_id}")
+        if outcome == "not_open":
+            raise FailedPrecondition(ATTENDANCE_NOT_OPEN)
+        if outcome == "not_started":
+            raise FailedPrecondition(ATTENDANCE_TOO_EARLY)
+        if outcome == "not_confirmed":
+            raise FailedPrecondition(attendance_without_place(student_id, as_text(result[1])))
+        return outcome
+
+    async def student_places(
+        self, student_id: str, statuses: Iterable[EnrolmentStatus.ValueType], after: str, limit: int
+    ) -> list[tuple[str, tuple[Enrolment, Activity] | None]]:
+        """The first ``limit`` of the student's enrolments in ``statuses`` made after the
+        place key ``after`` ('' from the first), in the order they were made: each place key
+        (``<created_ms>:<activity_id>``) with the enrolment and its activity (seats filled
+        in), or None for one that changed status since the index was read."""
+        index = keys.student_enrolments(student_id)
+        wanted = [NAME_BY_STATUS[status] for status in statuses]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for name in wanted:
+                lower = f"({name}:{after}" if after else f"[{name}:"
+                pipe.zrangebylex(index, lower, f"({name};", start=0, num=limit)
+            ranges = await pipe.execute()
+        found = sorted(
+            (as_text(member).partition(":")[2], status)
+            for status, members in zip(wanted, ranges, strict=True)
+            for member in members
+        )[:limit]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for place, _ in found:
+                activity_id = place.rpartition(":")[2]
+                pipe.hgetall(keys.enrolment(activity_id, student_id))
+                pipe.zrank(keys.waitlist(activity_id), student_id)
+                pipe.hget(keys.activity(activity_id), "proto")
+                pipe.scard(keys.confirmed(activity_id))
+                pipe.zcard(keys.waitlist(activity_id))
+            replies = await pipe.execute()
+        places: list[tuple[str, tuple[Enrolment, Activity] | None]] = []
+        for number, (place, status) in enumerate(found):
+            fields, rank, raw, confirmed, waitlisted = replies[5 * number : 5 * number + 5]
+            if not fields or raw is None or as_text(fields[b"status"]) != status:
+                places.append((place, None))
+                continue
+            activity_id = place.rpartition(":")[2]
+            enrolment = self._enrolment(activity_id, student_id, fields, rank)
+            activity = self._with_seats(Activity.FromString(raw), confirmed, waitlisted)
+            places.append((place, (enrolment, activity)))
+        return places
+
+    async def index_earlier_enrolments(self) -> int:
+        """Put the enrolments made before the index of a student's enrolments existed into
+        it, once; returns how many were indexed (0 when done before)."""
+        if await self.redis.exists(keys.ENROLMENTS_INDEXED):
+            return 0
+        indexed = 0
+        async for key in self.redis.scan_iter(match=keys.ENROLMENT_PATTERN, count=1000):
+            activity_id, student_id = keys.enrolment_of(as_text(key))
+            indexed += int(
+                await self._index_enrolment(
+                    enrolment=keys.enrolment(activity_id, student_id),
+                    student_enrolments=keys.student_enrolments(student_id),
+                    activity_id=activity_id,
+                )
+            )
+        await self.redis.set(keys.ENROLMENTS_INDEXED, "1")
+        return indexed
+
     async def activities_of(self, student_id: str) -> set[str]:
         """The activities the student has an enrolment in (cancelled ones too).
 
-        Enrolments made before the index of a student's activities existed are found by
-        scanning the enrolment keys: erasure is rare, and must miss none.
+        Enrolments made before the index of a student's enrolments existed are found in the
+        index that came before it and by scanning the enrolment keys: erasure is rare, and
+        must miss none.
         """
-        members: Any = await self.redis.smembers(keys.student_activities(student_id))
-        found = {as_text(m) for m in members}
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zrange(keys.student_enrolments(student_id), 0, -1)
+            pipe.smembers(keys.student_activities(student_id))
+            indexed, earlier = await pipe.execute()
+        found = {as_text(m).rpartition(":")[2] for m in indexed}
+        found |= {as_text(m) for m in earlier}
         async for key in self.redis.scan_iter(match=keys.ENROLMENT_PATTERN, count=1000):
             activity_id, owner = keys.enrolment_of(as_text(key))
             if owner == student_id:

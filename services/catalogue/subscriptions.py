@@ -17,6 +17,7 @@ NamingAStudent = (
     | events_pb2.EnrolmentWaitlisted
     | events_pb2.EnrolmentPromoted
     | events_pb2.EnrolmentCancelled
+    | events_pb2.AttendanceMarked
 )
 
 
@@ -32,12 +33,13 @@ def subscriptions(tombstones: Tombstones, erasure: CatalogueErasure) -> list[Sub
         Subscription("catalogue-erasures")
         .on(matching.PROFILE_ERASED, tombstones.erasure(erasure.erase))
         .on(matching.PROFILE_RECREATED, tombstones.recreated),
-        # Its own enrolment events naming a student (enrolment.erased names none): remember
-        # which CATALOGUE messages name whom, so an erasure can delete them (the stream is
-        # kept without limit, as matching rebuilds its index from it).
+        # Its own enrolment and attendance events naming a student (enrolment.erased names
+        # none): remember which CATALOGUE messages name whom, so an erasure can delete them
+        # (the stream is kept without limit, as matching rebuilds its index from it).
         Subscription("catalogue-enrolment-messages")
         .on_stored(catalogue.ENROLMENT_CONFIRMED, index)
         .on_stored(catalogue.ENROLMENT_WAITLISTED, index)
         .on_stored(catalogue.ENROLMENT_PROMOTED, index)
-        .on_stored(catalogue.ENROLMENT_CANCELLED, index),
+        .on_stored(catalogue.ENROLMENT_CANCELLED, index)
+        .on_stored(catalogue.ATTENDANCE_MARKED, index),
     ]

@@ -224,6 +224,60 @@ class SocialErasmusClient:
             Service.CATALOGUE, "ListEnrolments", request, cat.ListEnrolmentsResponse, read=True
         )
 
+    async def list_student_enrolments(
+        self,
+        student_id: str,
+        statuses: Iterable[cat.EnrolmentStatus.ValueType] = (),
+        *,
+        page_size: int = 0,
+        page_token: str = "",
+    ) -> cat.ListStudentEnrolmentsResponse:
+        """One page of a student's enrolments across activities, each with its activity; see
+        :meth:`iter_student_enrolments` for all of them."""
+        request = cat.ListStudentEnrolmentsRequest(
+            student_id=student_id, statuses=statuses, page_size=page_size, page_token=page_token
+        )
+        return await self._unary(
+            Service.CATALOGUE,
+            "ListStudentEnrolments",
+            request,
+            cat.ListStudentEnrolmentsResponse,
+            read=True,
+        )
+
+    async def iter_student_enrolments(
+        self,
+        student_id: str,
+        statuses: Iterable[cat.EnrolmentStatus.ValueType] = (),
+        *,
+        page_size: int = 100,
+    ) -> AsyncGenerator[cat.StudentEnrolment, None]:
+        """Every enrolment of the student in ``statuses`` (all when empty), in the order they
+        were made, page after page."""
+        wanted = list(statuses)
+        page_token = ""
+        while True:
+            page = await self.list_student_enrolments(
+                student_id, wanted, page_size=page_size, page_token=page_token
+            )
+            for place in page.enrolments:
+                yield place
+            page_token = page.next_page_token
+            if not page_token:
+                return
+
+    async def mark_attendance(
+        self, activity_id: str, student_id: str, attended: bool
+    ) -> cat.MarkAttendanceResponse:
+        """Whether a confirmed student came to an activity that has started; marking the
+        same again changes nothing (``changed`` false), so the call is safe to repeat."""
+        request = cat.MarkAttendanceRequest(
+            activity_id=activity_id, student_id=student_id, attended=attended
+        )
+        return await self._unary(
+            Service.CATALOGUE, "MarkAttendance", request, cat.MarkAttendanceResponse, read=True
+        )
+
     # --- Matching -------------------------------------------------------------------------
 
     async def upsert_profile(self, profile: match.VolunteerProfile) -> match.VolunteerProfile:
@@ -336,6 +390,29 @@ class SocialErasmusClient:
         request = notify.UnsubscribeRequest(token=token)
         reply = await self._unary(
             Service.NOTIFY, "Unsubscribe", request, notify.UnsubscribeResponse
+        )
+        return reply.student_id
+
+    async def send_sign_in_link(
+        self, *, email: str = "", student_id: str = "", return_path: str = ""
+    ) -> int:
+        """Ask notify to mail a sign-in link to the student of ``email`` (or ``student_id``);
+        returns how many minutes a link works. The answer is the same whether or not anyone
+        has the address (platforms and operators only)."""
+        request = notify.SendSignInLinkRequest(
+            email=email, student_id=student_id, return_path=return_path
+        )
+        reply = await self._unary(
+            Service.NOTIFY, "SendSignInLink", request, notify.SendSignInLinkResponse
+        )
+        return reply.link_minutes
+
+    async def redeem_sign_in_link(self, token: str) -> str:
+        """The student a sign-in link signs in; FAILED_PRECONDITION the second time,
+        INVALID_ARGUMENT for a token that is not one or has expired."""
+        request = notify.RedeemSignInLinkRequest(token=token)
+        reply = await self._unary(
+            Service.NOTIFY, "RedeemSignInLink", request, notify.RedeemSignInLinkResponse
         )
         return reply.student_id
 

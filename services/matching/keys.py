@@ -42,6 +42,12 @@ def feedback_entries(student_id: str) -> str:
     return f"{PREFIX}:feedback-of:{student_id}"
 
 
+def attendance(student_id: str) -> str:
+    """The attendance marks taken from the catalogue, by activity: when each was marked and
+    the ATTENDED entry of FEEDBACK_LOG it made (none when marked absent)."""
+    return f"{PREFIX}:attendance:{student_id}"
+
+
 def tombstone(student_id: str) -> str:
     """Set when the student's profile is erased, until they create one again."""
     return tombstone_key(PREFIX, student_id)
@@ -61,4 +67,5 @@ def student_keys(student_id: str) -> list[str]:
         excluded(student_id),
         suggested(student_id),
         feedback_entries(student_id),
+        attendance(student_id),
     ]

@@ -43,6 +43,7 @@ class MatchingStore:
         self._record_suggestion = Script(redis, PACKAGE, "record_suggestion")
         self._record_feedback = Script(redis, PACKAGE, "record_feedback")
         self._set_enrolled = Script(redis, PACKAGE, "set_enrolled")
+        self._record_attendance = Script(redis, PACKAGE, "record_attendance")
 
     # Profiles -------------------------------------------------------------------------
 
@@ -249,6 +250,25 @@ class MatchingStore:
             activity_id=activity_id,
             enrolled=enrolled,
         )
+
+    async def record_attendance(
+        self, student_id: str, activity_id: str, attended: bool, marked_ms: int
+    ) -> str:
+        """Take an attendance mark of the catalogue as feedback: a student marked present has
+        one ATTENDED entry per activity, withdrawn if they are marked absent later. Returns
+        'recorded', 'withdrawn', 'unchanged' (the same or an older mark) or 'erased'."""
+        outcome = await self._record_attendance(
+            feedback_log=keys.FEEDBACK_LOG,
+            entries=keys.feedback_entries(student_id),
+            attendance=keys.attendance(student_id),
+            tombstone=keys.tombstone(student_id),
+            student_id=student_id,
+            activity_id=activity_id,
+            attended="1" if attended else "0",
+            marked_ms=marked_ms,
+            kind=int(FeedbackKind.FEEDBACK_KIND_ATTENDED),
+        )
+        return as_text(outcome)
 
     # Reverse matching and allocation ---------------------------------------------------
 

@@ -39,6 +39,11 @@ def subscriptions(service: MatchingService, store: MatchingStore) -> list[Subscr
         .on(catalogue.ENROLMENT_CONFIRMED, enrolled_in(store, enrolled=True))
         .on(catalogue.ENROLMENT_WAITLISTED, enrolled_in(store, enrolled=True))
         .on(catalogue.ENROLMENT_CANCELLED, enrolled_in(store, enrolled=False)),
+        # Learn from who came: a student marked present in the catalogue is an ATTENDED
+        # join (one per activity, withdrawn if the mark is corrected to absent).
+        Subscription("matching-attendance").on(
+            catalogue.ATTENDANCE_MARKED, attendance_taken(store)
+        ),
     ]
 
 
@@ -48,6 +53,23 @@ def enrolled_in(store: MatchingStore, *, enrolled: bool) -> Callable[[Enrolled],
     async def handle(event: Enrolled) -> None:
         enrolment = event.enrolment
         await store.set_enrolled(enrolment.student_id, enrolment.activity_id, enrolled=enrolled)
+
+    return handle
+
+
+def attendance_taken(
+    store: MatchingStore,
+) -> Callable[[events_pb2.AttendanceMarked], Awaitable[None]]:
+    """Records the catalogue's attendance mark as the student's ATTENDED feedback."""
+
+    async def handle(event: events_pb2.AttendanceMarked) -> None:
+        enrolment = event.enrolment
+        await store.record_attendance(
+            enrolment.student_id,
+            enrolment.activity_id,
+            attended=enrolment.attended,
+            marked_ms=enrolment.attendance_marked_at.ToMilliseconds(),
+        )
 
     return handle
 
@@ -66,4 +88,6 @@ def index_following(follower: CatalogueFollower) -> Handlers[None]:
         .on(catalogue.ENROLMENT_PROMOTED, follower.enrolment_promoted)
         .on(catalogue.ENROLMENT_CANCELLED, follower.enrolment_cancelled)
         .on(catalogue.ENROLMENT_ERASED, follower.enrolment_erased)
+        # Attendance changes no seat and no activity: nothing for the index.
+        .on(catalogue.ATTENDANCE_MARKED, lambda _event: None)
     )

@@ -18,6 +18,7 @@ from services.notify.rendering import Renderer
 from services.notify.schedule import Schedule
 from services.notify.service import NotifyService
 from services.notify.settings import NotifySettings
+from services.notify.signing_in import LinkSettings, SignInLinks
 from services.notify.store import NotifyStore
 from services.notify.subscriptions import subscriptions
 from services.notify.watchers import InboxWatchers
@@ -54,11 +55,12 @@ async def notify_parts(connections: Connections, settings: RuntimeSettings) -> S
             "channels off",
             extra={"email": email is not None, "webhook": webhook is not None},
         )
+    renderer = Renderer()
     dispatcher = Dispatcher(
         store,
         schedule,
         projection,
-        Renderer(),
+        renderer,
         Links(
             config.unsubscribe_secret,
             config.unsubscribe_url,
@@ -81,6 +83,7 @@ async def notify_parts(connections: Connections, settings: RuntimeSettings) -> S
         try:
             await dispatcher.run(stop)
         finally:
+            await sign_in.drain()
             if email is not None:
                 await email.close()
             await http.aclose()
@@ -91,7 +94,28 @@ async def notify_parts(connections: Connections, settings: RuntimeSettings) -> S
         await stop.wait()
         await watchers.close()
 
-    api = NotifyApi(NotifyService(store, schedule, watchers, config.unsubscribe_secret))
+    sign_in = SignInLinks(
+        store,
+        renderer,
+        email,
+        LinkSettings(
+            config.unsubscribe_secret,
+            config.sign_in_url,
+            config.sign_in_minutes,
+            config.manage_url,
+            config.sign_in_interval_seconds,
+        ),
+    )
+    api = NotifyApi(NotifyService(store, schedule, watchers, config.unsubscribe_secret), sign_in)
+
+    async def index_earlier_emails(stop: asyncio.Event) -> None:
+        """Once, beside serving: addresses saved before they were indexed (a sign-in by one
+        of them finds nobody until then)."""
+        read = await store.index_earlier_emails()
+        if read:
+            log.info("earlier addresses indexed", extra={"preferences": read})
+        await stop.wait()
+
     return ServiceParts(
         registrations=[
             Registration(
@@ -103,6 +127,7 @@ async def notify_parts(connections: Connections, settings: RuntimeSettings) -> S
             Loop("dispatcher", dispatch),
             Loop("outbox-relay", relay.run),
             Loop("inbox-watchers", watch, required=False),
+            Loop("email-index", index_earlier_emails, required=False),
             *(c.loop() for c in consumers),
         ],
         # Without NATS, preferences and the inbox still answer; facts wait in the streams.

@@ -332,6 +332,7 @@ class Dispatcher:
             changed_fields=notice.changed_fields,
             waitlist_position=notice.waitlist_position,
             manage_url=self.links.manage_url,
+            display_name=prefs.display_name,
         )
 
     async def _attempt(

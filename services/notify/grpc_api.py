@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from services.notify.service import NotifyService
+from services.notify.signing_in import SignInLinks
 from services.runtime.interceptors import principal
 from socialerasmus.notify.v1 import notify_pb2 as pb
 from socialerasmus.notify.v1.notify_pb2_grpc import NotifyServiceServicer
@@ -14,8 +15,9 @@ Context = Any  # grpc.aio.ServicerContext (grpc ships no type information)
 
 
 class NotifyApi(NotifyServiceServicer):
-    def __init__(self, service: NotifyService) -> None:
+    def __init__(self, service: NotifyService, sign_in: SignInLinks) -> None:
         self.service = service
+        self.sign_in = sign_in
 
     async def GetPreferences(  # noqa: N802  (gRPC method names)
         self, request: pb.GetPreferencesRequest, context: Context
@@ -65,3 +67,17 @@ class NotifyApi(NotifyServiceServicer):
             principal(), request.student_id, request.message_id, request.page_size
         )
         return pb.ListDeliveriesResponse(deliveries=found)
+
+    async def SendSignInLink(  # noqa: N802
+        self, request: pb.SendSignInLinkRequest, context: Context
+    ) -> pb.SendSignInLinkResponse:
+        minutes = await self.sign_in.send(
+            principal(), request.email, request.student_id, request.return_path
+        )
+        return pb.SendSignInLinkResponse(link_minutes=minutes)
+
+    async def RedeemSignInLink(  # noqa: N802
+        self, request: pb.RedeemSignInLinkRequest, context: Context
+    ) -> pb.RedeemSignInLinkResponse:
+        student_id = await self.sign_in.redeem(principal(), request.token)
+        return pb.RedeemSignInLinkResponse(student_id=student_id)

@@ -8,6 +8,8 @@ ids never contain braces (``services.kernel.ids.STUDENT_ID_PATTERN``), which als
 
 from __future__ import annotations
 
+import hashlib
+
 from services.runtime.erasure import tombstone_key
 
 PREFIX = "notify"
@@ -113,3 +115,35 @@ def enrolled(activity_id: str) -> str:
 def student_activities(student_id: str) -> str:
     """Set of the activities the student is enrolled in, so erasure can leave them."""
     return f"{PREFIX}:enrolments:{_student(student_id)}"
+
+
+def address_digest(email: str) -> str:
+    """The SHA-256 of an e-mail address as looked up (surrounding blanks and case ignored)."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def students_with_email(digest: str) -> str:
+    """Set of the students whose notification settings hold the address of ``digest`` (named
+    by the digest, not the address); kept by the scripts that save and erase preferences."""
+    return f"{PREFIX}:email:{digest}"
+
+
+def email_of(student_id: str) -> str:
+    """The digest of the address the student's settings hold, which :func:`students_with_email`
+    lists them under."""
+    return f"{PREFIX}:email-of:{_student(student_id)}"
+
+
+EMAILS_INDEXED = f"{PREFIX}:migrated:email-index"
+"""Set once the preferences saved before :func:`students_with_email` existed are in it."""
+
+
+def sign_in_used(link_id: str) -> str:
+    """Set when the sign-in link ``link_id`` signed someone in, until the link expires."""
+    return f"{PREFIX}:sign-in-used:{link_id}"
+
+
+def sign_in_sent(student_id: str) -> str:
+    """Set for a minute after a sign-in link was mailed to the student (named by a digest of
+    the id: it outlives an erasure by that minute)."""
+    return f"{PREFIX}:sign-in-sent:{hashlib.sha256(student_id.encode()).hexdigest()}"

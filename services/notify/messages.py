@@ -17,6 +17,7 @@ __all__ = [
     "MessageContext",
     "MessageKind",
     "RenderedMessage",
+    "SignInMail",
     "SuggestionItem",
     "SuggestionReason",
 ]
@@ -126,6 +127,8 @@ class MessageContext:
 
     ``unsubscribe_url`` is empty for transactional messages, which unsubscribing does not
     stop: they link to ``manage_url`` (the student's notification settings) instead.
+    ``display_name`` is the name the greeting uses (``Preferences.display_name``); empty
+    greets without one.
     """
 
     kind: MessageKind
@@ -139,6 +142,19 @@ class MessageContext:
     reason: str = ""
     changed_fields: tuple[str, ...] = ()
     waitlist_position: int = 0
+    manage_url: str = ""
+    display_name: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignInMail:
+    """A sign-in link for one student, as their mail shows it: ``url`` is the whole link,
+    valid for ``minutes``; ``locale`` and ``display_name`` are their preferences'."""
+
+    url: str
+    minutes: int
+    locale: str
+    display_name: str = ""
     manage_url: str = ""
 
 

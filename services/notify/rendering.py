@@ -27,6 +27,7 @@ from services.notify.messages import (
     MessageContext,
     MessageKind,
     RenderedMessage,
+    SignInMail,
 )
 from services.notify.reasons import explain
 
@@ -106,6 +107,10 @@ class Renderer:
         for kind in MessageKind:
             self._html[kind] = environment.get_template(f"{kind.value}.html.j2")
             self._text[kind] = environment.get_template(f"{kind.value}.txt.j2")
+        self._sign_in = (
+            environment.get_template("sign_in.txt.j2"),
+            environment.get_template("sign_in.html.j2"),
+        )
 
     def render(self, context: MessageContext, *, html: bool = True) -> RenderedMessage:
         """Subject, plain text and HTML of one message; ``html=False`` leaves the HTML part
@@ -143,6 +148,7 @@ class Renderer:
             "subject": _one_line(subject),
             "preheader": preheader,
             "heading": t(f"{kind.value}.heading"),
+            "greeting": _greeting(context.display_name, t),
             "activity": activity,
             "items": items,
             "explanation": explain(context.explanation, t),
@@ -154,12 +160,47 @@ class Renderer:
             "why": t(_WHY.get(kind, _WHY_DEFAULT)),
             "unsubscribe_url": context.unsubscribe_url,
             "manage_url": context.manage_url,
+            "transactional": True,
         }
         return RenderedMessage(
             subject=_one_line(subject),
             text=_tidy_text(self._text[kind].render(values)),
             html=self._html[kind].render(values).strip() + "\n" if html else "",
         )
+
+    def render_sign_in(self, link: SignInMail) -> RenderedMessage:
+        """The mail of a sign-in link, in the student's language, greeting them by name."""
+        t = Translator(link.locale)
+        subject = t("sign_in.subject")
+        values: dict[str, object] = {
+            "lang": t.locale,
+            "kind": "sign_in",
+            "t": t,
+            "colon": t("colon"),
+            "subject": subject,
+            "preheader": t("sign_in.text", minutes=link.minutes),
+            "heading": t("sign_in.heading"),
+            "greeting": _greeting(link.display_name, t),
+            "minutes": link.minutes,
+            "cta_url": link.url,
+            "cta_label": t("sign_in.cta"),
+            "why": t("footer.why.sign_in"),
+            "unsubscribe_url": "",
+            "manage_url": link.manage_url,
+            "transactional": False,
+        }
+        text, html = self._sign_in
+        return RenderedMessage(
+            subject=subject,
+            text=_tidy_text(text.render(values)),
+            html=html.render(values).strip() + "\n",
+        )
+
+
+def _greeting(display_name: str, t: Translator) -> str:
+    """ "Hi Ana," with a name, "Hi," without one."""
+    name = _one_line(display_name)
+    return t("greeting.named", name=name) if name else t("greeting")
 
 
 def _student_zone(context: MessageContext) -> tzinfo:

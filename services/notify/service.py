@@ -46,6 +46,7 @@ class NotifyService:
         principal.require_student(preferences.student_id)
         stored = Preferences()
         stored.CopyFrom(preferences)
+        stored.display_name = preferences.display_name.strip()
         stored.updated_at.FromDatetime(self.clock())
         if not await self.store.save_preferences(stored):
             raise FailedPrecondition(

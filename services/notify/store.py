@@ -76,6 +76,8 @@ class NotifyStore:
         self._record_delivery = Script(redis, PACKAGE, "record_delivery")
         self._erase = Script(redis, PACKAGE, "erase")
         self._save_preferences = Script(redis, PACKAGE, "save_preferences")
+        self._redeem_sign_in = Script(redis, PACKAGE, "redeem_sign_in")
+        self._index_email = Script(redis, PACKAGE, "index_email")
 
     # Preferences -----------------------------------------------------------------------
 
@@ -93,9 +95,64 @@ class NotifyStore:
             preferences=keys.preferences(student),
             student_index=keys.student_index(student),
             tombstone=keys.tombstone(student),
+            email_of=keys.email_of(student),
             data=preferences.SerializeToString(),
+            student_id=student,
+            email_prefix=keys.students_with_email(""),
+            digest=keys.address_digest(preferences.email) if preferences.email.strip() else "",
         )
         return int(result) == 1
+
+    async def students_with_email(self, email: str) -> list[str]:
+        """The students whose preferences hold ``email`` (case and surrounding blanks aside)."""
+        members: Any = await self.redis.smembers(
+            keys.students_with_email(keys.address_digest(email))
+        )
+        return sorted(as_text(m) for m in members)
+
+    async def index_earlier_emails(self) -> int:
+        """List the students of preferences saved before the index of students by address
+        existed under their address, once; returns how many preferences were read (0 when
+        done before)."""
+        if await self.redis.exists(keys.EMAILS_INDEXED):
+            return 0
+        read = 0
+        async for key in self.redis.scan_iter(match=keys.preferences("*"), count=1000):
+            raw: Any = await self.redis.get(key)
+            if raw is None:
+                continue
+            stored = Preferences.FromString(_bytes(raw))
+            read += 1
+            await self._index_email(
+                preferences=as_text(key),
+                student_index=keys.student_index(stored.student_id),
+                email_of=keys.email_of(stored.student_id),
+                data=_bytes(raw),
+                student_id=stored.student_id,
+                email_prefix=keys.students_with_email(""),
+                digest=keys.address_digest(stored.email) if stored.email.strip() else "",
+            )
+        await self.redis.set(keys.EMAILS_INDEXED, "1")
+        return read
+
+    # Sign-in links ---------------------------------------------------------------------
+
+    async def may_send_sign_in(self, student_id: str, interval_seconds: int) -> bool:
+        """True (and remembered for ``interval_seconds``) unless a sign-in link was sent to
+        the student within that time."""
+        return bool(
+            await self.redis.set(keys.sign_in_sent(student_id), "1", nx=True, ex=interval_seconds)
+        )
+
+    async def redeem_sign_in(self, link_id: str, student_id: str, expires_ms: int) -> str:
+        """'redeemed' the first time a link is used, then 'used'; 'erased' for an erased
+        student. The link's id is remembered until ``expires_ms``, when the link expires."""
+        result = await self._redeem_sign_in(
+            used=keys.sign_in_used(link_id),
+            tombstone=keys.tombstone(student_id),
+            expires_ms=expires_ms,
+        )
+        return as_text(result)
 
     async def is_erased(self, student_id: str) -> bool:
         """The student was erased and has no new profile: nothing is taken about them."""
@@ -244,5 +301,10 @@ class NotifyStore:
     async def erase(self, student_id: str) -> int:
         """Deletes every key of the student (the index itself included); returns how many
         existed."""
-        result = await self._erase(student_index=keys.student_index(student_id))
+        result = await self._erase(
+            student_index=keys.student_index(student_id),
+            email_of=keys.email_of(student_id),
+            student_id=student_id,
+            email_prefix=keys.students_with_email(""),
+        )
         return int(result)

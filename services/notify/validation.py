@@ -17,6 +17,7 @@ from services.kernel.violations import (
     check_enum,
     check_pattern,
     check_repeated,
+    check_text,
     check_time_zone,
     enum_item,
     known_numbers,
@@ -26,6 +27,7 @@ from socialerasmus.common.v1.common_pb2 import Cause
 from socialerasmus.notify.v1.notify_pb2 import Frequency, Preferences
 
 __all__ = [
+    "DISPLAY_NAME_MAX_CHARS",
     "EMAIL_MAX_CHARS",
     "LOCALE_PATTERN",
     "MINUTES_PER_DAY",
@@ -39,6 +41,12 @@ __all__ = [
 EMAIL_MAX_CHARS: Final = 254
 """RFC 5321 limit on a forward path, less the angle brackets."""
 WEBHOOK_URL_MAX_CHARS: Final = 2000
+DISPLAY_NAME_MAX_CHARS: Final = 64
+TEXT_DIRECTION_CHARS: Final = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e") | {
+    chr(c) for c in range(0x2066, 0x206A)
+}
+"""Bidirectional marks, embeddings, overrides and isolates: in a name they would turn the rest
+of a greeting around (or hide what it says)."""
 MINUTES_PER_DAY: Final = 1440
 WEEKLY_BUDGET_MIN: Final = 0
 WEEKLY_BUDGET_MAX: Final = 50
@@ -106,6 +114,16 @@ def check_webhook_url(v: Violations, field: str, value: str) -> bool:
     return True
 
 
+def check_display_name(v: Violations, field: str, value: str) -> bool:
+    """An optional name to greet by: one line, no control or text-direction characters."""
+    if not check_text(v, field, value, max_chars=DISPLAY_NAME_MAX_CHARS):
+        return False
+    if any(char in TEXT_DIRECTION_CHARS for char in value):
+        v.add(field, "must not contain text-direction characters")
+        return False
+    return True
+
+
 def _check_minute(v: Violations, field: str, value: int) -> None:
     if not 0 <= value <= MINUTES_PER_DAY:
         v.add(field, f"must be between 0 and {MINUTES_PER_DAY}")
@@ -127,6 +145,7 @@ def validate_preferences(p: Preferences, field_prefix: str = "preferences") -> N
         required=True,
     )
     check_email(v, f"{f}.email", p.email)
+    check_display_name(v, f"{f}.display_name", p.display_name)
     check_webhook_url(v, f"{f}.webhook_url", p.webhook_url)
     check_pattern(v, f"{f}.locale", p.locale, LOCALE_PATTERN, LOCALE_DESCRIPTION, required=True)
     check_time_zone(v, f"{f}.time_zone", p.time_zone)

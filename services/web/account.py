@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from typing import Final
 from urllib.parse import urlencode
 
@@ -13,18 +12,16 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from services.client import ClientError
-from services.web import mail, sessions
+from services.web import sessions
 from services.web.context import App, Viewer, app_of, local_path, redirect, refusal, viewer
-from services.web.i18n import SUPPORTED_LOCALES, Translator, choose_locale, resolve_locale
+from services.web.i18n import SUPPORTED_LOCALES, resolve_locale
 from services.web.sessions import SessionKind
 from socialerasmus.notify.v1 import notify_pb2 as notify
 
 log = logging.getLogger(__name__)
 
-STUDENT_ID_MAX_CHARS: Final = 128
-MAIL_INTERVAL_SECONDS: Final = 60.0
-"""At most one sign-in mail per student and minute from one replica: a form anyone can post
-must not flood a student's mailbox."""
+SIGN_IN_MAX_CHARS: Final = 254
+"""The longest e-mail address (or student id) the sign-in form takes."""
 CAUSES: Final = tuple(range(1, 7))
 MINUTES_PER_DAY: Final = 1440
 
@@ -42,103 +39,74 @@ def set_session(response: Response, app: App, kind: SessionKind, value: str) -> 
     return response
 
 
-async def sign_in_form(request: Request) -> Response:
-    reader = await viewer(request)
+def _sign_in_page(
+    reader: Viewer, next_path: str, *, status: int = 200, problem: str = "", **notes: bool
+) -> Response:
     return reader.render(
         "sign_in.html.j2",
-        next=local_path(request.query_params.get("next", ""), ""),
-        invalid=request.query_params.get("invalid") == "1",
-        required=bool(request.query_params.get("next")),
-        missing=False,
+        status=status,
+        next=next_path,
+        invalid=notes.get("invalid", False),
+        used=notes.get("used", False),
+        required=notes.get("required", False),
+        problem=problem,
     )
 
 
-class _Recent:
-    """When each student was last sent a link by this replica."""
-
-    def __init__(self) -> None:
-        self._sent: dict[str, float] = {}
-
-    def allow(self, student_id: str) -> bool:
-        now = time.monotonic()
-        if len(self._sent) > 10_000:
-            self._sent = {k: v for k, v in self._sent.items() if now - v < MAIL_INTERVAL_SECONDS}
-        if now - self._sent.get(student_id, -MAIL_INTERVAL_SECONDS) < MAIL_INTERVAL_SECONDS:
-            return False
-        self._sent[student_id] = now
-        return True
-
-
-_RECENT = _Recent()
+async def sign_in_form(request: Request) -> Response:
+    reader = await viewer(request)
+    query = request.query_params
+    return _sign_in_page(
+        reader,
+        local_path(query.get("next", ""), ""),
+        invalid=query.get("invalid") == "1",
+        used=query.get("used") == "1",
+        required=bool(query.get("next")),
+    )
 
 
 async def sign_in(request: Request) -> Response:
+    """Ask notify to mail a link to the student of an address (or an id). The page says the
+    same whether or not anyone has it: notify tells nobody, the app included."""
     reader = await viewer(request)
     form = await request.form()
-    student_id = str(form.get("student_id", "")).strip()[:STUDENT_ID_MAX_CHARS]
+    who = str(form.get("who", "")).strip()[:SIGN_IN_MAX_CHARS]
     next_path = local_path(str(form.get("next", "")), "")
-    if not student_id:
-        return reader.render(
-            "sign_in.html.j2",
-            status=400,
-            next=next_path,
-            invalid=False,
-            required=False,
-            missing=True,
-        )
-    await send_link(reader.app, student_id, next_path, reader.t)
-    return reader.render("sign_in_sent.html.j2", minutes=reader.app.settings.sign_in_minutes)
-
-
-def sign_in_link(app: App, student_id: str, next_path: str = "") -> str:
-    token = sessions.sign_in_token(app.settings.secret, student_id, app.clock())
-    query = {"token": token} | ({"next": next_path} if next_path else {})
-    return f"{app.settings.public_url}/sign-in/link?{urlencode(query)}"
-
-
-async def send_link(app: App, student_id: str, next_path: str, t: Translator) -> None:
-    """Mail a sign-in link to the student's address, if they have one; say nothing either way
-    (the page never tells whether an id is known)."""
-    if app.settings.smtp is None:
-        log.warning("sign-in link not sent: no SMTP relay is set (SE_SMTP_HOST)")
-        return
-    if not _RECENT.allow(student_id):
-        log.info("sign-in link not sent: one was sent a moment ago")
-        return
+    if not who:
+        return _sign_in_page(reader, next_path, status=400, problem=reader.t("sign_in.missing_id"))
+    by_address = "@" in who
     try:
-        preferences = await app.client.get_preferences(student_id)
+        minutes = await reader.app.client.send_sign_in_link(
+            email=who if by_address else "",
+            student_id="" if by_address else who,
+            return_path=next_path,
+        )
     except ClientError as error:
-        if error.unreachable:
+        if error.code != grpc.StatusCode.INVALID_ARGUMENT:
             raise
-        log.info("sign-in link not sent: %s", error.code_name)
-        return
-    if not preferences.email:
-        log.info("sign-in link not sent: no e-mail address in the notification settings")
-        return
-    language = Translator(choose_locale(preferences.locale, t.locale))
-    message = mail.sign_in_message(
-        app.settings.smtp.sender,
-        preferences.email,
-        sign_in_link(app, student_id, next_path),
-        minutes=app.settings.sign_in_minutes,
-        t=language,
-        templates=app.templates,
-    )
-    await mail.send(app.settings.smtp, message)
+        key = "sign_in.bad_address" if by_address else "sign_in.bad_id"
+        return _sign_in_page(reader, next_path, status=400, problem=reader.t(key))
+    return reader.render("sign_in_sent.html.j2", minutes=minutes)
 
 
 async def follow_link(request: Request) -> Response:
+    """A mailed link: notify says whom it signs in, once (a second use is refused, and the
+    page offers a new link). A HEAD request, as link checkers send, uses nothing up."""
+    if request.method == "HEAD":
+        return Response(status_code=200)
     app = app_of(request)
-    student_id = sessions.read_sign_in_link(
-        app.settings.secret,
-        request.query_params.get("token", ""),
-        app.clock(),
-        app.settings.sign_in_minutes,
-    )
     next_path = local_path(request.query_params.get("next", ""), "/suggestions")
-    if student_id is None:
+    try:
+        student_id = await app.client.redeem_sign_in_link(request.query_params.get("token", ""))
+    except ClientError as error:
+        if error.code == grpc.StatusCode.FAILED_PRECONDITION:
+            problem = "used"
+        elif error.code == grpc.StatusCode.INVALID_ARGUMENT:
+            problem = "invalid"
+        else:
+            raise
         return RedirectResponse(
-            f"/sign-in?{urlencode({'invalid': '1', 'next': next_path})}", status_code=303
+            f"/sign-in?{urlencode({problem: '1', 'next': next_path})}", status_code=303
         )
     log.info("student signed in")
     return set_session(
@@ -214,6 +182,7 @@ async def save_preferences(request: Request) -> Response:
     wanted.CopyFrom(current)
     wanted.ClearField("updated_at")
     wanted.email = str(form.get("email", "")).strip()
+    wanted.display_name = str(form.get("display_name", "")).strip()
     wanted.in_app = form.get("in_app") == "on"
     wanted.locale = str(form.get("locale", "")) or current.locale
     wanted.time_zone = str(form.get("time_zone", "")).strip()

@@ -75,9 +75,8 @@ async def feed(request: Request) -> Response:
     student_id = read_calendar_token(app.settings.secret, request.path_params["token"], app.clock())
     if student_id is None:
         raise HTTPException(404, "calendar")
-    profile = await app.client.get_profile(student_id)
     preferences = await app.client.get_preferences(student_id)
-    places = await places_of(app.client, profile, app.clock())
+    places = await places_of(app.client, student_id)
     events = [calendar_event(p.activity, app.settings.public_url) for p in places]
     name = Translator(preferences.locale)("calendar.name")
     return ics_response(calendar(events, name=name, now=app.clock()), "socialerasmus.ics")

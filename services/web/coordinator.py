@@ -3,10 +3,10 @@ allocation, and the section's impact.
 
 A coordinator signs in with their own token (ESN Accounts single sign-on has its setting
 waiting, ``SE_WEB_COORDINATOR_SIGN_IN``), and every catalogue call is made with it: the
-catalogue lets them manage their own section only. Two things the API lets only platforms do
-are made with the app's token, for what is the coordinator's own: attendance (matching's
-``ATTENDED`` feedback, for students the catalogue lists as confirmed in their activity) and a
-Week allocation (run for the edition, shown for their section's activities and students).
+catalogue lets them manage their own section only, attendance included (``MarkAttendance``,
+which matching learns from through the catalogue's event). A Week allocation, which the API
+lets only platforms run, is made with the app's token and shown for the coordinator's own
+section's activities and students.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from typing import Final
 
 import grpc
-from google.protobuf.timestamp_pb2 import Timestamp
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -40,6 +39,8 @@ ALL_STATES: Final = (
     cat.ACTIVITY_STATE_CANCELLED,
     cat.ACTIVITY_STATE_COMPLETED,
 )
+ATTENDANCE_STATES: Final = (cat.ACTIVITY_STATE_PUBLISHED, cat.ACTIVITY_STATE_COMPLETED)
+"""Activities whose attendance the catalogue keeps, once they have started."""
 MOST_LISTED: Final = 500
 AT_ONCE: Final = 16
 ALLOCATION_SECONDS: Final = 600.0
@@ -229,12 +230,18 @@ async def activity_page(request: Request) -> Response:
     by_status: dict[int, list[dict[str, object]]] = {1: [], 2: [], 3: []}
     for enrolment in enrolments:
         created = moment(enrolment.created_at)
+        marked = enrolment.HasField("attendance_marked_at")
         by_status.setdefault(enrolment.status, []).append(
             {
                 "student_id": enrolment.student_id,
                 "position": enrolment.waitlist_position,
                 "promoted": enrolment.promoted,
                 "since": reader.t.moment(created, reader.zone),
+                "marked": marked,
+                "attended": enrolment.attended,
+                "marked_at": reader.t.moment(moment(enrolment.attendance_marked_at), reader.zone)
+                if marked
+                else "",
             }
         )
     started = moment(activity.details.starts_at) <= reader.now
@@ -248,6 +255,7 @@ async def activity_page(request: Request) -> Response:
         ),
         cancelled=by_status[cat.ENROLMENT_STATUS_CANCELLED],
         started=started,
+        attendance_open=started and activity.state in ATTENDANCE_STATES,
     )
 
 
@@ -271,30 +279,24 @@ async def life_cycle(request: Request) -> Response:
 
 
 async def attendance(request: Request) -> Response:
-    """Record who came, as matching's ATTENDED feedback, for students the catalogue lists as
-    confirmed in this activity (asked with the coordinator's own token)."""
+    """The attendance sheet: each confirmed student ticked is marked present, the others
+    absent, in the catalogue and with the coordinator's own token (marks already so are left
+    as they are)."""
     reader = await viewer(request, coordinator=True)
     activity = await _activity(reader)
     form = await reader.form()
-    marked = {str(s) for s in form.getlist("attended")}
-    confirmed = await enrolments_of(reader.caller(), activity.id, (cat.ENROLMENT_STATUS_CONFIRMED,))
-    attended = [e.student_id for e in confirmed if e.student_id in marked]
-    if attended:
-        when = Timestamp()
-        when.FromDatetime(min(reader.now, moment(activity.details.ends_at)))
-        items = [
-            match.Feedback(
-                student_id=student,
-                activity_id=activity.id,
-                kind=match.FEEDBACK_KIND_ATTENDED,
-                occurred_at=when,
-            )
-            for student in attended
-        ]
-        await reader.app.client.record_feedback_batch(items)
-    return redirect(
-        f"/coordinator/activities/{activity.id}", flash="coord.attended", n=len(attended)
-    )
+    ticked = {str(s) for s in form.getlist("attended")}
+    client = reader.caller()
+    confirmed = await enrolments_of(client, activity.id, (cat.ENROLMENT_STATUS_CONFIRMED,))
+    limit = asyncio.Semaphore(AT_ONCE)
+
+    async def mark(student_id: str) -> None:
+        async with limit:
+            await client.mark_attendance(activity.id, student_id, student_id in ticked)
+
+    await asyncio.gather(*(mark(e.student_id) for e in confirmed))
+    present = sum(1 for e in confirmed if e.student_id in ticked)
+    return redirect(f"/coordinator/activities/{activity.id}", flash="coord.attended", n=present)
 
 
 # --- SocialErasmus Week ---------------------------------------------------------------------
@@ -415,7 +417,7 @@ async def _done(reader: Viewer, section: str) -> list[Done]:
     async def one(activity: cat.Activity) -> Done:
         async with limit:
             confirmed = await enrolments_of(client, activity.id, (cat.ENROLMENT_STATUS_CONFIRMED,))
-        return Done(activity, frozenset(e.student_id for e in confirmed))
+        return Done.of(activity, confirmed)
 
     return list(await asyncio.gather(*(one(a) for a in activities)))
 

@@ -1,10 +1,11 @@
 """What a section achieved, for the SocialErasmus Coordinators Meeting. Pure.
 
 From the section's published and completed activities and their confirmed enrolments:
-activities, participants (confirmed enrolments), volunteering hours (each activity's length
-times its participants) and returning volunteers (students in more than one activity), by
-cause, by SDG, by month (of the start, at the place) and, for operators, by section. The CSV
-has one row per activity in the fields activities.esn.org shows.
+activities, participants (the students marked present where the coordinators took attendance,
+else the confirmed enrolments), volunteering hours (each activity's length times its
+participants) and returning volunteers (participants of more than one activity), by cause, by
+SDG, by month (of the start, at the place) and, for operators, by section. The CSV has one row
+per activity in the fields activities.esn.org shows.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ CSV_FIELDS: Final = (
     "State",
     "Participants",
     "Volunteering hours",
+    "Attendance taken",
     "Goal",
     "Description",
 )
@@ -44,10 +46,23 @@ CSV_FIELDS: Final = (
 
 @dataclass(frozen=True, slots=True)
 class Done:
-    """One activity with the students confirmed in it."""
+    """One activity with the students who took part in it."""
 
     activity: cat.Activity
     students: frozenset[str]
+    attendance_taken: bool = False
+    """True when ``students`` are those marked present, False when they are the confirmed
+    enrolments of an activity whose attendance nobody took."""
+
+    @classmethod
+    def of(cls, activity: cat.Activity, confirmed: Iterable[cat.Enrolment]) -> Done:
+        """The participants of an activity from its confirmed enrolments: those marked present
+        once anyone's attendance was marked, else every confirmed student."""
+        places = list(confirmed)
+        if any(e.HasField("attendance_marked_at") for e in places):
+            present = frozenset(e.student_id for e in places if e.attended)
+            return cls(activity, present, attendance_taken=True)
+        return cls(activity, frozenset(e.student_id for e in places))
 
     @property
     def hours(self) -> float:
@@ -65,6 +80,8 @@ class Done:
 @dataclass
 class Figures:
     activities: int = 0
+    attendance_taken: int = 0
+    """Activities whose participants are the students marked present."""
     participants: int = 0
     hours: float = 0.0
     returning: int = 0
@@ -73,6 +90,7 @@ class Figures:
 
     def add(self, done: Done) -> None:
         self.activities += 1
+        self.attendance_taken += int(done.attendance_taken)
         self.participants += len(done.students)
         self.hours += done.hours
         for student in done.students:
@@ -162,6 +180,7 @@ def csv_export(done: Iterable[Done]) -> str:
                 cat.ActivityState.Name(one.activity.state).removeprefix("ACTIVITY_STATE_").lower(),
                 len(one.students),
                 f"{one.hours:.1f}",
+                "yes" if one.attendance_taken else "no",
                 details.goal,
                 details.description,
             ]

@@ -1,19 +1,16 @@
-"""The web app under the run command: its process, the links mails lead to, and a sign-in
-link for the demo student printed at start."""
+"""The web app under the run command: its process and the links mails lead to (the run
+command prints a sign-in link for the demo student too, which notify signs)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Final
-from urllib.parse import urlencode
 
 import httpx
 
 from services.runtime.processes import ServiceProcess
-from services.web.sessions import sign_in_token
 from services.web.settings import DEFAULT_PORT, web_secret
 
 WEB: Final = ServiceProcess("web", "services.web", DEFAULT_PORT)
@@ -27,11 +24,13 @@ def web_url(web: ServiceProcess, env: Mapping[str, str]) -> str:
 
 
 def mail_links(url: str) -> dict[str, str]:
-    """Where notify's links lead: the web app's activity, settings and unsubscribe pages."""
+    """Where notify's links lead: the web app's activity, settings, unsubscribe and sign-in
+    pages."""
     return {
         "SE_NOTIFY_ACTIVITY_URL": f"{url}/activities/{{activity_id}}",
         "SE_NOTIFY_PREFERENCES_URL": f"{url}/notifications",
         "SE_NOTIFY_UNSUBSCRIBE_URL": f"{url}/unsubscribe",
+        "SE_NOTIFY_SIGN_IN_URL": f"{url}/sign-in/link",
     }
 
 
@@ -43,16 +42,9 @@ def local_defaults(
     chose."""
     for name, value in mail_links(web_url(web, env)).items():
         env.setdefault(name, value)
-    env.setdefault("SE_WEB_SIGN_IN_MINUTES", LOCAL_SIGN_IN_MINUTES)
+    env.setdefault("SE_NOTIFY_SIGN_IN_MINUTES", LOCAL_SIGN_IN_MINUTES)
     env.setdefault("SE_WEB_TOKEN", platform_token)
     env.setdefault("SE_WEB_SECRET", web_secret(local_dir, env).decode())
-
-
-def demo_sign_in_link(
-    url: str, local_dir: Path, student_id: str, now: datetime, env: Mapping[str, str]
-) -> str:
-    token = sign_in_token(web_secret(local_dir, env), student_id, now)
-    return f"{url}/sign-in/link?{urlencode({'token': token})}"
 
 
 async def wait_until_answering(url: str, timeout: float = 30.0) -> bool:

@@ -1,5 +1,4 @@
-"""ESN sections by id (the kernel's list), for names on the pages and where a student's
-reach is measured from."""
+"""ESN sections by id (the kernel's list), for their names on the pages."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""Who is signed in: the session cookie, sign-in links, calendar feed addresses, form tokens.
+"""Who is signed in: the session cookie, calendar feed addresses, form tokens.
 
 All are tokens of the shared scheme (:mod:`services.kernel.signed_tokens`) under the web
-app's secret, each with its own purpose, so none can stand in for another: a sign-in link is
-no session, a calendar address signs nobody in. Nothing is stored on the server.
+app's secret, each with its own purpose, so none can stand in for another: a calendar address
+signs nobody in. Nothing is stored on the server. Sign-in links are notify's (it mails them,
+and redeems each once): the app asks it whom a link signs in.
 
 A session names a student (``student:<id>``) or carries a coordinator's bearer token
 (``token:<token>``), which every call made for them presents, so the services decide what
@@ -29,15 +30,12 @@ __all__ = [
     "form_token",
     "read_calendar_token",
     "read_session",
-    "read_sign_in_link",
     "session_cookie",
-    "sign_in_token",
 ]
 
 COOKIE: Final = "se_session"
 LANGUAGE_COOKIE: Final = "se_lang"
 SESSION_PURPOSE: Final = b"socialerasmus.web.session"
-SIGN_IN_PURPOSE: Final = b"socialerasmus.web.sign-in"
 CALENDAR_PURPOSE: Final = b"socialerasmus.web.calendar"
 FORM_PURPOSE: Final = b"socialerasmus.web.form\x00"
 COORDINATOR_HOURS: Final = 12
@@ -101,19 +99,6 @@ def max_age_seconds(kind: SessionKind, student_days: int) -> int:
     if kind is SessionKind.TOKEN:
         return COORDINATOR_HOURS * 3600
     return student_days * 86400
-
-
-def sign_in_token(secret: bytes, student_id: str, now: datetime) -> str:
-    """The token of a mailed sign-in link for ``student_id``."""
-    return make_token(secret, SIGN_IN_PURPOSE, student_id, now)
-
-
-def read_sign_in_link(secret: bytes, token: str, now: datetime, minutes: int) -> str | None:
-    """The student a sign-in link is for, while it is fresh; None otherwise."""
-    try:
-        return read_token(secret, SIGN_IN_PURPOSE, token, now, timedelta(minutes=minutes))
-    except InvalidToken:
-        return None
 
 
 def calendar_token(secret: bytes, student_id: str) -> str:

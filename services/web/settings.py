@@ -19,7 +19,6 @@ from services.client.config import ClientConfig
 from services.runtime.config import LEVELS, SettingsError, project_root
 from services.runtime.devtokens import dev_tokens_path
 from services.runtime.local_secrets import kept_secret
-from services.runtime.smtp import SmtpSettings, smtp_from_env
 
 DEFAULT_PORT = 8000
 DEFAULT_LISTEN = f"0.0.0.0:{DEFAULT_PORT}"
@@ -42,19 +41,15 @@ class WebSettings:
     """HTTP ``host:port`` (SE_WEB_LISTEN)."""
     public_url: str
     """Where people reach the app, without a trailing slash (SE_WEB_PUBLIC_URL): the base of
-    the links in mails and of the calendar feed. An ``https`` URL marks cookies Secure."""
+    the calendar feed. An ``https`` URL marks cookies Secure."""
     client: ClientConfig = field(repr=False)
     """The services' addresses and the web app's own token (SE_WEB_TOKEN), a ``platform``
     token: students have no token of their own in the browser, so the app acts for the one
     signed in, and only for them."""
     secret: bytes = field(repr=False)
-    """Signs sign-in links, sessions and calendar feed addresses (SE_WEB_SECRET)."""
+    """Signs sessions, form tokens and calendar feed addresses (SE_WEB_SECRET)."""
     tokens_file: Path
     """Where coordinators' tokens are checked (SE_TOKENS_FILE, as the services read it)."""
-    smtp: SmtpSettings | None
-    """Where sign-in links are mailed (SE_SMTP_*); None sends none."""
-    sign_in_minutes: int = 15
-    """How long a mailed sign-in link works (SE_WEB_SIGN_IN_MINUTES)."""
     session_days: int = 14
     """How long a student stays signed in (SE_WEB_SESSION_DAYS); coordinators 12 hours."""
     coordinator_sign_in: CoordinatorSignIn = CoordinatorSignIn.TOKEN
@@ -119,8 +114,6 @@ class WebSettings:
             client=ClientConfig.from_env(values, token=token or None),
             secret=secret.encode(),
             tokens_file=Path(values.get("SE_TOKENS_FILE") or local_dir / "tokens.json"),
-            smtp=smtp_from_env(values, local),
-            sign_in_minutes=_whole(values, "SE_WEB_SIGN_IN_MINUTES", 15),
             session_days=_whole(values, "SE_WEB_SESSION_DAYS", 14),
             coordinator_sign_in=coordinator_sign_in,
             log_level=(values.get("SE_LOG_LEVEL") or "INFO").upper(),
@@ -128,8 +121,8 @@ class WebSettings:
 
 
 def web_secret(local_dir: Path, env: Mapping[str, str] | None = None) -> bytes:
-    """The secret the web app signs with: SE_WEB_SECRET, else the local stack's kept one (so
-    the run command can print a sign-in link the app accepts)."""
+    """The secret the web app signs with: SE_WEB_SECRET, else the local stack's kept one (the
+    run command gives it to the app also when it runs against servers of one's own)."""
     values = os.environ if env is None else env
     return (values.get("SE_WEB_SECRET") or kept_secret(local_dir / SECRET_FILE)).encode()
 

@@ -145,9 +145,7 @@ async def _feedback(reader: Viewer, activity_id: str, kind: match.FeedbackKind.V
 
 async def my_activities(request: Request) -> Response:
     reader = await viewer(request, student=True)
-    places = []
-    if reader.profile is not None:
-        places = await places_of(reader.app.client, reader.profile, reader.now)
+    places = await places_of(reader.app.client, reader.student_id)
     rows = [
         Row(
             activity_view(p.activity, reader.t, reader.zone),

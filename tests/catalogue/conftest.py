@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import nats
 import pytest
@@ -14,6 +16,7 @@ from nats.js.errors import NotFoundError
 
 from services.catalogue.app import catalogue_parts
 from services.runtime.auth import TokenRegistry
+from services.runtime.clock import Clock, utc_now
 from services.runtime.connections import connected
 from services.runtime.server import RunningService, serve
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
@@ -27,18 +30,52 @@ class Catalogue:
     stack: Stack
 
 
-@pytest.fixture
-async def catalogue(clean_stack: Stack) -> AsyncIterator[Catalogue]:
-    settings = clean_stack.settings("catalogue")
+class MovableClock:
+    """The catalogue's clock in a test: real time, moved forward by what the test says."""
+
+    def __init__(self) -> None:
+        self.ahead = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.ahead
+
+    def move(self, by: timedelta) -> None:
+        self.ahead += by
+
+
+@dataclass
+class TimedCatalogue(Catalogue):
+    clock: MovableClock
+
+
+@contextlib.asynccontextmanager
+async def running_catalogue(
+    stack: Stack, clock: Clock = utc_now
+) -> AsyncIterator[tuple[CatalogueServiceStub, RunningService]]:
+    settings = stack.settings("catalogue")
     tokens = TokenRegistry.from_file(settings.tokens_file)
     async with (
         connected(settings) as connections,
         serve(
-            settings.listen, tokens, await catalogue_parts(connections, settings), 0.5
+            settings.listen, tokens, await catalogue_parts(connections, settings, clock), 0.5
         ) as running,
         channel_to(running.address) as channel,
     ):
-        yield Catalogue(CatalogueServiceStub(channel), running, clean_stack)
+        yield CatalogueServiceStub(channel), running
+
+
+@pytest.fixture
+async def catalogue(clean_stack: Stack) -> AsyncIterator[Catalogue]:
+    async with running_catalogue(clean_stack) as (stub, running):
+        yield Catalogue(stub, running, clean_stack)
+
+
+@pytest.fixture
+async def timed_catalogue(clean_stack: Stack) -> AsyncIterator[TimedCatalogue]:
+    """A catalogue whose clock a test moves forward (to let an activity start)."""
+    clock = MovableClock()
+    async with running_catalogue(clean_stack, clock) as (stub, running):
+        yield TimedCatalogue(stub, running, clean_stack, clock)
 
 
 class EventLog:

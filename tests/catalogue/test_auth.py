@@ -196,9 +196,24 @@ CASES: dict[str, Build] = {
         "ListEnrolments",
         pb.ListEnrolmentsRequest(activity_id=w.published.id),
     ),
+    "list ana's enrolments": lambda w: (
+        "ListStudentEnrolments",
+        pb.ListStudentEnrolmentsRequest(student_id="ana"),
+    ),
+    "mark attendance of ana before the start": lambda w: (
+        "MarkAttendance",
+        pb.MarkAttendanceRequest(activity_id=w.published.id, student_id="ana", attended=True),
+    ),
 }
 
-READ_ONLY = {"get published", "get draft", "list published", "list drafts", "list enrolments"}
+READ_ONLY = {
+    "get published",
+    "get draft",
+    "list published",
+    "list drafts",
+    "list enrolments",
+    "list ana's enrolments",
+}
 
 CALLERS = ["operator", "platform", "coordinator", "other_coordinator", "student", "other_student"]
 
@@ -232,6 +247,17 @@ EXPECTED: dict[str, tuple[grpc.StatusCode, ...]] = {
     "cancel enrolment of ana": (OK, OK, OK, DENIED, OK, DENIED),
     "cancel enrolment of ben": (OK, OK, OK, DENIED, DENIED, OK),
     "list enrolments": (OK, OK, OK, DENIED, DENIED, DENIED),
+    # A student's places across sections: theirs, and their platform's, to see.
+    "list ana's enrolments": (OK, OK, DENIED, DENIED, OK, DENIED),
+    # Attendance is the organisers' word: not a platform's, nor a student's.
+    "mark attendance of ana before the start": (
+        TOO_EARLY,
+        DENIED,
+        TOO_EARLY,
+        DENIED,
+        DENIED,
+        DENIED,
+    ),
 }
 # "publish published" fails for managers with FAILED_PRECONDITION (already published), the
 # same code as completing early: both mean the caller got past the role check.
@@ -248,6 +274,8 @@ PROBES = {
     "EnrolStudent": "enrol ana",
     "CancelEnrolment": "cancel enrolment of ana",
     "ListEnrolments": "list enrolments",
+    "MarkAttendance": "mark attendance of ana before the start",
+    "ListStudentEnrolments": "list ana's enrolments",
 }
 
 BAD_CREDENTIALS: dict[str, Metadata] = {
@@ -540,6 +568,46 @@ VALIDATION: dict[str, list[BadRequest]] = {
             "forged page_token",
             lambda w: pb.ListEnrolmentsRequest(activity_id=w.published.id, page_token="abc"),
             "page_token",
+        ),
+    ],
+    "ListStudentEnrolments": [
+        ("no student_id", lambda w: pb.ListStudentEnrolmentsRequest(), "student_id"),
+        (
+            "student_id with a space",
+            lambda w: pb.ListStudentEnrolmentsRequest(student_id="ana x"),
+            "student_id",
+        ),
+        (
+            "page_size 101",
+            lambda w: pb.ListStudentEnrolmentsRequest(student_id="ana", page_size=101),
+            "page_size",
+        ),
+        (
+            "unknown status",
+            lambda w: pb.ListStudentEnrolmentsRequest(student_id="ana", statuses=[UNKNOWN_STATUS]),
+            "statuses[0]",
+        ),
+        (
+            "forged page_token",
+            lambda w: pb.ListStudentEnrolmentsRequest(student_id="ana", page_token="abc"),
+            "page_token",
+        ),
+    ],
+    "MarkAttendance": [
+        (
+            "malformed activity_id",
+            lambda w: pb.MarkAttendanceRequest(activity_id="act-1", student_id="ana"),
+            "activity_id",
+        ),
+        (
+            "no student_id",
+            lambda w: pb.MarkAttendanceRequest(activity_id=w.published.id, attended=True),
+            "student_id",
+        ),
+        (
+            "student_id with a slash",
+            lambda w: pb.MarkAttendanceRequest(activity_id=w.published.id, student_id="ana/x"),
+            "student_id",
         ),
     ],
 }

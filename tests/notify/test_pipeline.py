@@ -251,6 +251,28 @@ async def test_a_confirmation_speaks_the_student_s_language(
     assert word in f"{mail['Subject']} {text.get_content()}".lower()
 
 
+async def test_mails_greet_the_student_by_the_name_of_their_settings(p: Pipeline) -> None:
+    """The name comes from the preferences as they are when the message goes: a student who
+    removes it is greeted without one."""
+    await p.prefer("ana", webhook_url="", locale="es", display_name="Ana")
+    beach = activity()
+    await p.intake.activity_published(beach)
+    await p.confirm("ana", beach)
+    await p.send_due()
+    [mail] = p.mails_to("ana")
+    for part in ("plain", "html"):
+        body = mail.get_body((part,))
+        assert body is not None
+        assert "¡Hola, Ana!" in body.get_content()
+    await p.prefer("ana", webhook_url="", locale="es", display_name="")
+    await p.intake.suggestion_created(suggestion("ana", activity("act-2")))
+    await p.send_due()
+    [_, offer] = p.mails_to("ana")
+    plain = offer.get_body(("plain",))
+    assert plain is not None
+    assert "¡Hola!" in plain.get_content() and "Ana" not in plain.get_content()
+
+
 async def test_confirmation_reminder_and_a_second_enrolment(p: Pipeline) -> None:
     await p.prefer("ana", webhook_url="")
     beach = activity(starts_at=T0 + timedelta(days=3))

@@ -206,6 +206,41 @@ def test_transactional_messages_link_to_the_settings_and_not_to_unsubscribing(
     assert "/unsubscribe" not in message.text + message.html
 
 
+GREETINGS = {
+    "en": ("Hi Ana,", "Hi,"),
+    "es": ("¡Hola, Ana!", "¡Hola!"),
+    "it": ("Ciao Ana!", "Ciao!"),
+    "de": ("Hallo Ana,", "Hallo,"),
+    "fr": ("Bonjour Ana,", "Bonjour,"),
+    "pt": ("Olá, Ana!", "Olá!"),
+    "pl": ("Cześć Ana!", "Cześć!"),
+    "tr": ("Merhaba Ana,", "Merhaba,"),
+}
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_the_greeting_names_the_student_when_they_gave_a_name(
+    renderer: Renderer, locale: str
+) -> None:
+    named, unnamed = GREETINGS[locale]
+    for kind in (MessageKind.ENROLMENT_CONFIRMED, MessageKind.DIGEST):
+        plain = context(kind, locale)
+        greeted = renderer.render(replace(plain, display_name="Ana"))
+        assert f"\n{named}\n" in greeted.text
+        assert f">{escape(named)}</p>" in greeted.html
+        anonymous = renderer.render(plain)
+        assert f"\n{unnamed}\n" in anonymous.text
+        assert "Ana" not in anonymous.text
+
+
+def test_a_name_is_escaped_in_html_and_kept_on_one_line(renderer: Renderer) -> None:
+    message = renderer.render(
+        replace(context(MessageKind.REMINDER, "en"), display_name="  <b>Zoë</b> \t & co ")
+    )
+    assert "\nHi <b>Zoë</b> & co,\n" in message.text
+    assert "Hi &lt;b&gt;Zoë&lt;/b&gt; &amp; co," in message.html
+
+
 def test_languages_differ_from_english(renderer: Renderer) -> None:
     subjects = {
         locale: renderer.render(context(MessageKind.ENROLMENT_CONFIRMED, locale)).subject

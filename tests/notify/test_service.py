@@ -81,6 +81,13 @@ async def test_a_student_sets_and_reads_their_preferences(notify: Notify) -> Non
     )
     assert read.preferences.email == "ana@example.org"
     assert read.preferences.frequency == pb.FREQUENCY_DAILY_DIGEST
+    assert read.preferences.display_name == ""
+    wanted.display_name = "  Ana María "
+    await notify.stub.SetPreferences(pb.SetPreferencesRequest(preferences=wanted), metadata=STUDENT)
+    read = await notify.stub.GetPreferences(
+        pb.GetPreferencesRequest(student_id="ana"), metadata=STUDENT
+    )
+    assert read.preferences.display_name == "Ana María"
 
 
 async def test_preferences_refuse_other_students_missing_tokens_and_bad_fields(
@@ -107,6 +114,15 @@ async def test_preferences_refuse_other_students_missing_tokens_and_bad_fields(
         )
     assert invalid.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "preferences.email" in field_violations(invalid.value)
+    assert (await notify.store.preferences("ana")).email == ""
+    bad.email = "ana@example.org"
+    bad.display_name = "Ana\u202e"
+    with pytest.raises(grpc.aio.AioRpcError) as named:
+        await notify.stub.SetPreferences(
+            pb.SetPreferencesRequest(preferences=bad), metadata=STUDENT
+        )
+    assert named.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert list(field_violations(named.value)) == ["preferences.display_name"]
     assert (await notify.store.preferences("ana")).email == ""
 
 

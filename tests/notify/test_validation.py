@@ -212,3 +212,29 @@ def test_duplicate_muted_cause_names_its_first_occurrence() -> None:
     assert fields_of(p) == {
         "preferences.muted_causes[2]": "duplicate of preferences.muted_causes[0]"
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("A" * 65, "at most 64"),
+        ("Ana\nMaría", "single line"),
+        ("Ana\x07", "single line"),
+        ("   ", "at least 1"),
+        ("\u202eanA", "text-direction"),
+        ("Ana\u2066x\u2069", "text-direction"),
+    ],
+)
+def test_a_display_name_is_one_short_line_of_plain_text(name: str, problem: str) -> None:
+    p = valid()
+    p.display_name = name
+    found = fields_of(p)
+    assert set(found) == {"preferences.display_name"}
+    assert problem in found["preferences.display_name"]
+
+
+@pytest.mark.parametrize("name", ["", "Ana", "José María", "Zoë O'Neill-Łukasz", "Ayşe", "A" * 64])
+def test_display_names_people_have_pass(name: str) -> None:
+    p = valid()
+    p.display_name = name
+    validate_preferences(p)

@@ -24,7 +24,7 @@ from playwright.async_api import Browser, BrowserContext, async_playwright
 from services.demo_journey import welcome_activity
 from services.launcher import SERVICES
 from services.runtime.localstack import LocalServer, free_port, mailbox_server
-from services.runtime.mailbox import StoredMessage, stored_messages
+from services.runtime.mailbox import stored_messages
 from services.runtime.processes import (
     ServiceProcess,
     start_service,
@@ -148,6 +148,7 @@ def environment(stack: Stack, local_dir: Path, mail_port: int, web_url: str) -> 
         "SE_SMTP_STARTTLS": "false",
         "SE_WEB_TOKEN": "token-of-platform",
         "SE_WEB_SECRET": "web-tests-signing-secret",
+        "SE_NOTIFY_SIGN_IN_INTERVAL_SECONDS": "0",  # each journey asks for its own link
         "SE_WEB_PUBLIC_URL": web_url,
         **mail_links(web_url),
     }
@@ -205,24 +206,32 @@ async def context(browser: Browser, viewport: Mapping[str, int], **options: Any)
 LINK = re.compile(r"https?://\S+/sign-in/link\?\S+")
 
 
-def sign_in_mail(mail_dir: Path, student_id: str) -> StoredMessage | None:
-    for message in reversed(stored_messages(mail_dir)):
-        if email_of(student_id) in message.recipients and "sign-in" in message.subject:
-            return message
+HANDED_OUT: set[str] = set()
+"""Sign-in links a test took from the mailbox already: each signs in once."""
+
+
+def new_sign_in_link(mail_dir: Path, student_id: str) -> str | None:
+    """The link of a sign-in mail to the student that no test took yet."""
+    for message in stored_messages(mail_dir):
+        if email_of(student_id) not in message.recipients or message.text is None:
+            continue
+        found = LINK.search(message.text.read_text())  # in the student's language
+        if found is not None and found.group(0) not in HANDED_OUT:
+            return found.group(0)
     return None
 
 
 async def sign_in_link(mail_dir: Path, student_id: str) -> str:
+    """The link of the sign-in mail just asked for (waiting for it to arrive)."""
     await eventually(
-        lambda: sign_in_mail(mail_dir, student_id) is not None,
-        f"the sign-in mail for {student_id}",
+        lambda: new_sign_in_link(mail_dir, student_id) is not None,
+        f"a new sign-in mail for {student_id}",
         timeout=20,
     )
-    message = sign_in_mail(mail_dir, student_id)
-    assert message is not None and message.text is not None
-    found = LINK.search(message.text.read_text())
-    assert found is not None, message.text.read_text()
-    return found.group(0)
+    link = new_sign_in_link(mail_dir, student_id)
+    assert link is not None
+    HANDED_OUT.add(link)
+    return link
 
 
 async def serious_violations(page: Any) -> list[str]:

@@ -33,7 +33,7 @@ async def signed_in_student(
     session = await context(browser, viewport, bypass_csp=True)  # axe is injected as a script
     page = await session.new_page()
     await page.goto(f"{site.url}/sign-in")
-    await page.get_by_label("Your ESN student ID").fill("ana")
+    await page.get_by_label("Your e-mail address or ESN student ID").fill("ana")
     await page.get_by_role("button", name="E-mail me a sign-in link").click()
     await page.get_by_role("heading", name="Check your e-mail").wait_for()
     await page.goto(await sign_in_link(site.mail_dir, "ana"))
@@ -51,6 +51,7 @@ async def test_the_pages_have_no_serious_accessibility_violations(
     for path in (
         "/sign-in",
         "/sign-in?invalid=1",
+        "/sign-in?used=1",
         "/unsubscribe?token=x",
         "/coordinator/sign-in",
         f"/activities/{site.beach_id}",

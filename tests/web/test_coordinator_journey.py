@@ -3,6 +3,8 @@ activity, see a student's enrolment, record attendance, run a Week, read the imp
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -117,9 +119,16 @@ async def test_a_coordinator_runs_their_section(
         return await page.get_by_role("button", name="Record attendance").count() == 1
 
     await eventually(started, "the activity to start", timeout=20)
-    await page.get_by_label("Attended: ana").check()
+    sheet = page.get_by_role("table").filter(has_text="Confirmed")
+    await expect(sheet).to_contain_text("Not marked")
+    await page.get_by_role("button", name="Record attendance").click()  # nobody ticked
+    await expect(page.get_by_role("status")).to_contain_text("Attendance recorded for 0 students")
+    await expect(sheet).to_contain_text("Absent (marked")
+    await page.get_by_label("Attended: ana").check()  # corrected: she came
     await page.get_by_role("button", name="Record attendance").click()
     await expect(page.get_by_role("status")).to_contain_text("Attendance recorded for 1 student")
+    await expect(sheet).to_contain_text("Present (marked")
+    await expect(page.get_by_label("Attended: ana")).to_be_checked()
     await page.get_by_role("button", name="Mark as completed").click()
     await expect(page.get_by_role("status")).to_contain_text("marked as completed")
     await expect(page.get_by_text("Completed", exact=True)).to_be_visible()
@@ -145,6 +154,12 @@ async def test_a_coordinator_runs_their_section(
     lines = path.read_text().splitlines()
     assert lines[0].startswith("Title,Organiser,Co-organisers,Type of activity,Causes,SDGs")
     assert any(title in line for line in lines[1:])
+    # The activity whose attendance was taken counts the students marked present.
+    rows = list(csv.DictReader(io.StringIO(path.read_text())))
+    litter = [row for row in rows if row["Title"] == "Evening litter pick"]
+    assert litter and all(
+        (row["Participants"], row["Attendance taken"]) == ("1", "yes") for row in litter
+    )
     await session.close()
 
 

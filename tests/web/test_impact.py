@@ -43,6 +43,32 @@ def test_participants_hours_and_returning_volunteers_by_cause_sdg_and_month() ->
     assert rows[1][CSV_FIELDS.index("Start")] == "2027-03-10T10:00:00+01:00"
 
 
+def place(student: str, attended: bool | None) -> cat.Enrolment:
+    """A confirmed enrolment, marked present (True), absent (False) or not marked (None)."""
+    made = cat.Enrolment(student_id=student, status=cat.ENROLMENT_STATUS_CONFIRMED)
+    if attended is not None:
+        made.attended = attended
+        made.attendance_marked_at.FromDatetime(datetime(2027, 3, 10, 12, tzinfo=UTC))
+    return made
+
+
+def test_participants_are_those_marked_present_once_attendance_is_taken() -> None:
+    march = datetime(2027, 3, 10, 9, tzinfo=UTC)
+    taken = Done.of(
+        activity("a", [3], [13], march),
+        [place("ana", True), place("ben", False), place("eva", None)],
+    )
+    assert (taken.students, taken.attendance_taken) == (frozenset({"ana"}), True)
+    untaken = Done.of(activity("b", [3], [13], march), [place("ana", None), place("ben", None)])
+    assert (untaken.students, untaken.attendance_taken) == (frozenset({"ana", "ben"}), False)
+    figures = impact([taken, untaken], lambda month: month.strftime("%Y-%m"))
+    assert (figures.total.participants, figures.total.returning) == (3, 1)
+    assert figures.total.attendance_taken == 1
+    assert figures.total.hours == 6.0
+    rows = list(csv.DictReader(io.StringIO(csv_export([taken, untaken]))))
+    assert [(r["Participants"], r["Attendance taken"]) for r in rows] == [("1", "yes"), ("2", "no")]
+
+
 def test_the_activity_form_reads_back_what_it_shows() -> None:
     original = activity("a", [3], [13], datetime(2027, 3, 10, 9, tzinfo=UTC)).details
     original.languages.extend(["en", "es"])

@@ -1,4 +1,4 @@
-"""Sessions, sign-in links, calendar addresses and form tokens never stand in for each other."""
+"""Sessions, calendar addresses and form tokens never stand in for each other."""
 
 from __future__ import annotations
 
@@ -23,14 +23,10 @@ def test_a_student_session_lasts_its_days_and_a_coordinators_twelve_hours() -> N
 
 
 def test_no_token_passes_for_another_kind() -> None:
-    link = sessions.sign_in_token(SECRET, "ana", NOW)
+    session = sessions.session_cookie(SECRET, SessionKind.STUDENT, "ana", NOW)
     feed = sessions.calendar_token(SECRET, "ana")
-    assert sessions.read_session(SECRET, link, NOW, 14) is None
     assert sessions.read_session(SECRET, feed, NOW, 14) is None
-    assert sessions.read_sign_in_link(SECRET, feed, NOW, 15) is None
-    assert sessions.read_calendar_token(SECRET, link, NOW) is None
-    assert sessions.read_sign_in_link(SECRET, link, NOW + timedelta(minutes=14), 15) == "ana"
-    assert sessions.read_sign_in_link(SECRET, link, NOW + timedelta(minutes=16), 15) is None
+    assert sessions.read_calendar_token(SECRET, session, NOW) is None
 
 
 def test_the_calendar_address_is_stable_and_does_not_expire() -> None:

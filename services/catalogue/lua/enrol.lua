@@ -1,11 +1,11 @@
 -- Enrol one student atomically: confirmed while seats remain and nobody waits, else
 -- waitlisted (students already waiting keep their turn when seats free up).
---! keys: activity enrolment confirmed waitlist enrolments outbox student_activities tombstone
+--! keys: activity enrolment confirmed waitlist enrolments outbox student_enrolments tombstone
 --! args: student_id activity_id now_ms now_s published_state
 --! events: confirmed_event waitlisted_event
 --! include: enrolments outbox tombstone
--- K.enrolments orders the activity's enrolments; K.student_activities lets erasure find the
--- student's activities.
+-- K.enrolments orders the activity's enrolments; K.student_enrolments indexes the student's
+-- (for their listing, and for erasure to find them).
 -- Returns {'created'|'exists', status, created_ms, updated_ms, promoted, waitlist rank or -1}
 --       | {'not_found'} | {'not_open', state} | {'started'} | {'erased'}
 if is_erased(K.tombstone) then return {'erased'} end
@@ -33,7 +33,11 @@ else
 end
 redis.call('HSET', K.enrolment, 'status', status, 'created_ms', A.now_ms, 'updated_ms', A.now_ms,
            'promoted', '0', 'seq', seq)
+redis.call('HDEL', K.enrolment, 'attended', 'attendance_ms')  -- of a place cancelled before
 redis.call('ZADD', K.enrolments, seq, A.student_id)
-redis.call('SADD', K.student_activities, A.activity_id)
+if existing[1] then  -- cancelled: its member goes, the new enrolment's comes
+  reindex(K.student_enrolments, A.activity_id, existing[2], 'cancelled', '')
+end
+reindex(K.student_enrolments, A.activity_id, A.now_ms, '', status)
 append_to_outbox(K.outbox, event, with_seats(event.payload, K.confirmed, K.waitlist))
 return {'created', status, A.now_ms, A.now_ms, '0', rank}

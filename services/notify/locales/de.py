@@ -9,6 +9,7 @@ from services.notify.locales import Catalogue, joined_with, plural_one_other
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
     "greeting": "Hallo,",
+    "greeting.named": "Hallo {name},",
     "signoff": "Viele Grüße",
     "team": "Dein SocialErasmus-Team von ESN",
     "label.when": "Wann",
@@ -31,6 +32,20 @@ PHRASES: Final[dict[str, str]] = {
     "footer.why.activity": (
         "Du erhältst diese Nachricht, weil du dich für diese SocialErasmus-Aktivität "
         "angemeldet hast."
+    ),
+    "footer.why.sign_in": (
+        "Du bekommst diese Nachricht, weil mit deiner Adresse ein Anmeldelink angefordert wurde."
+    ),
+    "sign_in.subject": "Dein Anmeldelink für SocialErasmus",
+    "sign_in.heading": "Bei SocialErasmus anmelden",
+    "sign_in.text": (
+        "Mit dem Button unten meldest du dich bei SocialErasmus an. Der Link gilt einmal, "
+        "{minutes} Minuten lang, und nur für dich: leite ihn nicht weiter."
+    ),
+    "sign_in.cta": "Bei SocialErasmus anmelden",
+    "sign_in.ignore": (
+        "Wenn du keine Anmeldung angefordert hast, kannst du diese Nachricht ignorieren: Ohne "
+        "sie kann sich niemand anmelden."
     ),
     "footer.unsubscribe": "Abmelden",
     "footer.manage": "Benachrichtigungen verwalten",

@@ -11,6 +11,7 @@ PHRASES: Final[dict[str, str]] = {
     # Shared
     "colon": ": ",
     "greeting": "Hi,",
+    "greeting.named": "Hi {name},",
     "signoff": "Best wishes,",
     "team": "Your SocialErasmus team at ESN",
     "label.when": "When",
@@ -32,6 +33,19 @@ PHRASES: Final[dict[str, str]] = {
     ),
     "footer.why.activity": (
         "You get this message because you signed up for this SocialErasmus activity."
+    ),
+    "footer.why.sign_in": (
+        "You get this message because a sign-in link was asked for with your address."
+    ),
+    "sign_in.subject": "Your SocialErasmus sign-in link",
+    "sign_in.heading": "Sign in to SocialErasmus",
+    "sign_in.text": (
+        "Use the button below to sign in to SocialErasmus. The link works once, for {minutes} "
+        "minutes, and only for you: do not forward it."
+    ),
+    "sign_in.cta": "Sign in to SocialErasmus",
+    "sign_in.ignore": (
+        "If you did not ask to sign in, you can ignore this message: nobody can sign in without it."
     ),
     "footer.unsubscribe": "Unsubscribe",
     "footer.manage": "Manage your notification settings",

@@ -10,6 +10,7 @@ from services.notify.locales import Catalogue, joined_with, plural_one_other
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
     "greeting": "¡Hola!",
+    "greeting.named": "¡Hola, {name}!",
     "signoff": "Un saludo,",
     "team": "El equipo de SocialErasmus de ESN",
     "label.when": "Cuándo",
@@ -31,6 +32,19 @@ PHRASES: Final[dict[str, str]] = {
     ),
     "footer.why.activity": (
         "Recibes este mensaje porque te has apuntado a esta actividad de SocialErasmus."
+    ),
+    "footer.why.sign_in": (
+        "Recibes este mensaje porque se pidió un enlace de acceso con tu dirección."
+    ),
+    "sign_in.subject": "Tu enlace de acceso a SocialErasmus",
+    "sign_in.heading": "Entra en SocialErasmus",
+    "sign_in.text": (
+        "Usa el botón de abajo para entrar en SocialErasmus. El enlace funciona una sola vez, "
+        "durante {minutes} minutos, y solo para ti: no lo reenvíes."
+    ),
+    "sign_in.cta": "Entrar en SocialErasmus",
+    "sign_in.ignore": (
+        "Si no has pedido entrar, puedes ignorar este mensaje: nadie puede entrar sin él."
     ),
     "footer.unsubscribe": "Cancelar la suscripción",
     "footer.manage": "Gestionar tus notificaciones",

@@ -9,6 +9,7 @@ from services.notify.locales import Catalogue, joined_with, plural_zero_one_othe
 PHRASES: Final[dict[str, str]] = {
     "colon": "\u00a0: ",
     "greeting": "Bonjour,",
+    "greeting.named": "Bonjour {name},",
     "signoff": "À bientôt,",
     "team": "L'équipe SocialErasmus d'ESN",
     "label.when": "Quand",
@@ -30,6 +31,21 @@ PHRASES: Final[dict[str, str]] = {
     ),
     "footer.why.activity": (
         "Vous recevez ce message car vous avez demandé à participer à cette activité SocialErasmus."
+    ),
+    "footer.why.sign_in": (
+        "Vous recevez ce message parce qu'un lien de connexion a été demandé avec votre adresse."
+    ),
+    "sign_in.subject": "Votre lien de connexion à SocialErasmus",
+    "sign_in.heading": "Connexion à SocialErasmus",
+    "sign_in.text": (
+        "Utilisez le bouton ci-dessous pour vous connecter à SocialErasmus. Le lien fonctionne "
+        "une seule fois, pendant {minutes}\u00a0minutes, et pour vous seul\u00a0: ne le "
+        "transférez pas."
+    ),
+    "sign_in.cta": "Se connecter à SocialErasmus",
+    "sign_in.ignore": (
+        "Si vous n'avez pas demandé à vous connecter, ignorez ce message\u00a0: personne ne "
+        "peut se connecter sans lui."
     ),
     "footer.unsubscribe": "Se désabonner",
     "footer.manage": "Gérer vos notifications",

@@ -9,6 +9,7 @@ from services.notify.locales import Catalogue, joined_with, plural_one_other
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
     "greeting": "Ciao!",
+    "greeting.named": "Ciao {name}!",
     "signoff": "A presto,",
     "team": "Il team SocialErasmus di ESN",
     "label.when": "Quando",
@@ -31,6 +32,20 @@ PHRASES: Final[dict[str, str]] = {
     "footer.why.activity": (
         "Ricevi questo messaggio perché hai effettuato l'iscrizione a questa attività "
         "SocialErasmus."
+    ),
+    "footer.why.sign_in": (
+        "Ricevi questo messaggio perché è stato chiesto un link di accesso con il tuo indirizzo."
+    ),
+    "sign_in.subject": "Il tuo link di accesso a SocialErasmus",
+    "sign_in.heading": "Accedi a SocialErasmus",
+    "sign_in.text": (
+        "Usa il pulsante qui sotto per accedere a SocialErasmus. Il link funziona una sola "
+        "volta, per {minutes} minuti, e solo per te: non inoltrarlo."
+    ),
+    "sign_in.cta": "Accedi a SocialErasmus",
+    "sign_in.ignore": (
+        "Se non hai chiesto di accedere, puoi ignorare questo messaggio: nessuno può accedere "
+        "senza."
     ),
     "footer.unsubscribe": "Non ricevere più questi messaggi",
     "footer.manage": "Gestisci le tue notifiche",

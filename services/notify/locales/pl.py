@@ -9,6 +9,7 @@ from services.notify.locales import Catalogue, joined_with, plural_polish
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
     "greeting": "Cześć!",
+    "greeting.named": "Cześć {name}!",
     "signoff": "Pozdrawiamy",
     "team": "Zespół SocialErasmus, ESN",
     "label.when": "Kiedy",
@@ -30,6 +31,19 @@ PHRASES: Final[dict[str, str]] = {
     ),
     "footer.why.activity": (
         "Otrzymujesz tę wiadomość, ponieważ zapisano Cię na tę aktywność SocialErasmus."
+    ),
+    "footer.why.sign_in": (
+        "Otrzymujesz tę wiadomość, ponieważ ktoś poprosił o link do logowania na Twój adres."
+    ),
+    "sign_in.subject": "Twój link do logowania w SocialErasmus",
+    "sign_in.heading": "Zaloguj się w SocialErasmus",
+    "sign_in.text": (
+        "Użyj przycisku poniżej, aby zalogować się w SocialErasmus. Link działa raz, przez "
+        "{minutes} minut, i tylko dla Ciebie: nie przekazuj go dalej."
+    ),
+    "sign_in.cta": "Zaloguj się w SocialErasmus",
+    "sign_in.ignore": (
+        "Jeśli nie prosiłeś o logowanie, zignoruj tę wiadomość: bez niej nikt się nie zaloguje."
     ),
     "footer.unsubscribe": "Zrezygnuj z tych wiadomości",
     "footer.manage": "Zarządzaj powiadomieniami",

@@ -9,6 +9,7 @@ from services.notify.locales import Catalogue, joined_with, plural_zero_one_othe
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
     "greeting": "Olá!",
+    "greeting.named": "Olá, {name}!",
     "signoff": "Até breve,",
     "team": "A equipa SocialErasmus da ESN",
     "label.when": "Quando",
@@ -30,6 +31,19 @@ PHRASES: Final[dict[str, str]] = {
     ),
     "footer.why.activity": (
         "Recebes esta mensagem porque te inscreveste nesta atividade SocialErasmus."
+    ),
+    "footer.why.sign_in": (
+        "Recebes esta mensagem porque foi pedido um link de acesso com o teu endereço."
+    ),
+    "sign_in.subject": "O teu link de acesso ao SocialErasmus",
+    "sign_in.heading": "Entra no SocialErasmus",
+    "sign_in.text": (
+        "Usa o botão abaixo para entrar no SocialErasmus. O link funciona uma só vez, durante "
+        "{minutes} minutos, e só para ti: não o reencaminhes."
+    ),
+    "sign_in.cta": "Entrar no SocialErasmus",
+    "sign_in.ignore": (
+        "Se não pediste para entrar, podes ignorar esta mensagem: ninguém entra sem ela."
     ),
     "footer.unsubscribe": "Cancelar a subscrição",
     "footer.manage": "Gerir as tuas notificações",

@@ -12,6 +12,7 @@ from services.notify.locales import Catalogue, joined_with, plural_one_other
 PHRASES: Final[dict[str, str]] = {
     "colon": ": ",
     "greeting": "Merhaba,",
+    "greeting.named": "Merhaba {name},",
     "signoff": "Sevgiler,",
     "team": "ESN SocialErasmus ekibi",
     "label.when": "Ne zaman",
@@ -32,6 +33,17 @@ PHRASES: Final[dict[str, str]] = {
         "alıyorsun."
     ),
     "footer.why.activity": "Bu mesajı, bu SocialErasmus etkinliğine kaydolduğun için alıyorsun.",
+    "footer.why.sign_in": "Bu mesajı, adresinle bir giriş bağlantısı istendiği için alıyorsun.",
+    "sign_in.subject": "SocialErasmus giriş bağlantın",
+    "sign_in.heading": "SocialErasmus'a giriş yap",
+    "sign_in.text": (
+        "SocialErasmus'a giriş yapmak için aşağıdaki düğmeyi kullan. Bağlantı bir kez, "
+        "{minutes} dakika boyunca ve yalnızca senin için geçerlidir: kimseye iletme."
+    ),
+    "sign_in.cta": "SocialErasmus'a giriş yap",
+    "sign_in.ignore": (
+        "Giriş yapmak istemediysen bu mesajı yok sayabilirsin: o olmadan kimse giriş yapamaz."
+    ),
     "footer.unsubscribe": "Abonelikten çık",
     "footer.manage": "Bildirim ayarlarını yönet",
     "footer.transactional": (

@@ -2,8 +2,9 @@
 
 Producer: the catalogue (``services.catalogue.events`` builds them). Consumers, each in its
 ``subscriptions.py``: matching (every event, for its index; published, for reverse
-matching; enrolments, for its exclusions), notify (activities and enrolments naming a
-student) and the catalogue itself (enrolments naming a student, for their erasure).
+matching; enrolments, for its exclusions; attendance, as ATTENDED feedback to learn from),
+notify (activities and enrolments naming a student) and the catalogue itself (enrolments and
+attendance naming a student, for their erasure).
 """
 
 from __future__ import annotations
@@ -27,3 +28,5 @@ ENROLMENT_CANCELLED: Final = EVENTS.add("se.catalogue.enrolment.cancelled", pb.E
 ENROLMENT_PROMOTED: Final = EVENTS.add("se.catalogue.enrolment.promoted", pb.EnrolmentPromoted)
 ENROLMENT_ERASED: Final = EVENTS.add("se.catalogue.enrolment.erased", pb.EnrolmentErased)
 """A place freed by an erasure: the only enrolment event that names no student."""
+ATTENDANCE_MARKED: Final = EVENTS.add("se.catalogue.attendance.marked", pb.AttendanceMarked)
+"""Whether a confirmed student attended: a new mark, or a corrected one."""

@@ -23,31 +23,32 @@ PHRASES: Final[dict[str, str]] = {
     "time.shown_in": "Uhrzeiten in {zone}.",
     "sign_in.title": "Anmelden",
     "sign_in.intro": "Wir schicken dir einen Anmeldelink per E-Mail: ganz ohne Passwort.",
-    "sign_in.student_id": "Deine ESN-Studierenden-ID",
-    "sign_in.student_id_hint": "Wie deine ESN-Plattform sie anzeigt, zum Beispiel demo-student.",
+    "sign_in.who": "Deine E-Mail-Adresse oder ESN-Studierenden-ID",
+    "sign_in.who_hint": (
+        "Die Adresse deiner Benachrichtigungseinstellungen oder deine ID, wie deine "
+        "ESN-Plattform sie zeigt (etwa demo-student)."
+    ),
+    "sign_in.sent.text": (
+        "Wenn wir diese Adresse oder ID kennen, ist ein Anmeldelink an die E-Mail-Adresse "
+        "deiner Benachrichtigungseinstellungen unterwegs. Er gilt einmal, {minutes} Minuten "
+        "lang."
+    ),
+    "sign_in.used": (
+        "Dieser Anmeldelink wurde schon benutzt: Jeder Link meldet einmal an. Fordere unten "
+        "einen neuen an."
+    ),
+    "sign_in.missing_id": "Bitte gib deine E-Mail-Adresse oder Studierenden-ID ein.",
+    "sign_in.bad_address": "Das ist keine E-Mail-Adresse: Bitte prüfe sie.",
+    "sign_in.bad_id": (
+        "Das ist keine Studierenden-ID: Bitte prüfe sie oder gib deine E-Mail-Adresse ein."
+    ),
     "sign_in.submit": "Anmeldelink per E-Mail schicken",
     "sign_in.sent.title": "Sieh in dein Postfach",
-    "sign_in.sent.text": (
-        "Wenn wir diese ID kennen, ist ein Anmeldelink an die E-Mail-Adresse deiner "
-        "Benachrichtigungseinstellungen unterwegs. Er gilt {minutes} Minuten."
-    ),
     "sign_in.invalid": (
         "Dieser Anmeldelink ist abgelaufen oder ungültig. Fordere unten einen neuen an."
     ),
     "sign_in.required": "Bitte melde dich an, um diese Seite zu sehen.",
-    "sign_in.missing_id": "Bitte gib deine Studierenden-ID ein.",
     "sign_in.signed_out": "Du bist abgemeldet.",
-    "mail.sign_in.subject": "Dein Anmeldelink für SocialErasmus",
-    "mail.greeting": "Hallo,",
-    "mail.sign_in.text": (
-        "Mit dem Link unten meldest du dich bei SocialErasmus an. Er gilt {minutes} Minuten "
-        "und nur für dich: leite ihn nicht weiter."
-    ),
-    "mail.sign_in.button": "Bei SocialErasmus anmelden",
-    "mail.sign_in.ignore": (
-        "Wenn du keine Anmeldung angefordert hast, kannst du diese Nachricht ignorieren."
-    ),
-    "mail.signoff": "Dein SocialErasmus-Team bei ESN",
     "suggestions.title": "Vorschläge für dich",
     "suggestions.intro": (
         "Freiwilligenaktivitäten passend zu deinen Interessen, Sprachen und Zeiten."
@@ -121,6 +122,8 @@ PHRASES: Final[dict[str, str]] = {
     "prefs.intro": "Wähle, wie SocialErasmus dich über Aktivitäten informiert.",
     "prefs.channels": "Wohin Nachrichten gehen",
     "prefs.email": "E-Mail-Adresse",
+    "prefs.display_name": "Dein Name (E-Mails begrüßen dich damit)",
+    "prefs.display_name_hint": "Lass das Feld leer für einen Gruß ohne Namen.",
     "prefs.in_app": "In den Posteingang dieser App",
     "prefs.language": "Sprache",
     "prefs.time_zone": "Zeitzone",

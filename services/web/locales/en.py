@@ -26,27 +26,26 @@ PHRASES: Final[dict[str, str]] = {
     # Sign-in
     "sign_in.title": "Sign in",
     "sign_in.intro": "We e-mail you a link to sign in: no password needed.",
-    "sign_in.student_id": "Your ESN student ID",
-    "sign_in.student_id_hint": "As your ESN platform shows it, for example demo-student.",
+    "sign_in.who": "Your e-mail address or ESN student ID",
+    "sign_in.who_hint": (
+        "The address of your notification settings, or your ID as your ESN platform shows it "
+        "(for example demo-student)."
+    ),
+    "sign_in.sent.text": (
+        "If we know this address or ID, a sign-in link is on its way to the e-mail address of "
+        "your notification settings. It works once, for {minutes} minutes."
+    ),
+    "sign_in.used": (
+        "This sign-in link was used already: each link signs in once. Ask for a new one below."
+    ),
+    "sign_in.missing_id": "Please enter your e-mail address or student ID.",
+    "sign_in.bad_address": "This is not an e-mail address: please check it.",
+    "sign_in.bad_id": "This is not a student ID: please check it, or enter your e-mail address.",
     "sign_in.submit": "E-mail me a sign-in link",
     "sign_in.sent.title": "Check your e-mail",
-    "sign_in.sent.text": (
-        "If we know this student ID, a sign-in link is on its way to the e-mail address of "
-        "your notification settings. It works for {minutes} minutes."
-    ),
     "sign_in.invalid": "This sign-in link has expired or is not valid. Ask for a new one below.",
     "sign_in.required": "Please sign in to see this page.",
-    "sign_in.missing_id": "Please enter your student ID.",
     "sign_in.signed_out": "You are signed out.",
-    "mail.sign_in.subject": "Your SocialErasmus sign-in link",
-    "mail.greeting": "Hi,",
-    "mail.sign_in.text": (
-        "Use the link below to sign in to SocialErasmus. It works for {minutes} minutes, and "
-        "only for you: do not forward it."
-    ),
-    "mail.sign_in.button": "Sign in to SocialErasmus",
-    "mail.sign_in.ignore": "If you did not ask to sign in, you can ignore this message.",
-    "mail.signoff": "Your SocialErasmus team at ESN",
     # Suggestions
     "suggestions.title": "Suggested for you",
     "suggestions.intro": "Volunteering activities picked for your interests, languages and time.",
@@ -120,6 +119,8 @@ PHRASES: Final[dict[str, str]] = {
     "prefs.intro": "Choose how SocialErasmus tells you about activities.",
     "prefs.channels": "Where messages go",
     "prefs.email": "E-mail address",
+    "prefs.display_name": "Your name (mails greet you with it)",
+    "prefs.display_name_hint": "Leave it empty to be greeted without a name.",
     "prefs.in_app": "In this app's inbox",
     "prefs.language": "Language",
     "prefs.time_zone": "Time zone",
@@ -247,10 +248,16 @@ PHRASES: Final[dict[str, str]] = {
     "coord.enrolments.since": "Enrolled",
     "coord.enrolments.position": "Position",
     "coord.enrolments.promoted": "moved up from the waitlist",
+    "coord.attendance.title": "Attendance",
+    "coord.attendance.present": "Present (marked {moment})",
+    "coord.attendance.absent": "Absent (marked {moment})",
+    "coord.attendance.unmarked": "Not marked",
     "coord.attendance.note": (
-        "Attendance is recorded as feedback for matching (it learns what students join); "
-        "the catalogue keeps no attendance list yet, so earlier marks are not shown here."
+        "Tick the students who came and record: the others are marked absent. The catalogue "
+        "keeps the marks (a mark can be corrected), matching learns from who came, and the "
+        "impact page counts the students present."
     ),
+    "coord.attendance.later": "Attendance can be marked once the activity has started.",
     "coord.week.title": "SocialErasmus Week",
     "coord.week.intro": (
         "Propose places for the students who joined a Week edition: every student gets one "
@@ -297,8 +304,10 @@ PHRASES: Final[dict[str, str]] = {
     "coord.impact.sdg": "SDG {number}",
     "coord.impact.empty": "No published activity yet.",
     "coord.impact.participants_note": (
-        "Participants are confirmed enrolments; hours are each activity's length times its "
-        "participants; returning volunteers joined more than one activity."
+        "Participants are the students marked present where attendance was taken ({taken} of "
+        "{activities} activities), else the confirmed enrolments; hours are each activity's "
+        "length times its participants; returning volunteers took part in more than one "
+        "activity."
     ),
     "coord.not_yours": "Only the coordinators of the organising section may manage it.",
 }

@@ -23,29 +23,28 @@ PHRASES: Final[dict[str, str]] = {
     "time.shown_in": "Las horas se muestran en {zone}.",
     "sign_in.title": "Iniciar sesión",
     "sign_in.intro": "Te enviamos por correo un enlace para entrar: sin contraseña.",
-    "sign_in.student_id": "Tu ID de estudiante de ESN",
-    "sign_in.student_id_hint": (
-        "Tal como lo muestra tu plataforma de ESN, por ejemplo demo-student."
+    "sign_in.who": "Tu dirección de correo o tu ID de estudiante de ESN",
+    "sign_in.who_hint": (
+        "La dirección de tus ajustes de notificaciones, o tu ID tal como lo muestra tu "
+        "plataforma de ESN (por ejemplo demo-student)."
     ),
+    "sign_in.sent.text": (
+        "Si conocemos esta dirección o este ID, un enlace de acceso va de camino a la dirección "
+        "de correo de tus ajustes de notificaciones. Funciona una sola vez, durante {minutes} "
+        "minutos."
+    ),
+    "sign_in.used": (
+        "Este enlace de acceso ya se usó: cada enlace sirve para entrar una vez. Pide uno nuevo "
+        "aquí abajo."
+    ),
+    "sign_in.missing_id": "Escribe tu dirección de correo o tu ID de estudiante.",
+    "sign_in.bad_address": "Esto no es una dirección de correo: revísala.",
+    "sign_in.bad_id": "Esto no es un ID de estudiante: revísalo, o escribe tu dirección de correo.",
     "sign_in.submit": "Enviarme un enlace de acceso",
     "sign_in.sent.title": "Revisa tu correo",
-    "sign_in.sent.text": (
-        "Si conocemos este ID, un enlace de acceso va de camino a la dirección de correo de "
-        "tus ajustes de notificaciones. Funciona durante {minutes} minutos."
-    ),
     "sign_in.invalid": "Este enlace ha caducado o no es válido. Pide uno nuevo aquí abajo.",
     "sign_in.required": "Inicia sesión para ver esta página.",
-    "sign_in.missing_id": "Escribe tu ID de estudiante.",
     "sign_in.signed_out": "Has cerrado la sesión.",
-    "mail.sign_in.subject": "Tu enlace de acceso a SocialErasmus",
-    "mail.greeting": "Hola:",
-    "mail.sign_in.text": (
-        "Usa el enlace de abajo para entrar en SocialErasmus. Funciona durante {minutes} "
-        "minutos y solo para ti: no lo reenvíes."
-    ),
-    "mail.sign_in.button": "Entrar en SocialErasmus",
-    "mail.sign_in.ignore": "Si no has pedido entrar, puedes ignorar este mensaje.",
-    "mail.signoff": "Tu equipo de SocialErasmus en ESN",
     "suggestions.title": "Sugerencias para ti",
     "suggestions.intro": (
         "Actividades de voluntariado elegidas según tus intereses, idiomas y horario."
@@ -118,6 +117,8 @@ PHRASES: Final[dict[str, str]] = {
     "prefs.intro": "Elige cómo te informa SocialErasmus de las actividades.",
     "prefs.channels": "Adónde llegan los mensajes",
     "prefs.email": "Dirección de correo",
+    "prefs.display_name": "Tu nombre (los correos te saludan con él)",
+    "prefs.display_name_hint": "Déjalo vacío para un saludo sin nombre.",
     "prefs.in_app": "A la bandeja de entrada de esta aplicación",
     "prefs.language": "Idioma",
     "prefs.time_zone": "Zona horaria",

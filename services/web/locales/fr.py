@@ -25,27 +25,31 @@ PHRASES: Final[dict[str, str]] = {
     "sign_in.intro": (
         "Nous vous envoyons un lien de connexion par e-mail\u00a0: pas de mot de passe."
     ),
-    "sign_in.student_id": "Votre identifiant étudiant ESN",
-    "sign_in.student_id_hint": "Tel que votre plateforme ESN l'affiche, par exemple demo-student.",
+    "sign_in.who": "Votre adresse e-mail ou identifiant étudiant ESN",
+    "sign_in.who_hint": (
+        "L'adresse de vos réglages de notification, ou votre identifiant tel que votre "
+        "plateforme ESN l'affiche (par exemple demo-student)."
+    ),
+    "sign_in.sent.text": (
+        "Si nous connaissons cette adresse ou cet identifiant, un lien de connexion part vers "
+        "l'adresse e-mail de vos réglages de notification. Il fonctionne une seule fois, "
+        "pendant {minutes}\u00a0minutes."
+    ),
+    "sign_in.used": (
+        "Ce lien de connexion a déjà servi\u00a0: chaque lien connecte une fois. Demandez-en un "
+        "nouveau ci-dessous."
+    ),
+    "sign_in.missing_id": "Saisissez votre adresse e-mail ou votre identifiant étudiant.",
+    "sign_in.bad_address": "Ce n'est pas une adresse e-mail\u00a0: vérifiez-la.",
+    "sign_in.bad_id": (
+        "Ce n'est pas un identifiant étudiant\u00a0: vérifiez-le, ou saisissez votre adresse "
+        "e-mail."
+    ),
     "sign_in.submit": "M'envoyer un lien de connexion",
     "sign_in.sent.title": "Consultez vos e-mails",
-    "sign_in.sent.text": (
-        "Si nous connaissons cet identifiant, un lien de connexion part vers l'adresse e-mail "
-        "de vos réglages de notification. Il est valable {minutes}\u00a0minutes."
-    ),
     "sign_in.invalid": "Ce lien a expiré ou n'est pas valide. Demandez-en un nouveau ci-dessous.",
     "sign_in.required": "Connectez-vous pour voir cette page.",
-    "sign_in.missing_id": "Saisissez votre identifiant étudiant.",
     "sign_in.signed_out": "Vous êtes déconnecté.",
-    "mail.sign_in.subject": "Votre lien de connexion à SocialErasmus",
-    "mail.greeting": "Bonjour,",
-    "mail.sign_in.text": (
-        "Utilisez le lien ci-dessous pour vous connecter à SocialErasmus. Il est valable "
-        "{minutes}\u00a0minutes, et pour vous seul\u00a0: ne le transférez pas."
-    ),
-    "mail.sign_in.button": "Se connecter à SocialErasmus",
-    "mail.sign_in.ignore": "Si vous n'avez pas demandé à vous connecter, ignorez ce message.",
-    "mail.signoff": "Votre équipe SocialErasmus chez ESN",
     "suggestions.title": "Suggéré pour vous",
     "suggestions.intro": (
         "Des activités de bénévolat choisies selon vos intérêts, vos langues et votre temps."
@@ -119,6 +123,8 @@ PHRASES: Final[dict[str, str]] = {
     "prefs.intro": "Choisissez comment SocialErasmus vous informe des activités.",
     "prefs.channels": "Où arrivent les messages",
     "prefs.email": "Adresse e-mail",
+    "prefs.display_name": "Votre prénom (les e-mails vous saluent ainsi)",
+    "prefs.display_name_hint": "Laissez vide pour être salué sans nom.",
     "prefs.in_app": "Dans la boîte de réception de cette application",
     "prefs.language": "Langue",
     "prefs.time_zone": "Fuseau horaire",

@@ -23,27 +23,30 @@ PHRASES: Final[dict[str, str]] = {
     "time.shown_in": "Gli orari sono mostrati in {zone}.",
     "sign_in.title": "Accedi",
     "sign_in.intro": "Ti inviamo via e-mail un link per accedere: nessuna password.",
-    "sign_in.student_id": "Il tuo ID studente ESN",
-    "sign_in.student_id_hint": "Come lo mostra la tua piattaforma ESN, per esempio demo-student.",
+    "sign_in.who": "Il tuo indirizzo e-mail o ID studente ESN",
+    "sign_in.who_hint": (
+        "L'indirizzo delle tue impostazioni di notifica, o il tuo ID come lo mostra la tua "
+        "piattaforma ESN (per esempio demo-student)."
+    ),
+    "sign_in.sent.text": (
+        "Se conosciamo questo indirizzo o ID, un link di accesso sta arrivando all'indirizzo "
+        "e-mail delle tue impostazioni di notifica. Funziona una sola volta, per {minutes} "
+        "minuti."
+    ),
+    "sign_in.used": (
+        "Questo link di accesso è già stato usato: ogni link fa accedere una volta. Chiedine "
+        "uno nuovo qui sotto."
+    ),
+    "sign_in.missing_id": "Inserisci il tuo indirizzo e-mail o ID studente.",
+    "sign_in.bad_address": "Questo non è un indirizzo e-mail: controllalo.",
+    "sign_in.bad_id": (
+        "Questo non è un ID studente: controllalo, o inserisci il tuo indirizzo e-mail."
+    ),
     "sign_in.submit": "Inviami un link di accesso",
     "sign_in.sent.title": "Controlla la tua e-mail",
-    "sign_in.sent.text": (
-        "Se conosciamo questo ID, un link di accesso sta arrivando all'indirizzo e-mail delle "
-        "tue impostazioni di notifica. Funziona per {minutes} minuti."
-    ),
     "sign_in.invalid": "Questo link è scaduto o non è valido. Chiedine uno nuovo qui sotto.",
     "sign_in.required": "Accedi per vedere questa pagina.",
-    "sign_in.missing_id": "Inserisci il tuo ID studente.",
     "sign_in.signed_out": "Sei uscito.",
-    "mail.sign_in.subject": "Il tuo link di accesso a SocialErasmus",
-    "mail.greeting": "Ciao,",
-    "mail.sign_in.text": (
-        "Usa il link qui sotto per accedere a SocialErasmus. Funziona per {minutes} minuti, e "
-        "solo per te: non inoltrarlo."
-    ),
-    "mail.sign_in.button": "Accedi a SocialErasmus",
-    "mail.sign_in.ignore": "Se non hai chiesto di accedere, puoi ignorare questo messaggio.",
-    "mail.signoff": "Il tuo team SocialErasmus di ESN",
     "suggestions.title": "Suggeriti per te",
     "suggestions.intro": "Attività di volontariato scelte per i tuoi interessi, lingue e orari.",
     "suggestions.empty": (
@@ -113,6 +116,8 @@ PHRASES: Final[dict[str, str]] = {
     "prefs.intro": "Scegli come SocialErasmus ti informa delle attività.",
     "prefs.channels": "Dove arrivano i messaggi",
     "prefs.email": "Indirizzo e-mail",
+    "prefs.display_name": "Il tuo nome (le e-mail ti salutano con questo)",
+    "prefs.display_name_hint": "Lascialo vuoto per un saluto senza nome.",
     "prefs.in_app": "Nella posta in arrivo di questa app",
     "prefs.language": "Lingua",
     "prefs.time_zone": "Fuso orario",

@@ -23,27 +23,26 @@ PHRASES: Final[dict[str, str]] = {
     "time.shown_in": "Godziny podano w strefie {zone}.",
     "sign_in.title": "Zaloguj się",
     "sign_in.intro": "Wyślemy Ci e-mailem link do logowania: bez hasła.",
-    "sign_in.student_id": "Twój identyfikator studenta ESN",
-    "sign_in.student_id_hint": "Tak jak pokazuje go Twoja platforma ESN, na przykład demo-student.",
+    "sign_in.who": "Twój adres e-mail lub identyfikator studenta ESN",
+    "sign_in.who_hint": (
+        "Adres z Twoich ustawień powiadomień lub identyfikator, jaki pokazuje Twoja platforma "
+        "ESN (na przykład demo-student)."
+    ),
+    "sign_in.sent.text": (
+        "Jeśli znamy ten adres lub identyfikator, link do logowania jest w drodze na adres "
+        "e-mail z Twoich ustawień powiadomień. Działa raz, przez {minutes} minut."
+    ),
+    "sign_in.used": (
+        "Ten link do logowania został już użyty: każdy link loguje raz. Poproś poniżej o nowy."
+    ),
+    "sign_in.missing_id": "Wpisz swój adres e-mail lub identyfikator studenta.",
+    "sign_in.bad_address": "To nie jest adres e-mail: sprawdź go.",
+    "sign_in.bad_id": "To nie jest identyfikator studenta: sprawdź go albo wpisz adres e-mail.",
     "sign_in.submit": "Wyślij mi link do logowania",
     "sign_in.sent.title": "Sprawdź pocztę",
-    "sign_in.sent.text": (
-        "Jeśli znamy ten identyfikator, link do logowania jest w drodze na adres e-mail z "
-        "Twoich ustawień powiadomień. Działa przez {minutes} minut."
-    ),
     "sign_in.invalid": "Ten link wygasł lub jest nieprawidłowy. Poproś poniżej o nowy.",
     "sign_in.required": "Zaloguj się, aby zobaczyć tę stronę.",
-    "sign_in.missing_id": "Wpisz swój identyfikator studenta.",
     "sign_in.signed_out": "Wylogowano.",
-    "mail.sign_in.subject": "Twój link do logowania w SocialErasmus",
-    "mail.greeting": "Cześć,",
-    "mail.sign_in.text": (
-        "Użyj poniższego linku, aby zalogować się w SocialErasmus. Działa przez {minutes} "
-        "minut i tylko dla Ciebie: nie przekazuj go dalej."
-    ),
-    "mail.sign_in.button": "Zaloguj się w SocialErasmus",
-    "mail.sign_in.ignore": "Jeśli nie prosiłeś o logowanie, zignoruj tę wiadomość.",
-    "mail.signoff": "Twój zespół SocialErasmus w ESN",
     "suggestions.title": "Propozycje dla Ciebie",
     "suggestions.intro": (
         "Działania wolontariackie dobrane do Twoich zainteresowań, języków i czasu."
@@ -116,6 +115,8 @@ PHRASES: Final[dict[str, str]] = {
     "prefs.intro": "Wybierz, jak SocialErasmus informuje Cię o działaniach.",
     "prefs.channels": "Dokąd trafiają wiadomości",
     "prefs.email": "Adres e-mail",
+    "prefs.display_name": "Twoje imię (e-maile witają Cię nim)",
+    "prefs.display_name_hint": "Zostaw puste, aby powitanie było bez imienia.",
     "prefs.in_app": "Do skrzynki w tej aplikacji",
     "prefs.language": "Język",
     "prefs.time_zone": "Strefa czasowa",

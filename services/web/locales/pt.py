@@ -23,27 +23,30 @@ PHRASES: Final[dict[str, str]] = {
     "time.shown_in": "As horas são mostradas em {zone}.",
     "sign_in.title": "Entrar",
     "sign_in.intro": "Enviamos-te por e-mail um link para entrar: sem palavra-passe.",
-    "sign_in.student_id": "O teu ID de estudante ESN",
-    "sign_in.student_id_hint": "Tal como a tua plataforma ESN o mostra, por exemplo demo-student.",
+    "sign_in.who": "O teu endereço de e-mail ou ID de estudante ESN",
+    "sign_in.who_hint": (
+        "O endereço das tuas definições de notificações, ou o teu ID como a tua plataforma ESN "
+        "o mostra (por exemplo demo-student)."
+    ),
+    "sign_in.sent.text": (
+        "Se conhecermos este endereço ou ID, um link de acesso está a caminho do endereço de "
+        "e-mail das tuas definições de notificações. Funciona uma só vez, durante {minutes} "
+        "minutos."
+    ),
+    "sign_in.used": (
+        "Este link de acesso já foi usado: cada link serve para entrar uma vez. Pede um novo "
+        "aqui em baixo."
+    ),
+    "sign_in.missing_id": "Escreve o teu endereço de e-mail ou ID de estudante.",
+    "sign_in.bad_address": "Isto não é um endereço de e-mail: verifica-o.",
+    "sign_in.bad_id": (
+        "Isto não é um ID de estudante: verifica-o, ou escreve o teu endereço de e-mail."
+    ),
     "sign_in.submit": "Enviar-me um link de acesso",
     "sign_in.sent.title": "Vê o teu e-mail",
-    "sign_in.sent.text": (
-        "Se conhecermos este ID, um link de acesso está a caminho do endereço de e-mail das "
-        "tuas definições de notificações. Funciona durante {minutes} minutos."
-    ),
     "sign_in.invalid": "Este link expirou ou não é válido. Pede um novo aqui em baixo.",
     "sign_in.required": "Entra para veres esta página.",
-    "sign_in.missing_id": "Escreve o teu ID de estudante.",
     "sign_in.signed_out": "Terminaste a sessão.",
-    "mail.sign_in.subject": "O teu link de acesso ao SocialErasmus",
-    "mail.greeting": "Olá,",
-    "mail.sign_in.text": (
-        "Usa o link abaixo para entrar no SocialErasmus. Funciona durante {minutes} minutos, e "
-        "só para ti: não o reencaminhes."
-    ),
-    "mail.sign_in.button": "Entrar no SocialErasmus",
-    "mail.sign_in.ignore": "Se não pediste para entrar, podes ignorar esta mensagem.",
-    "mail.signoff": "A tua equipa SocialErasmus da ESN",
     "suggestions.title": "Sugestões para ti",
     "suggestions.intro": (
         "Atividades de voluntariado escolhidas pelos teus interesses, idiomas e horário."
@@ -114,6 +117,8 @@ PHRASES: Final[dict[str, str]] = {
     "prefs.intro": "Escolhe como o SocialErasmus te informa sobre atividades.",
     "prefs.channels": "Para onde vão as mensagens",
     "prefs.email": "Endereço de e-mail",
+    "prefs.display_name": "O teu nome (os e-mails cumprimentam-te com ele)",
+    "prefs.display_name_hint": "Deixa vazio para uma saudação sem nome.",
     "prefs.in_app": "Para a caixa de entrada desta aplicação",
     "prefs.language": "Idioma",
     "prefs.time_zone": "Fuso horário",

@@ -26,27 +26,27 @@ PHRASES: Final[dict[str, str]] = {
     "time.shown_in": "Saatler {zone} saatine göre gösterilir.",
     "sign_in.title": "Giriş yap",
     "sign_in.intro": "Sana giriş bağlantısını e-postayla gönderiyoruz: şifre gerekmez.",
-    "sign_in.student_id": "ESN öğrenci kimliğin",
-    "sign_in.student_id_hint": "ESN platformunda göründüğü gibi, örneğin demo-student.",
+    "sign_in.who": "E-posta adresin veya ESN öğrenci kimliğin",
+    "sign_in.who_hint": (
+        "Bildirim ayarlarındaki adres veya ESN platformunun gösterdiği kimliğin (örneğin "
+        "demo-student)."
+    ),
+    "sign_in.sent.text": (
+        "Bu adresi veya kimliği tanıyorsak, bildirim ayarlarındaki e-posta adresine bir giriş "
+        "bağlantısı yolda. Bir kez, {minutes} dakika boyunca geçerlidir."
+    ),
+    "sign_in.used": (
+        "Bu giriş bağlantısı zaten kullanıldı: her bağlantı bir kez giriş yaptırır. Aşağıdan "
+        "yenisini iste."
+    ),
+    "sign_in.missing_id": "E-posta adresini veya öğrenci kimliğini yaz.",
+    "sign_in.bad_address": "Bu bir e-posta adresi değil: lütfen kontrol et.",
+    "sign_in.bad_id": "Bu bir öğrenci kimliği değil: kontrol et veya e-posta adresini yaz.",
     "sign_in.submit": "Bana giriş bağlantısı gönder",
     "sign_in.sent.title": "E-postanı kontrol et",
-    "sign_in.sent.text": (
-        "Bu kimliği tanıyorsak, bildirim ayarlarındaki e-posta adresine bir giriş bağlantısı "
-        "gönderildi. Bağlantı {minutes} dakika geçerlidir."
-    ),
     "sign_in.invalid": "Bu bağlantının süresi dolmuş ya da geçersiz. Aşağıdan yenisini iste.",
     "sign_in.required": "Bu sayfayı görmek için giriş yap.",
-    "sign_in.missing_id": "Lütfen öğrenci kimliğini yaz.",
     "sign_in.signed_out": "Çıkış yaptın.",
-    "mail.sign_in.subject": "SocialErasmus giriş bağlantın",
-    "mail.greeting": "Merhaba,",
-    "mail.sign_in.text": (
-        "SocialErasmus'a giriş yapmak için aşağıdaki bağlantıyı kullan. {minutes} dakika ve "
-        "yalnızca senin için geçerlidir: kimseye iletme."
-    ),
-    "mail.sign_in.button": "SocialErasmus'a giriş yap",
-    "mail.sign_in.ignore": "Giriş yapmak istemediysen bu mesajı yok sayabilirsin.",
-    "mail.signoff": "ESN'deki SocialErasmus ekibin",
     "suggestions.title": "Sana önerilenler",
     "suggestions.intro": (
         "İlgi alanlarına, dillerine ve zamanına göre seçilmiş gönüllülük etkinlikleri."
@@ -116,6 +116,8 @@ PHRASES: Final[dict[str, str]] = {
     "prefs.intro": "SocialErasmus'un seni etkinlikler hakkında nasıl bilgilendireceğini seç.",
     "prefs.channels": "Mesajların gideceği yer",
     "prefs.email": "E-posta adresi",
+    "prefs.display_name": "Adın (e-postalar seni bununla selamlar)",
+    "prefs.display_name_hint": "İsimsiz bir selam için boş bırak.",
     "prefs.in_app": "Bu uygulamanın gelen kutusuna",
     "prefs.language": "Dil",
     "prefs.time_zone": "Saat dilimi",

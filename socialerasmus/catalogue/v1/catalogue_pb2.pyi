@@ -295,6 +295,8 @@ class Enrolment(_message.Message):
     PROMOTED_FIELD_NUMBER: _builtins.int
     CREATED_AT_FIELD_NUMBER: _builtins.int
     UPDATED_AT_FIELD_NUMBER: _builtins.int
+    ATTENDED_FIELD_NUMBER: _builtins.int
+    ATTENDANCE_MARKED_AT_FIELD_NUMBER: _builtins.int
     activity_id: _builtins.str
     student_id: _builtins.str
     status: Global___EnrolmentStatus.ValueType
@@ -302,10 +304,20 @@ class Enrolment(_message.Message):
     """1-based place in the waitlist while WAITLISTED, else 0."""
     promoted: _builtins.bool
     """True when the student moved from the waitlist to CONFIRMED."""
+    attended: _builtins.bool
+    """True once the activity's coordinator marked the student as present (MarkAttendance)."""
     @_builtins.property
     def created_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
-    def updated_at(self) -> _timestamp_pb2.Timestamp: ...
+    def updated_at(self) -> _timestamp_pb2.Timestamp:
+        """When the status last changed (marking attendance does not change it)."""
+
+    @_builtins.property
+    def attendance_marked_at(self) -> _timestamp_pb2.Timestamp:
+        """When attendance was last marked; unset while it is not. Set with attended false, the
+        student was marked absent. A cancelled place holds no attendance.
+        """
+
     def __init__(
         self,
         *,
@@ -316,10 +328,12 @@ class Enrolment(_message.Message):
         promoted: _builtins.bool = ...,
         created_at: _timestamp_pb2.Timestamp | None = ...,
         updated_at: _timestamp_pb2.Timestamp | None = ...,
+        attended: _builtins.bool = ...,
+        attendance_marked_at: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "updated_at", b"updated_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["attendance_marked_at", b"attendance_marked_at", "created_at", b"created_at", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["activity_id", b"activity_id", "created_at", b"created_at", "promoted", b"promoted", "status", b"status", "student_id", b"student_id", "updated_at", b"updated_at", "waitlist_position", b"waitlist_position"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["activity_id", b"activity_id", "attendance_marked_at", b"attendance_marked_at", "attended", b"attended", "created_at", b"created_at", "promoted", b"promoted", "status", b"status", "student_id", b"student_id", "updated_at", b"updated_at", "waitlist_position", b"waitlist_position"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -856,3 +870,135 @@ class ListEnrolmentsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListEnrolmentsResponse: _TypeAlias = ListEnrolmentsResponse  # noqa: Y015
+
+@_typing.final
+class MarkAttendanceRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ACTIVITY_ID_FIELD_NUMBER: _builtins.int
+    STUDENT_ID_FIELD_NUMBER: _builtins.int
+    ATTENDED_FIELD_NUMBER: _builtins.int
+    activity_id: _builtins.str
+    student_id: _builtins.str
+    attended: _builtins.bool
+    """True: the student came; false: they did not. A mark may be corrected either way."""
+    def __init__(
+        self,
+        *,
+        activity_id: _builtins.str = ...,
+        student_id: _builtins.str = ...,
+        attended: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["activity_id", b"activity_id", "attended", b"attended", "student_id", b"student_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MarkAttendanceRequest: _TypeAlias = MarkAttendanceRequest  # noqa: Y015
+
+@_typing.final
+class MarkAttendanceResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENROLMENT_FIELD_NUMBER: _builtins.int
+    CHANGED_FIELD_NUMBER: _builtins.int
+    changed: _builtins.bool
+    """False when the enrolment was marked so already and nothing changed."""
+    @_builtins.property
+    def enrolment(self) -> Global___Enrolment: ...
+    def __init__(
+        self,
+        *,
+        enrolment: Global___Enrolment | None = ...,
+        changed: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["changed", b"changed", "enrolment", b"enrolment"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MarkAttendanceResponse: _TypeAlias = MarkAttendanceResponse  # noqa: Y015
+
+@_typing.final
+class ListStudentEnrolmentsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STUDENT_ID_FIELD_NUMBER: _builtins.int
+    STATUSES_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    student_id: _builtins.str
+    page_size: _builtins.int
+    """1 to 100; 0 means 20."""
+    page_token: _builtins.str
+    @_builtins.property
+    def statuses(self) -> _containers.RepeatedScalarFieldContainer[Global___EnrolmentStatus.ValueType]:
+        """Empty lists every status."""
+
+    def __init__(
+        self,
+        *,
+        student_id: _builtins.str = ...,
+        statuses: _abc.Iterable[Global___EnrolmentStatus.ValueType] | None = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page_size", b"page_size", "page_token", b"page_token", "statuses", b"statuses", "student_id", b"student_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListStudentEnrolmentsRequest: _TypeAlias = ListStudentEnrolmentsRequest  # noqa: Y015
+
+@_typing.final
+class StudentEnrolment(_message.Message):
+    """A student's enrolment with the activity it is in (live seat count included)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENROLMENT_FIELD_NUMBER: _builtins.int
+    ACTIVITY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def enrolment(self) -> Global___Enrolment: ...
+    @_builtins.property
+    def activity(self) -> Global___Activity: ...
+    def __init__(
+        self,
+        *,
+        enrolment: Global___Enrolment | None = ...,
+        activity: Global___Activity | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["activity", b"activity", "enrolment", b"enrolment"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["activity", b"activity", "enrolment", b"enrolment"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___StudentEnrolment: _TypeAlias = StudentEnrolment  # noqa: Y015
+
+@_typing.final
+class ListStudentEnrolmentsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENROLMENTS_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """Empty on the last page. A page may hold fewer than page_size items before the end."""
+    @_builtins.property
+    def enrolments(self) -> _containers.RepeatedCompositeFieldContainer[Global___StudentEnrolment]: ...
+    def __init__(
+        self,
+        *,
+        enrolments: _abc.Iterable[Global___StudentEnrolment] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["enrolments", b"enrolments", "next_page_token", b"next_page_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListStudentEnrolmentsResponse: _TypeAlias = ListStudentEnrolmentsResponse  # noqa: Y015

@@ -85,6 +85,16 @@ class CatalogueServiceStub:
                 request_serializer=socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.ListEnrolmentsRequest.SerializeToString,
                 response_deserializer=socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.ListEnrolmentsResponse.FromString,
                 _registered_method=True)
+        self.ListStudentEnrolments = channel.unary_unary(
+                '/socialerasmus.catalogue.v1.CatalogueService/ListStudentEnrolments',
+                request_serializer=socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.ListStudentEnrolmentsRequest.SerializeToString,
+                response_deserializer=socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.ListStudentEnrolmentsResponse.FromString,
+                _registered_method=True)
+        self.MarkAttendance = channel.unary_unary(
+                '/socialerasmus.catalogue.v1.CatalogueService/MarkAttendance',
+                request_serializer=socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.MarkAttendanceRequest.SerializeToString,
+                response_deserializer=socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.MarkAttendanceResponse.FromString,
+                _registered_method=True)
 
 
 class CatalogueServiceServicer:
@@ -161,6 +171,27 @@ class CatalogueServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListStudentEnrolments(self, request, context):
+        """Lists one student's enrolments across activities, each with its activity, in the order
+        they were made (enrolling again after cancelling counts as a new one). For the student
+        themself, platforms and operators; coordinators list an activity's with ListEnrolments.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkAttendance(self, request, context):
+        """Records whether a confirmed student attended an activity that has started (or is
+        completed). For the coordinators of the activity's section and operators; anyone else
+        gets PERMISSION_DENIED. NOT_FOUND when the student never enrolled; FAILED_PRECONDITION
+        when the place is not CONFIRMED, or the activity has not started or was cancelled.
+        Marking what is marked already changes nothing; a change publishes
+        se.catalogue.attendance.marked.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CatalogueServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -213,6 +244,16 @@ def add_CatalogueServiceServicer_to_server(servicer, server):
                     servicer.ListEnrolments,
                     request_deserializer=socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.ListEnrolmentsRequest.FromString,
                     response_serializer=socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.ListEnrolmentsResponse.SerializeToString,
+            ),
+            'ListStudentEnrolments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListStudentEnrolments,
+                    request_deserializer=socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.ListStudentEnrolmentsRequest.FromString,
+                    response_serializer=socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.ListStudentEnrolmentsResponse.SerializeToString,
+            ),
+            'MarkAttendance': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkAttendance,
+                    request_deserializer=socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.MarkAttendanceRequest.FromString,
+                    response_serializer=socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.MarkAttendanceResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -486,6 +527,60 @@ class CatalogueService:
             '/socialerasmus.catalogue.v1.CatalogueService/ListEnrolments',
             socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.ListEnrolmentsRequest.SerializeToString,
             socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.ListEnrolmentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListStudentEnrolments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/socialerasmus.catalogue.v1.CatalogueService/ListStudentEnrolments',
+            socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.ListStudentEnrolmentsRequest.SerializeToString,
+            socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.ListStudentEnrolmentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkAttendance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/socialerasmus.catalogue.v1.CatalogueService/MarkAttendance',
+            socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.MarkAttendanceRequest.SerializeToString,
+            socialerasmus_dot_catalogue_dot_v1_dot_catalogue__pb2.MarkAttendanceResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -53,6 +53,19 @@ class CatalogueServiceStub:
     """Cancels a student's enrolment; the first waitlisted student is promoted in the same step."""
     ListEnrolments: _grpc.UnaryUnaryMultiCallable[_catalogue_pb2.ListEnrolmentsRequest, _catalogue_pb2.ListEnrolmentsResponse]
     """Lists an activity's enrolments in the order they were made."""
+    ListStudentEnrolments: _grpc.UnaryUnaryMultiCallable[_catalogue_pb2.ListStudentEnrolmentsRequest, _catalogue_pb2.ListStudentEnrolmentsResponse]
+    """Lists one student's enrolments across activities, each with its activity, in the order
+    they were made (enrolling again after cancelling counts as a new one). For the student
+    themself, platforms and operators; coordinators list an activity's with ListEnrolments.
+    """
+    MarkAttendance: _grpc.UnaryUnaryMultiCallable[_catalogue_pb2.MarkAttendanceRequest, _catalogue_pb2.MarkAttendanceResponse]
+    """Records whether a confirmed student attended an activity that has started (or is
+    completed). For the coordinators of the activity's section and operators; anyone else
+    gets PERMISSION_DENIED. NOT_FOUND when the student never enrolled; FAILED_PRECONDITION
+    when the place is not CONFIRMED, or the activity has not started or was cancelled.
+    Marking what is marked already changes nothing; a change publishes
+    se.catalogue.attendance.marked.
+    """
 
 @_typing.type_check_only
 class CatalogueServiceAsyncStub(CatalogueServiceStub):
@@ -79,6 +92,19 @@ class CatalogueServiceAsyncStub(CatalogueServiceStub):
     """Cancels a student's enrolment; the first waitlisted student is promoted in the same step."""
     ListEnrolments: _aio.UnaryUnaryMultiCallable[_catalogue_pb2.ListEnrolmentsRequest, _catalogue_pb2.ListEnrolmentsResponse]  # type: ignore[assignment]
     """Lists an activity's enrolments in the order they were made."""
+    ListStudentEnrolments: _aio.UnaryUnaryMultiCallable[_catalogue_pb2.ListStudentEnrolmentsRequest, _catalogue_pb2.ListStudentEnrolmentsResponse]  # type: ignore[assignment]
+    """Lists one student's enrolments across activities, each with its activity, in the order
+    they were made (enrolling again after cancelling counts as a new one). For the student
+    themself, platforms and operators; coordinators list an activity's with ListEnrolments.
+    """
+    MarkAttendance: _aio.UnaryUnaryMultiCallable[_catalogue_pb2.MarkAttendanceRequest, _catalogue_pb2.MarkAttendanceResponse]  # type: ignore[assignment]
+    """Records whether a confirmed student attended an activity that has started (or is
+    completed). For the coordinators of the activity's section and operators; anyone else
+    gets PERMISSION_DENIED. NOT_FOUND when the student never enrolled; FAILED_PRECONDITION
+    when the place is not CONFIRMED, or the activity has not started or was cancelled.
+    Marking what is marked already changes nothing; a change publishes
+    se.catalogue.attendance.marked.
+    """
 
 class CatalogueServiceServicer(metaclass=_abc_1.ABCMeta):
     """Activities of ESN sections and the enrolments of students in them."""
@@ -162,5 +188,30 @@ class CatalogueServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_catalogue_pb2.ListEnrolmentsResponse, _abc.Awaitable[_catalogue_pb2.ListEnrolmentsResponse]]:
         """Lists an activity's enrolments in the order they were made."""
+
+    @_abc_1.abstractmethod
+    def ListStudentEnrolments(
+        self,
+        request: _catalogue_pb2.ListStudentEnrolmentsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_catalogue_pb2.ListStudentEnrolmentsResponse, _abc.Awaitable[_catalogue_pb2.ListStudentEnrolmentsResponse]]:
+        """Lists one student's enrolments across activities, each with its activity, in the order
+        they were made (enrolling again after cancelling counts as a new one). For the student
+        themself, platforms and operators; coordinators list an activity's with ListEnrolments.
+        """
+
+    @_abc_1.abstractmethod
+    def MarkAttendance(
+        self,
+        request: _catalogue_pb2.MarkAttendanceRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_catalogue_pb2.MarkAttendanceResponse, _abc.Awaitable[_catalogue_pb2.MarkAttendanceResponse]]:
+        """Records whether a confirmed student attended an activity that has started (or is
+        completed). For the coordinators of the activity's section and operators; anyone else
+        gets PERMISSION_DENIED. NOT_FOUND when the student never enrolled; FAILED_PRECONDITION
+        when the place is not CONFIRMED, or the activity has not started or was cancelled.
+        Marking what is marked already changes nothing; a change publishes
+        se.catalogue.attendance.marked.
+        """
 
 def add_CatalogueServiceServicer_to_server(servicer: CatalogueServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -350,3 +350,35 @@ class EnrolmentErased(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___EnrolmentErased: _TypeAlias = EnrolmentErased  # noqa: Y015
+
+@_typing.final
+class AttendanceMarked(_message.Message):
+    """se.catalogue.attendance.marked: a coordinator marked whether a confirmed student attended
+    an activity that has started (enrolment.attended, enrolment.attendance_marked_at). Sent
+    when a mark is made or changed, not when the same mark is made again.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EVENT_ID_FIELD_NUMBER: _builtins.int
+    OCCURRED_AT_FIELD_NUMBER: _builtins.int
+    ENROLMENT_FIELD_NUMBER: _builtins.int
+    event_id: _builtins.str
+    @_builtins.property
+    def occurred_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def enrolment(self) -> _catalogue_pb2.Enrolment: ...
+    def __init__(
+        self,
+        *,
+        event_id: _builtins.str = ...,
+        occurred_at: _timestamp_pb2.Timestamp | None = ...,
+        enrolment: _catalogue_pb2.Enrolment | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "occurred_at", b"occurred_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["enrolment", b"enrolment", "event_id", b"event_id", "occurred_at", b"occurred_at"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AttendanceMarked: _TypeAlias = AttendanceMarked  # noqa: Y015

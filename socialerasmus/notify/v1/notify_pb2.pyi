@@ -134,6 +134,7 @@ class Preferences(_message.Message):
     MUTED_CAUSES_FIELD_NUMBER: _builtins.int
     UNSUBSCRIBED_FIELD_NUMBER: _builtins.int
     UPDATED_AT_FIELD_NUMBER: _builtins.int
+    DISPLAY_NAME_FIELD_NUMBER: _builtins.int
     student_id: _builtins.str
     email: _builtins.str
     """Empty disables the channel."""
@@ -149,6 +150,10 @@ class Preferences(_message.Message):
     """Most suggestions per ISO week, 0 to 50."""
     unsubscribed: _builtins.bool
     """True after unsubscribing: only transactional messages (confirmations) are sent."""
+    display_name: _builtins.str
+    """The name mails greet the student by ("Hi Ana,"); empty greets without one ("Hi,"). One
+    line of at most 64 characters, without control or text-direction characters.
+    """
     @_builtins.property
     def quiet_hours(self) -> Global___QuietHours: ...
     @_builtins.property
@@ -170,10 +175,11 @@ class Preferences(_message.Message):
         muted_causes: _abc.Iterable[_common_pb2.Cause.ValueType] | None = ...,
         unsubscribed: _builtins.bool = ...,
         updated_at: _timestamp_pb2.Timestamp | None = ...,
+        display_name: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["quiet_hours", b"quiet_hours", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["email", b"email", "frequency", b"frequency", "in_app", b"in_app", "locale", b"locale", "muted_causes", b"muted_causes", "quiet_hours", b"quiet_hours", "student_id", b"student_id", "time_zone", b"time_zone", "unsubscribed", b"unsubscribed", "updated_at", b"updated_at", "webhook_url", b"webhook_url", "weekly_suggestion_budget", b"weekly_suggestion_budget"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_name", b"display_name", "email", b"email", "frequency", b"frequency", "in_app", b"in_app", "locale", b"locale", "muted_causes", b"muted_causes", "quiet_hours", b"quiet_hours", "student_id", b"student_id", "time_zone", b"time_zone", "unsubscribed", b"unsubscribed", "updated_at", b"updated_at", "webhook_url", b"webhook_url", "weekly_suggestion_budget", b"weekly_suggestion_budget"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -566,3 +572,90 @@ class ListDeliveriesResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListDeliveriesResponse: _TypeAlias = ListDeliveriesResponse  # noqa: Y015
+
+@_typing.final
+class SendSignInLinkRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EMAIL_FIELD_NUMBER: _builtins.int
+    STUDENT_ID_FIELD_NUMBER: _builtins.int
+    RETURN_PATH_FIELD_NUMBER: _builtins.int
+    email: _builtins.str
+    """The address of the student's notification settings (any case); or else student_id."""
+    student_id: _builtins.str
+    """The student, when no address is given; exactly one of the two is set."""
+    return_path: _builtins.str
+    """Where the web app goes after signing in: a path of it ("/activities/01J..."), or empty."""
+    def __init__(
+        self,
+        *,
+        email: _builtins.str = ...,
+        student_id: _builtins.str = ...,
+        return_path: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["email", b"email", "return_path", b"return_path", "student_id", b"student_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SendSignInLinkRequest: _TypeAlias = SendSignInLinkRequest  # noqa: Y015
+
+@_typing.final
+class SendSignInLinkResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LINK_MINUTES_FIELD_NUMBER: _builtins.int
+    link_minutes: _builtins.int
+    """How long a link works, in minutes (the same answer whether or not one was sent)."""
+    def __init__(
+        self,
+        *,
+        link_minutes: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["link_minutes", b"link_minutes"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SendSignInLinkResponse: _TypeAlias = SendSignInLinkResponse  # noqa: Y015
+
+@_typing.final
+class RedeemSignInLinkRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TOKEN_FIELD_NUMBER: _builtins.int
+    token: _builtins.str
+    """The token of the link's query."""
+    def __init__(
+        self,
+        *,
+        token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["token", b"token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RedeemSignInLinkRequest: _TypeAlias = RedeemSignInLinkRequest  # noqa: Y015
+
+@_typing.final
+class RedeemSignInLinkResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STUDENT_ID_FIELD_NUMBER: _builtins.int
+    student_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        student_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["student_id", b"student_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RedeemSignInLinkResponse: _TypeAlias = RedeemSignInLinkResponse  # noqa: Y015

@@ -70,6 +70,16 @@ class NotifyServiceStub:
                 request_serializer=socialerasmus_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesRequest.SerializeToString,
                 response_deserializer=socialerasmus_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesResponse.FromString,
                 _registered_method=True)
+        self.SendSignInLink = channel.unary_unary(
+                '/socialerasmus.notify.v1.NotifyService/SendSignInLink',
+                request_serializer=socialerasmus_dot_notify_dot_v1_dot_notify__pb2.SendSignInLinkRequest.SerializeToString,
+                response_deserializer=socialerasmus_dot_notify_dot_v1_dot_notify__pb2.SendSignInLinkResponse.FromString,
+                _registered_method=True)
+        self.RedeemSignInLink = channel.unary_unary(
+                '/socialerasmus.notify.v1.NotifyService/RedeemSignInLink',
+                request_serializer=socialerasmus_dot_notify_dot_v1_dot_notify__pb2.RedeemSignInLinkRequest.SerializeToString,
+                response_deserializer=socialerasmus_dot_notify_dot_v1_dot_notify__pb2.RedeemSignInLinkResponse.FromString,
+                _registered_method=True)
 
 
 class NotifyServiceServicer:
@@ -123,6 +133,25 @@ class NotifyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SendSignInLink(self, request, context):
+        """Mails a sign-in link for the web app to the student named by an e-mail address of their
+        notification settings, or by their id, in their language. The answer is the same whether
+        or not anyone has that address (nothing tells that a student exists), and at most one
+        link a minute is sent to a student. For platforms and operators.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RedeemSignInLink(self, request, context):
+        """The student a sign-in link signs in, once: INVALID_ARGUMENT on token when it is not one,
+        has expired or names an erased student; FAILED_PRECONDITION when it was used already.
+        For platforms and operators.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NotifyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -160,6 +189,16 @@ def add_NotifyServiceServicer_to_server(servicer, server):
                     servicer.ListDeliveries,
                     request_deserializer=socialerasmus_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesRequest.FromString,
                     response_serializer=socialerasmus_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesResponse.SerializeToString,
+            ),
+            'SendSignInLink': grpc.unary_unary_rpc_method_handler(
+                    servicer.SendSignInLink,
+                    request_deserializer=socialerasmus_dot_notify_dot_v1_dot_notify__pb2.SendSignInLinkRequest.FromString,
+                    response_serializer=socialerasmus_dot_notify_dot_v1_dot_notify__pb2.SendSignInLinkResponse.SerializeToString,
+            ),
+            'RedeemSignInLink': grpc.unary_unary_rpc_method_handler(
+                    servicer.RedeemSignInLink,
+                    request_deserializer=socialerasmus_dot_notify_dot_v1_dot_notify__pb2.RedeemSignInLinkRequest.FromString,
+                    response_serializer=socialerasmus_dot_notify_dot_v1_dot_notify__pb2.RedeemSignInLinkResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -352,6 +391,60 @@ class NotifyService:
             '/socialerasmus.notify.v1.NotifyService/ListDeliveries',
             socialerasmus_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesRequest.SerializeToString,
             socialerasmus_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SendSignInLink(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/socialerasmus.notify.v1.NotifyService/SendSignInLink',
+            socialerasmus_dot_notify_dot_v1_dot_notify__pb2.SendSignInLinkRequest.SerializeToString,
+            socialerasmus_dot_notify_dot_v1_dot_notify__pb2.SendSignInLinkResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RedeemSignInLink(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/socialerasmus.notify.v1.NotifyService/RedeemSignInLink',
+            socialerasmus_dot_notify_dot_v1_dot_notify__pb2.RedeemSignInLinkRequest.SerializeToString,
+            socialerasmus_dot_notify_dot_v1_dot_notify__pb2.RedeemSignInLinkResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -46,6 +46,17 @@ class NotifyServiceStub:
     """What waits to be sent (soonest first), then the latest status of one message or of a
     student's recent messages (newest first).
     """
+    SendSignInLink: _grpc.UnaryUnaryMultiCallable[_notify_pb2.SendSignInLinkRequest, _notify_pb2.SendSignInLinkResponse]
+    """Mails a sign-in link for the web app to the student named by an e-mail address of their
+    notification settings, or by their id, in their language. The answer is the same whether
+    or not anyone has that address (nothing tells that a student exists), and at most one
+    link a minute is sent to a student. For platforms and operators.
+    """
+    RedeemSignInLink: _grpc.UnaryUnaryMultiCallable[_notify_pb2.RedeemSignInLinkRequest, _notify_pb2.RedeemSignInLinkResponse]
+    """The student a sign-in link signs in, once: INVALID_ARGUMENT on token when it is not one,
+    has expired or names an erased student; FAILED_PRECONDITION when it was used already.
+    For platforms and operators.
+    """
 
 @_typing.type_check_only
 class NotifyServiceAsyncStub(NotifyServiceStub):
@@ -64,6 +75,17 @@ class NotifyServiceAsyncStub(NotifyServiceStub):
     ListDeliveries: _aio.UnaryUnaryMultiCallable[_notify_pb2.ListDeliveriesRequest, _notify_pb2.ListDeliveriesResponse]  # type: ignore[assignment]
     """What waits to be sent (soonest first), then the latest status of one message or of a
     student's recent messages (newest first).
+    """
+    SendSignInLink: _aio.UnaryUnaryMultiCallable[_notify_pb2.SendSignInLinkRequest, _notify_pb2.SendSignInLinkResponse]  # type: ignore[assignment]
+    """Mails a sign-in link for the web app to the student named by an e-mail address of their
+    notification settings, or by their id, in their language. The answer is the same whether
+    or not anyone has that address (nothing tells that a student exists), and at most one
+    link a minute is sent to a student. For platforms and operators.
+    """
+    RedeemSignInLink: _aio.UnaryUnaryMultiCallable[_notify_pb2.RedeemSignInLinkRequest, _notify_pb2.RedeemSignInLinkResponse]  # type: ignore[assignment]
+    """The student a sign-in link signs in, once: INVALID_ARGUMENT on token when it is not one,
+    has expired or names an erased student; FAILED_PRECONDITION when it was used already.
+    For platforms and operators.
     """
 
 class NotifyServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -122,6 +144,29 @@ class NotifyServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_notify_pb2.ListDeliveriesResponse, _abc.Awaitable[_notify_pb2.ListDeliveriesResponse]]:
         """What waits to be sent (soonest first), then the latest status of one message or of a
         student's recent messages (newest first).
+        """
+
+    @_abc_1.abstractmethod
+    def SendSignInLink(
+        self,
+        request: _notify_pb2.SendSignInLinkRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_notify_pb2.SendSignInLinkResponse, _abc.Awaitable[_notify_pb2.SendSignInLinkResponse]]:
+        """Mails a sign-in link for the web app to the student named by an e-mail address of their
+        notification settings, or by their id, in their language. The answer is the same whether
+        or not anyone has that address (nothing tells that a student exists), and at most one
+        link a minute is sent to a student. For platforms and operators.
+        """
+
+    @_abc_1.abstractmethod
+    def RedeemSignInLink(
+        self,
+        request: _notify_pb2.RedeemSignInLinkRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_notify_pb2.RedeemSignInLinkResponse, _abc.Awaitable[_notify_pb2.RedeemSignInLinkResponse]]:
+        """The student a sign-in link signs in, once: INVALID_ARGUMENT on token when it is not one,
+        has expired or names an erased student; FAILED_PRECONDITION when it was used already.
+        For platforms and operators.
         """
 
 def add_NotifyServiceServicer_to_server(servicer: NotifyServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
