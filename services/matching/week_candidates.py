@@ -132,8 +132,9 @@ def week_candidates(
 
 
 class CandidateFinder:
-    """:func:`week_candidates` one chunk of students at a time, so that a caller on an event
-    loop can serve other requests between chunks (the index must not change meanwhile)."""
+    """:func:`week_candidates` one chunk of students at a time: every student pairs with every
+    online activity, so chunks bound the pairs held at once (the index must not change
+    meanwhile)."""
 
     def __init__(
         self,
