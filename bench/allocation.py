@@ -7,7 +7,8 @@ Run: ``python -m bench.allocation`` (``--students 20000 --activities 2000`` for 
 editions first from another checkout of the project, for before/after figures in one run).
 Each gRPC call reports the matching process's wall and CPU time, peak resident memory, and
 the latency of health checks sent meanwhile (the serving loop's pauses), beside that of
-health checks sent for 3 s before it (the machine's own latency). The solver's instance is
+health checks sent for 3 s before it (the machine's own latency) and while every page of the
+allocation is read back. The solver's instance is
 synthetic over the real ESN sections: sections get students and activities in proportion to
 a random size, each student gets about 20 candidate activities of their own and the nearest
 sections, with a fit mixing cause interest, distance and noise; the Week's activities are
@@ -336,6 +337,8 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
         stop.set()
         probes = probe_figures(await probing)
         pages, assignments, token = 1, len(reply.assignments), reply.next_page_token
+        stop = asyncio.Event()
+        probing = asyncio.create_task(probe_meanwhile(channel, stop))
         started = time.perf_counter()
         while token:
             page = await stub.ListAllocation(
@@ -346,6 +349,8 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
             assignments += len(page.assignments)
             token = page.next_page_token
         paging = time.perf_counter() - started
+        stop.set()
+        paging_probes = {f"paging_{k}": v for k, v in probe_figures(await probing).items()}
     unplaced = {pb.UnplacedReason.Name(u.reason): u.students for u in reply.unplaced}
     return {
         "max_places_per_student": max_places,
@@ -366,6 +371,7 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
         "workers_peak_resident_mb": children_peak_mb(pid),
         **probes,
         **idle,
+        **paging_probes,
     }
 
 
