@@ -7,7 +7,7 @@ no clock.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -51,7 +51,7 @@ def edition_slots(index: ActivityIndex, edition: str, activity_ids: Sequence[str
 
 def allocate_edition(
     index: ActivityIndex,
-    profiles: Sequence[VolunteerProfile],
+    read_profiles: Callable[[], Sequence[VolunteerProfile]],
     edition: str,
     activity_ids: Sequence[str],
     *,
@@ -62,14 +62,19 @@ def allocate_edition(
     allocation_id: str,
 ) -> AllocateWeekResponse:
     """The allocation of the edition's activities (``activity_ids``, in row order) to the
-    students of ``profiles``, as stored: every assignment and every unplaced student with
-    their reason. Candidates come from the rules of Recommend (seats ignored: allocation hands
-    out the capacity itself); ``now`` in epoch seconds."""
+    students whose profiles ``read_profiles`` gives, as stored: every assignment and every
+    unplaced student with their reason. Candidates come from the rules of Recommend (seats
+    ignored: allocation hands out the capacity itself); ``now`` in epoch seconds.
+
+    The profiles are let go once their candidates are found: the solver, which needs the most
+    memory, runs without them (600 MB for a network-wide Week's 350,000)."""
     slots = edition_slots(index, edition, activity_ids)
+    profiles = read_profiles()
+    student_ids = [profile.student_id for profile in profiles]
     started = time.perf_counter()
     found = week_candidates(index, profiles, edition, now=now, weights=weights, sections=sections)
     candidate_seconds = time.perf_counter() - started
-    student_ids = [profile.student_id for profile in profiles]
+    del profiles
     started = time.perf_counter()
     result = allocate_pairs(
         slots,

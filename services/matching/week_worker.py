@@ -77,7 +77,7 @@ class WeekJob:
         index = self.index.restored()
         allocation = allocate_edition(
             index,
-            self.profiles(),
+            self.profiles,
             self.edition,
             self.activity_ids,
             now=self.now,

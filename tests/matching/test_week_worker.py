@@ -43,7 +43,7 @@ def allocated(
 ) -> pb.AllocateWeekResponse:
     return allocate_edition(
         index,
-        profiles,
+        lambda: profiles,
         EDITION,
         ids,
         now=math.floor(NOW.timestamp()),
