@@ -61,8 +61,9 @@ from socialerasmus.matching.v1.matching_pb2 import (
 WEEK_NICENESS = 10
 """How much lower the Week's worker runs than the serving process: a health check or a
 Recommend that wakes the serving process takes the CPU from it at once, and the Week has the
-rest. At the serving priority, on two cores shared with other work, health checks during a
-100,000-student Week waited up to 0.5 to 1 s for the CPU; 0.2 to 0.3 s at this one."""
+rest. In back-to-back runs on two cores shared with other work, the slowest health check
+during a 100,000-student Week took 0.7 to 1.0 s at the serving priority, 0.2 to 0.3 s at
+this one."""
 _SOLVER = RefitWorker(niceness=WEEK_NICENESS)
 """Where Week allocations run, from reading the profiles to serialising the allocation: a
 process of its own, as each step holds the interpreter for seconds on a network-wide Week
