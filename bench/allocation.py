@@ -6,8 +6,9 @@ Run: ``python -m bench.allocation`` (``--students 20000 --activities 2000`` for 
 10,000 and the network-wide Week of 350,000 x 10,000, ``--before PATH`` to serve the same
 editions first from another checkout of the project, for before/after figures in one run).
 Each gRPC call reports the matching process's wall and CPU time, peak resident memory, and
-the latency of health checks sent meanwhile (the serving loop's pauses). The solver's
-instance is
+the latency of health checks sent meanwhile (the serving loop's pauses), beside that of
+health checks sent for 3 s before it (the machine's own latency) and while every page of the
+allocation is read back. The solver's instance is
 synthetic over the real ESN sections: sections get students and activities in proportion to
 a random size, each student gets about 20 candidate activities of their own and the nearest
 sections, with a fit mixing cause interest, distance and noise; the Week's activities are
@@ -240,6 +241,10 @@ AGAIN_UP_TO = 20_000
 starts its solver's worker (seconds), the second shows a call without that."""
 PROBE_SECONDS = 0.05
 """Pause between two health checks sent while AllocateWeek runs."""
+IDLE_PROBING_SECONDS = 3.0
+"""Health checks are sent this long before each AllocateWeek too, the same way: the latency of
+a serving loop that waits for nothing, on this machine at this moment (others' work included),
+beside which the figures during the call read."""
 
 
 def children(pid: int) -> list[int]:
@@ -265,6 +270,15 @@ def cpu_seconds(pid: int) -> float:
     """User and system CPU time of a process so far (Linux)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def probe_idle(channel: grpc.aio.Channel) -> dict[str, float]:
+    """:func:`probe_figures` of health checks sent for :data:`IDLE_PROBING_SECONDS`."""
+    stop = asyncio.Event()
+    probing = asyncio.create_task(probe_meanwhile(channel, stop))
+    await asyncio.sleep(IDLE_PROBING_SECONDS)
+    stop.set()
+    return {f"idle_{name}": value for name, value in probe_figures(await probing).items()}
 
 
 async def probe_meanwhile(channel: grpc.aio.Channel, stop: asyncio.Event) -> list[float]:
@@ -297,6 +311,7 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
     options = [("grpc.max_receive_message_length", MESSAGE_LIMIT)]
     async with grpc.aio.insecure_channel(address, options=options) as channel:
         stub = MatchingServiceStub(channel)
+        idle = await probe_idle(channel)
         stop = asyncio.Event()
         probing = asyncio.create_task(probe_meanwhile(channel, stop))
         cpu = tree_cpu_seconds(pid)
@@ -315,12 +330,15 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
                 "error": f"{error.code().name}: {error.details()}",
                 "matching_peak_resident_mb": resident_mb(pid, "VmHWM"),
                 **probe_figures(await probing),
+                **idle,
             }
         wall = time.perf_counter() - started
         cpu = tree_cpu_seconds(pid) - cpu
         stop.set()
         probes = probe_figures(await probing)
         pages, assignments, token = 1, len(reply.assignments), reply.next_page_token
+        stop = asyncio.Event()
+        probing = asyncio.create_task(probe_meanwhile(channel, stop))
         started = time.perf_counter()
         while token:
             page = await stub.ListAllocation(
@@ -331,6 +349,8 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
             assignments += len(page.assignments)
             token = page.next_page_token
         paging = time.perf_counter() - started
+        stop.set()
+        paging_probes = {f"paging_{k}": v for k, v in probe_figures(await probing).items()}
     unplaced = {pb.UnplacedReason.Name(u.reason): u.students for u in reply.unplaced}
     return {
         "max_places_per_student": max_places,
@@ -350,6 +370,8 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
         "matching_peak_resident_mb": resident_mb(pid, "VmHWM"),
         "workers_peak_resident_mb": children_peak_mb(pid),
         **probes,
+        **idle,
+        **paging_probes,
     }
 
 

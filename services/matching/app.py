@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 async def matching_parts(connections: Connections, settings: RuntimeSettings) -> ServiceParts:
     """Build matching; returns once the index has caught up with the catalogue stream."""
     metrics.expose(metrics.MATCHING_FAMILIES)
-    store = MatchingStore(connections.redis)
+    store = MatchingStore(connections.redis, connections.redis_url)
     snapshots = SnapshotStore(connections.js, settings.stream_replicas)
     follower = await restore(snapshots) or CatalogueFollower(ActivityIndex())
     index = follower.index

@@ -88,5 +88,5 @@ ALLOCATION_ID_MAX_LENGTH: Final = 64
 WEEK_STUDENTS_MAX: Final = 400_000
 """Students of one Week edition that AllocateWeek takes: with at most 20 candidates each, the
 solver's limit of pairs (``allocation.MAX_PAIRS``). For 350,000 the matching process peaked
-at 1.7 GB and the solver's worker at 1.5 GB, so about 3.7 GB together here. Beyond,
-RESOURCE_EXHAUSTED before any profile is read."""
+at 0.3 GB and its worker, where the whole allocation runs, at 1.8 GB, so about 2.4 GB together
+here. Beyond, RESOURCE_EXHAUSTED before any profile is read."""

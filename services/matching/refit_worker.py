@@ -1,10 +1,10 @@
-"""One worker process for CPU-bound steps (those of a refit, the Week allocation's solver), so
-they do not compete with requests for the serving process's interpreter.
+"""One worker process for CPU-bound steps (those of a refit, a Week allocation), so they do
+not compete with requests for the serving process's interpreter.
 
 The process is spawned (not forked: gRPC's threads do not survive a fork) on first use, runs
-at a lower priority (a refit's; the Week solver, which a caller waits for, keeps the serving
-process's) with one thread for numerical libraries, and is killed at once when the service
-stops, whatever it is doing.
+at a lower priority (a refit's the lowest; a Week's, which a caller waits for, less low) with
+one thread for numerical libraries, and is killed at once when the service stops, whatever it
+is doing.
 """
 
 from __future__ import annotations

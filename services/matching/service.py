@@ -7,27 +7,22 @@ the store and the index, calls them, and records the outcome with its event.
 
 from __future__ import annotations
 
-import asyncio
 import atexit
-import functools
 import math
 import os
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from numpy.typing import NDArray
 from ulid import ULID
 
 from services.kernel.ids import validate_student_id
 from services.matching import events, limits
-from services.matching.allocation import AllocationResult, Slot, TooLarge, allocate_pairs
+from services.matching.allocation import TooLarge
 from services.matching.index import ActivityIndex
 from services.matching.model import LiveModel, state_message
 from services.matching.nearby import SectionMap
 from services.matching.refit_worker import RefitWorker
-from services.matching.store import MatchingStore, iso_week
+from services.matching.store import MatchingStore, WeekTooLarge, iso_week
 from services.matching.validation import (
     validate_allocate,
     validate_feedback,
@@ -37,18 +32,12 @@ from services.matching.validation import (
     validate_profiles,
     validate_recommend,
 )
-from services.matching.week_candidates import (
-    UNPLACED_ORDER,
-    CandidateFinder,
-    WeekCandidates,
-    unplaced_reasons,
-)
+from services.matching.week_worker import DetachedIndex, WeekJob
 from services.runtime import metrics
 from services.runtime.auth import Principal, Role
 from services.runtime.clock import Clock, utc_now
 from services.runtime.config import SettingsError
 from services.runtime.errors import (
-    Aborted,
     FailedPrecondition,
     InvalidArgument,
     NotFound,
@@ -60,22 +49,26 @@ from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, ActivityState
 from socialerasmus.matching.v1.matching_pb2 import (
     AllocateWeekRequest,
     AllocateWeekResponse,
-    Assignment,
     Feedback,
     ListAllocationRequest,
     ListAllocationResponse,
     ModelState,
     RecommendRequest,
     RecommendResponse,
-    UnplacedReason,
-    UnplacedStudent,
     VolunteerProfile,
 )
 
-_SOLVER = RefitWorker(niceness=0)
-"""Where Week allocations are solved: a process of its own, as the maximum flow holds the
-interpreter for seconds on a network-wide Week. One for all services of this process (its
-first allocation spawns it, about 4 s); allocations wait for each other there."""
+WEEK_NICENESS = 10
+"""How much lower the Week's worker runs than the serving process: a health check or a
+Recommend that wakes the serving process takes the CPU from it at once, and the Week has the
+rest. In back-to-back runs on two cores shared with other work, the slowest health check
+during a 100,000-student Week took 0.7 to 1.0 s at the serving priority, 0.2 to 0.3 s at
+this one."""
+_SOLVER = RefitWorker(niceness=WEEK_NICENESS)
+"""Where Week allocations run, from reading the profiles to serialising the allocation: a
+process of its own, as each step holds the interpreter for seconds on a network-wide Week
+(see week_worker). One for all services of this process (its first allocation spawns it,
+about 4 s); allocations wait for each other there."""
 atexit.register(_SOLVER.close)
 
 
@@ -308,91 +301,54 @@ class MatchingService:
 
     # Week allocation --------------------------------------------------------------------
 
-    async def _week_candidates(
-        self, profiles: list[VolunteerProfile], edition: str
-    ) -> tuple[NDArray[np.int64], list[Slot], WeekCandidates]:
-        """The edition's rows and their activities as slots, and each student's best-fitting
-        activities among them, by the same filters and score as Recommend (seats ignored:
-        allocation hands out the capacity itself). All students at once, one chunk at a time:
-        the loop yields between chunks so other requests are served meanwhile."""
-        rows = self.index.edition_rows(edition)
-        # The activities as they are before the first pause: meanwhile the index may free a
-        # row, or give it to another activity.
-        slots = [
-            Slot(a.id, a.details.capacity, a.details.starts_at.seconds, a.details.ends_at.seconds)
-            for a in (self.index.activity_at(int(row)) for row in rows)
-        ]
-        # Reading the profiles into arrays takes seconds for a network-wide Week: in a thread,
-        # so that the loop serves meanwhile (it only reads the index).
-        finder = await asyncio.to_thread(
-            functools.partial(
-                CandidateFinder,
-                self.index,
-                profiles,
-                edition,
-                now=math.floor(self.clock().timestamp()),
-                weights=self.model().ranker.weights,
-                sections=self.sections,
-            )
-        )
-        if not np.array_equal(finder.rows, rows):
-            raise Aborted(f"the activities of Week {edition} changed while it was allocated")
-        for _ in finder.chunks():
-            await asyncio.sleep(0)
-        return rows, slots, finder.result()
-
     async def allocate_week(
         self, principal: Principal, request: AllocateWeekRequest
     ) -> AllocateWeekResponse:
+        """The edition's students placed in its activities, by the same filters and score
+        as Recommend, in the solver's worker process from start to end (week_worker): here
+        the index is copied at once, so the allocation sees the activities as they are now,
+        whatever the catalogue does meanwhile."""
         places, page_size = validate_allocate(request)
         principal.require_role(Role.OPERATOR, Role.PLATFORM)
         edition = request.week_edition
-        if not self.index.edition_rows(edition).size:
+        rows = self.index.edition_rows(edition)
+        if not rows.size:
             raise FailedPrecondition(f"no published activities in Week {edition}")
-        student_ids = await self.store.week_students(edition)
-        if len(student_ids) > limits.WEEK_STUDENTS_MAX:
-            raise ResourceExhausted(
-                f"Week {edition} has {len(student_ids):,} students, more than the"
-                f" {limits.WEEK_STUDENTS_MAX:,} one allocation takes"
-            )
-        profiles = await self.store.profiles(student_ids)
-        started = time.perf_counter()
-        rows, slots, found = await self._week_candidates(profiles, edition)
-        candidate_seconds = time.perf_counter() - started
-        ids = [profile.student_id for profile in profiles]
-        started = time.perf_counter()
+        most = limits.WEEK_STUDENTS_MAX
+        students = await self.store.week_student_count(edition)
+        if students > most:
+            raise _too_many(edition, students, most)
+        rows = self.index.edition_rows(edition)  # the index may have moved while Redis answered
+        job = WeekJob(
+            index=DetachedIndex.of(self.index),
+            edition=edition,
+            activity_ids=[self.index.activity_at(row).id for row in rows.tolist()],
+            profiles=self.store.week_profiles_at(edition, most),
+            now=math.floor(self.clock().timestamp()),
+            weights=self.model().ranker.weights,
+            sections=self.sections,
+            max_places_per_student=places,
+            page_size=page_size,
+            proposed=limits.PROPOSED_ASSIGNMENTS_MAX,
+            allocation_id=str(ULID()),
+        )
         try:
-            result = await _SOLVER.run(
-                functools.partial(allocate_pairs, max_places_per_student=places),
-                slots,
-                ids,
-                found.student,
-                np.searchsorted(rows, found.row),
-                found.fit,
-            )
+            outcome = await _SOLVER.run(job)
         except TooLarge as error:
             raise ResourceExhausted(f"Week {edition} is too large to allocate: {error}") from None
-        solve_seconds = time.perf_counter() - started
-        stored, response = await asyncio.to_thread(
-            _allocation_messages,
-            edition,
-            result,
-            ids,
-            found,
-            (round(candidate_seconds, 3), round(solve_seconds, 3)),
-            page_size=page_size,
-        )
-        proposed = list(stored.assignments[: limits.PROPOSED_ASSIGNMENTS_MAX])
+        except WeekTooLarge as error:
+            raise _too_many(edition, error.students, most) from None
+        page = outcome.page
         event = events.allocation_proposed(
-            stored.allocation_id,
+            page.allocation_id,
             edition,
-            proposed,
-            stored.objective,
-            stored.optimality_gap,
-            assignments_total=stored.assignments_total,
+            list(outcome.proposed.assignments),
+            page.objective,
+            page.optimality_gap,
+            assignments_total=page.assignments_total,
         )
-        await self.store.save_allocation(stored, event)
-        return response
+        await self.store.save_allocation(page.allocation_id, outcome.allocation, event)
+        return page
 
     async def list_allocation(
         self, principal: Principal, request: ListAllocationRequest
@@ -419,58 +375,7 @@ class MatchingService:
         return page
 
 
-def _allocation_messages(
-    edition: str,
-    result: AllocationResult,
-    student_ids: list[str],
-    found: WeekCandidates,
-    seconds: tuple[float, float],
-    *,
-    page_size: int,
-) -> tuple[AllocateWeekResponse, AllocateWeekResponse]:
-    """The allocation as stored (every assignment and unplaced student) and as answered
-    (its first page); ``seconds`` of candidates and solver."""
-    stored = AllocateWeekResponse(
-        allocation_id=str(ULID()),
-        week_edition=edition,
-        assignments=[
-            Assignment(student_id=a.student_id, activity_id=a.activity_id, fit=a.fit)
-            for a in result.assignments
-        ],
-        objective=result.objective,
-        students_total=len(student_ids),
-        students_placed=result.students_placed,
-        optimality_gap=result.optimality_gap,
-        proven_optimal=result.proven_optimal,
-        candidate_seconds=seconds[0],
-        solve_seconds=seconds[1],
-        assignments_total=len(result.assignments),
-    )
-    _add_unplaced(stored, student_ids, found, {a.student_id for a in result.assignments})
-    response = AllocateWeekResponse()
-    response.CopyFrom(stored)
-    response.ClearField("unplaced_students")
-    if len(result.assignments) > page_size:
-        del response.assignments[page_size:]
-        response.next_page_token = str(page_size)
-    return stored, response
-
-
-def _add_unplaced(
-    allocation: AllocateWeekResponse,
-    student_ids: list[str],
-    found: WeekCandidates,
-    placed: set[str],
-) -> None:
-    """Each unplaced student's reason, and the count per reason (see UnplacedReason)."""
-    reasons = unplaced_reasons(found, np.array([s in placed for s in student_ids], np.bool_))
-    for reason in UNPLACED_ORDER:
-        count = int((reasons == reason).sum())
-        if count:
-            allocation.unplaced.add(reason=reason, students=count)
-    unplaced = np.flatnonzero(reasons != UnplacedReason.UNPLACED_REASON_UNSPECIFIED)
-    order = sorted(unplaced.tolist(), key=student_ids.__getitem__)
-    allocation.unplaced_students.extend(
-        UnplacedStudent(student_id=student_ids[n], reason=UnplacedReason.ValueType(int(reasons[n])))
-        for n in order
+def _too_many(edition: str, students: int, most: int) -> ResourceExhausted:
+    return ResourceExhausted(
+        f"Week {edition} has {students:,} students, more than the {most:,} one allocation takes"
     )

@@ -30,6 +30,9 @@ EXCLUDING_FEEDBACK = (FeedbackKind.FEEDBACK_KIND_DISMISSED, FeedbackKind.FEEDBAC
 BUDGET_TTL_SECONDS = 8 * 24 * 3600
 ALLOCATION_TTL_SECONDS = 30 * 24 * 3600
 PROFILES_PER_READ = 5_000
+WEEK_STUDENTS_PER_SCAN = 10_000
+"""Members of a Week's set asked for per SSCAN: one SMEMBERS of hundreds of thousands would
+hold up Redis for every other client meanwhile."""
 
 
 def iso_week(moment: datetime) -> str:
@@ -37,9 +40,20 @@ def iso_week(moment: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
+class WeekTooLarge(Exception):
+    """A Week edition with more students than an allocation takes."""
+
+    def __init__(self, students: int) -> None:
+        super().__init__(students)
+        self.students = students
+
+
 class MatchingStore:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, url: str = "") -> None:
         self.redis = redis
+        self.url = url
+        """Where another process reaches the same Redis (:class:`WeekProfilesAt`); empty when
+        not known."""
         self._record_suggestion = Script(redis, PACKAGE, "record_suggestion")
         self._record_feedback = Script(redis, PACKAGE, "record_feedback")
         self._set_enrolled = Script(redis, PACKAGE, "set_enrolled")
@@ -129,9 +143,16 @@ class MatchingStore:
         members: Any = await self.redis.sunion([keys.section_students(s) for s in section_ids])
         return sorted(as_text(m) for m in members)
 
-    async def week_students(self, edition: str) -> list[str]:
-        members: Any = await self.redis.smembers(keys.week_students(edition))
-        return sorted(as_text(m) for m in members)
+    async def week_student_count(self, edition: str) -> int:
+        """Students opted in to a Week edition."""
+        count: Any = await self.redis.scard(keys.week_students(edition))
+        return int(count)
+
+    def week_profiles_at(self, edition: str, most: int) -> WeekProfilesAt:
+        """What reads the profiles of a Week edition's students in another process."""
+        if not self.url:
+            raise RuntimeError("the store was not given the address of its Redis")
+        return WeekProfilesAt(self.url, edition, most)
 
     async def erase(self, student_id: str, event: OutgoingEvent) -> None:
         """Remove every trace of the student and set their tombstone, with the erasure event.
@@ -293,15 +314,15 @@ class MatchingStore:
         raw: Any = await self.redis.get(keys.allocation(allocation_id))
         return AllocateWeekResponse.FromString(raw) if raw is not None else None
 
-    async def save_allocation(self, result: AllocateWeekResponse, event: OutgoingEvent) -> None:
-        """Stores the allocation whole (every assignment and unplaced student), with its
-        event."""
+    async def save_allocation(
+        self, allocation_id: str, allocation: bytes, event: OutgoingEvent
+    ) -> None:
+        """Stores the allocation whole (a serialised ``AllocateWeekResponse`` with every
+        assignment and unplaced student), with its event. Serialised by the caller: a
+        network-wide Week's takes tens of milliseconds to serialise, better done elsewhere
+        than on the serving loop."""
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(
-                keys.allocation(result.allocation_id),
-                result.SerializeToString(),
-                ex=ALLOCATION_TTL_SECONDS,
-            )
+            pipe.set(keys.allocation(allocation_id), allocation, ex=ALLOCATION_TTL_SECONDS)
             pipe.xadd(keys.OUTBOX, entry_fields(event))  # type: ignore[arg-type]
             await pipe.execute()
 
@@ -330,5 +351,40 @@ class FeedbackLogAt:
                 if len(entries) < self.page:
                     return rows
                 after = f"({as_text(entries[-1][0])}"
+        finally:
+            client.close()
+
+
+@dataclass(frozen=True, slots=True)
+class WeekProfilesAt:
+    """The profiles of a Week edition's students in the Redis at ``url``, read when called
+    (sorted by student id; students whose profile is gone meanwhile left out), with a client
+    of its own: how the allocation's worker process reads them itself. Parsing hundreds of
+    thousands of profiles takes seconds, which the serving process would spend on its loop.
+
+    Raises :class:`WeekTooLarge` when the edition has more than ``most`` students.
+    """
+
+    url: str
+    edition: str
+    most: int
+
+    def __call__(self) -> list[VolunteerProfile]:
+        client = SyncRedis.from_url(self.url)
+        try:
+            members: set[str] = set()  # a scan may return a member twice
+            for member in client.sscan_iter(
+                keys.week_students(self.edition), count=WEEK_STUDENTS_PER_SCAN
+            ):
+                members.add(as_text(member))
+                if len(members) > self.most:
+                    raise WeekTooLarge(int(client.scard(keys.week_students(self.edition))))
+            students = sorted(members)
+            found: list[VolunteerProfile] = []
+            for first in range(0, len(students), PROFILES_PER_READ):
+                chunk = students[first : first + PROFILES_PER_READ]
+                raws: Any = client.mget([keys.profile(s) for s in chunk])
+                found.extend(VolunteerProfile.FromString(raw) for raw in raws if raw is not None)
+            return found
         finally:
             client.close()

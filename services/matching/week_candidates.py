@@ -132,8 +132,9 @@ def week_candidates(
 
 
 class CandidateFinder:
-    """:func:`week_candidates` one chunk of students at a time, so that a caller on an event
-    loop can serve other requests between chunks (the index must not change meanwhile)."""
+    """:func:`week_candidates` one chunk of students at a time: every student pairs with every
+    online activity, so chunks bound the pairs held at once (the index must not change
+    meanwhile)."""
 
     def __init__(
         self,
@@ -443,14 +444,17 @@ def _cause_interest(
     if student.size == 0:
         return np.zeros(0)
     first = int(student.min())
-    masks, which = np.unique(causes, return_inverse=True)
+    # The masks are bytes: counting them finds the distinct ones without sorting the pairs.
+    masks = np.flatnonzero(np.bincount(causes, minlength=1 << _CAUSE_BITS))
+    number_of = np.zeros(1 << _CAUSE_BITS, np.int64)
+    number_of[masks] = np.arange(masks.size)
     mine = interests[first : int(student.max()) + 1]
     table = np.zeros((mine.shape[0], masks.size))
     for n, mask in enumerate(masks.tolist()):
         bits = [bit for bit in range(_CAUSE_BITS) if mask >> bit & 1]
         if bits:
             table[:, n] = mine[:, bits].max(axis=1)
-    best: FloatArray = table[student - first, which.ravel()]
+    best: FloatArray = table[student - first, number_of[causes]]
     return best
 
 
