@@ -2,7 +2,8 @@
 
 Ranking compares an activity's start and end with the weekly slots a student gave on their own
 clock, for thousands of activities per request: per-year tables of UTC offset changes, found
-once per zone and year, turn that into one ``searchsorted``.
+once per zone and year, turn that into one comparison per change of offset between the
+earliest and the latest instant (a zone changes once or twice a year).
 """
 
 from __future__ import annotations
