@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import grpc
-import httpx
 
 from services.catalogue.seed import seed_catalogue
 from services.children import Child
@@ -39,6 +38,7 @@ from services.runtime.processes import (
     ServiceProcess,
     start_service,
     stop_processes,
+    wait_until_answering,
     wait_until_serving,
 )
 from services.web.local_run import WEB, local_defaults, web_url
@@ -75,18 +75,6 @@ def demo_sign_in_link(local_dir: Path, env: dict[str, str]) -> str:
 
 def edge_address(env: dict[str, str]) -> str:
     return env.get("SE_HTTP_LISTEN") or f"127.0.0.1:{EDGE_PORT}"
-
-
-async def wait_until_answering(url: str, timeout: float = 30.0) -> bool:
-    """Whether the HTTP server at ``url`` answers 200 within ``timeout`` seconds."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    async with httpx.AsyncClient(timeout=1) as client:
-        while asyncio.get_running_loop().time() < deadline:
-            with contextlib.suppress(httpx.TransportError):
-                if (await client.get(url)).status_code == 200:
-                    return True
-            await asyncio.sleep(0.2)
-    return False
 
 
 def start_edge(

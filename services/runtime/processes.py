@@ -7,6 +7,7 @@ so that none of them needs another's code to do it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
+import httpx
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 __all__ = ["ServiceProcess", "start_service", "stop_processes", "wait_until_serving"]
@@ -44,6 +46,18 @@ async def wait_until_serving(address: str, timeout: float = 30.0) -> bool:
                     return True
             except grpc.aio.AioRpcError:
                 pass
+            await asyncio.sleep(0.2)
+    return False
+
+
+async def wait_until_answering(url: str, timeout: float = 30.0) -> bool:
+    """Whether the HTTP server at ``url`` answers 200 within ``timeout`` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    async with httpx.AsyncClient(timeout=1) as client:
+        while asyncio.get_running_loop().time() < deadline:
+            with contextlib.suppress(httpx.TransportError):
+                if (await client.get(url)).status_code == 200:
+                    return True
             await asyncio.sleep(0.2)
     return False
 

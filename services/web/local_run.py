@@ -3,12 +3,9 @@ command prints a sign-in link for the demo student too, which notify signs)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
-
-import httpx
 
 from services.runtime.processes import ServiceProcess
 from services.web.settings import DEFAULT_PORT, web_secret
@@ -45,17 +42,3 @@ def local_defaults(
     env.setdefault("SE_NOTIFY_SIGN_IN_MINUTES", LOCAL_SIGN_IN_MINUTES)
     env.setdefault("SE_WEB_TOKEN", platform_token)
     env.setdefault("SE_WEB_SECRET", web_secret(local_dir, env).decode())
-
-
-async def wait_until_answering(url: str, timeout: float = 30.0) -> bool:
-    """True once ``<url>/healthz`` answers 200, False after ``timeout`` seconds."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    async with httpx.AsyncClient(timeout=1.0) as client:
-        while asyncio.get_running_loop().time() < deadline:
-            try:
-                if (await client.get(f"{url}/healthz")).status_code == 200:
-                    return True
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    return False

@@ -29,9 +29,10 @@ from services.runtime.processes import (
     ServiceProcess,
     start_service,
     stop_processes,
+    wait_until_answering,
     wait_until_serving,
 )
-from services.web.local_run import WEB, mail_links, wait_until_answering
+from services.web.local_run import WEB, mail_links
 from socialerasmus.catalogue.v1 import catalogue_pb2 as catalogue
 from socialerasmus.catalogue.v1.catalogue_pb2_grpc import CatalogueServiceStub
 from socialerasmus.matching.v1 import matching_pb2 as matching
@@ -170,7 +171,7 @@ def site(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sit
     try:
         for service in services:
             assert asyncio.run(wait_until_serving(service.address, 60)), service.name
-        assert asyncio.run(wait_until_answering(url, 30)), "the web app did not answer"
+        assert asyncio.run(wait_until_answering(f"{url}/healthz", 30)), "the web app did not answer"
         addresses = {service.name: service.address for service in services}
         beach = asyncio.run(seed(addresses, ["ana", "ben"]))
         yield Site(url, addresses, mail_dir, beach)
