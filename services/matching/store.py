@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -80,10 +80,8 @@ class MatchingStore:
         """The profiles of those students who have one, :data:`PROFILES_PER_READ` a command
         (a Week's hundreds of thousands in one would hold up Redis and this loop)."""
         found: list[VolunteerProfile] = []
-        for first in range(0, len(student_ids), PROFILES_PER_READ):
-            chunk = student_ids[first : first + PROFILES_PER_READ]
-            raws: Any = await self.redis.mget([keys.profile(s) for s in chunk])
-            found.extend(VolunteerProfile.FromString(raw) for raw in raws if raw is not None)
+        for profile_keys in _profile_reads(student_ids):
+            found.extend(_parsed_profiles(await self.redis.mget(profile_keys)))
         return found
 
     async def save_profile(
@@ -379,12 +377,21 @@ class WeekProfilesAt:
                 members.add(as_text(member))
                 if len(members) > self.most:
                     raise WeekTooLarge(int(client.scard(keys.week_students(self.edition))))
-            students = sorted(members)
             found: list[VolunteerProfile] = []
-            for first in range(0, len(students), PROFILES_PER_READ):
-                chunk = students[first : first + PROFILES_PER_READ]
-                raws: Any = client.mget([keys.profile(s) for s in chunk])
-                found.extend(VolunteerProfile.FromString(raw) for raw in raws if raw is not None)
+            for profile_keys in _profile_reads(sorted(members)):
+                found.extend(_parsed_profiles(client.mget(profile_keys)))
             return found
         finally:
             client.close()
+
+
+def _profile_reads(student_ids: Sequence[str]) -> Iterator[list[str]]:
+    """The profile keys of ``student_ids``, :data:`PROFILES_PER_READ` per command: a Week's
+    hundreds of thousands in one would hold up Redis, and its reader."""
+    for first in range(0, len(student_ids), PROFILES_PER_READ):
+        yield [keys.profile(s) for s in student_ids[first : first + PROFILES_PER_READ]]
+
+
+def _parsed_profiles(raws: Any) -> Iterator[VolunteerProfile]:
+    """The profiles of an MGET's replies, leaving out the students who have none."""
+    return (VolunteerProfile.FromString(raw) for raw in raws if raw is not None)
