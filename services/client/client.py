@@ -15,6 +15,7 @@ from services.client.config import ClientConfig, Service
 from services.client.errors import ClientError
 from services.client.health import ServiceHealth, check
 from services.client.retry import RetryPolicy, call_with_retries
+from services.runtime.replicas import ROUND_ROBIN
 from socialerasmus.catalogue.v1 import catalogue_pb2 as cat
 from socialerasmus.matching.v1 import matching_pb2 as match
 from socialerasmus.notify.v1 import notify_pb2 as notify
@@ -44,8 +45,9 @@ class _Channels:
             await channel.close()
 
 
-def _channel_options(retry: RetryPolicy) -> list[tuple[str, int]]:
-    """Reconnect as eagerly as the client retries: gRPC's own default waits a second or more
+def _channel_options(retry: RetryPolicy) -> list[tuple[str, int | str]]:
+    """Calls to every replica of the service in turn (:mod:`services.runtime.replicas`), and
+    reconnecting as eagerly as the client retries: gRPC's own default waits a second or more
     before trying a refused address again, which would make early retries fail at once.
     (The minimum reconnect back-off stays at its default: it is also the connect timeout.)"""
     initial = max(MIN_RECONNECT_BACKOFF_MS, round(retry.initial_backoff_seconds * 1000))
@@ -53,6 +55,7 @@ def _channel_options(retry: RetryPolicy) -> list[tuple[str, int]]:
     return [
         ("grpc.initial_reconnect_backoff_ms", initial),
         ("grpc.max_reconnect_backoff_ms", longest),
+        ROUND_ROBIN,
     ]
 
 

@@ -16,6 +16,7 @@ from services.runtime.interceptors import RpcInterceptor
 from services.runtime.probes import PROBE_SECONDS, Dependency, DependencyProbe
 from services.runtime.readiness import Readiness
 from services.runtime.reflection import enable_reflection
+from services.runtime.replicas import SERVER_OPTIONS
 from services.runtime.supervisor import BackgroundTask, Backoff, Loop, supervise
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ async def serve(
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.so_reuseport", 0),
+            *SERVER_OPTIONS,
         ],
     )
     health_servicer = health.aio.HealthServicer()
