@@ -5,6 +5,13 @@ for a second replica, from the snapshot the first saved; resident memory, and in
 stored and reverse matching has suggested every published activity, so that neither one-off
 weighs on them.
 
+Two more calls, in the same run, split the way from the empty call to Recommend: GetProfile
+(authorisation, validation and one Redis read, the part every RPC of the service pays) and a
+Recommend with a filter no activity passes (a start after the year 9000): the same request,
+profile and exclusions read, the student turned into arrays and the candidates found, but
+nothing left to score, diversify or explain. What Recommend costs beyond that is the ranking of
+its candidates.
+
 Run: ``python -m bench.recommend`` (``--activities``, ``--profiles`` to change sizes). The
 catalogue's events are published straight to JetStream, as the catalogue's relay would, so
 the matching process under test replays them exactly as in production.
@@ -16,10 +23,12 @@ import argparse
 import asyncio
 import random
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import grpc
 import nats
+from google.protobuf.timestamp_pb2 import Timestamp
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from nats.js import JetStreamContext
 from redis.asyncio import Redis
@@ -51,6 +60,11 @@ METADATA = (("authorization", f"Bearer {BENCH_TOKEN}"),)
 CHUNK = 1000
 PROFILE_CHUNK = 50  # concurrent MULTI/EXEC blocks, each holding a pooled connection
 FRESHNESS_TRIALS = 40
+Operation = Callable[[int], Awaitable[object]]
+NOTHING_PASSES = pb.RecommendFilter(
+    starts_after=Timestamp(seconds=int(datetime(9000, 1, 1, tzinfo=UTC).timestamp()))
+)
+"""A filter that leaves no activity: the fixed part of a Recommend, without ranking."""
 
 
 def published(details: cat.ActivityDetails, now: datetime) -> cat.Activity:
@@ -141,6 +155,35 @@ async def drained_reverse_matching(js: JetStreamContext) -> float:
     return round(time.perf_counter() - started, 1)
 
 
+def calls_of(channel: grpc.aio.Channel, students: list[str]) -> dict[str, Operation]:
+    """The calls measured, by name, from the cheapest to Recommend; call ``n`` asks for
+    student ``n`` (modulo their number)."""
+    stub = MatchingServiceStub(channel)
+    health = health_pb2_grpc.HealthStub(channel)
+
+    async def empty_call(_: int) -> None:
+        await health.Check(health_pb2.HealthCheckRequest())
+
+    async def get_profile(index: int) -> None:
+        request = pb.GetProfileRequest(student_id=students[index % len(students)])
+        await stub.GetProfile(request, metadata=METADATA)
+
+    def recommending(filter: pb.RecommendFilter | None) -> Operation:
+        async def recommend(index: int) -> None:
+            student = students[index % len(students)]
+            request = pb.RecommendRequest(student_id=student, k=10, filter=filter)
+            await stub.Recommend(request, metadata=METADATA)
+
+        return recommend
+
+    return {
+        "grpc health Check": empty_call,
+        "grpc GetProfile": get_profile,
+        "grpc Recommend, nothing passes": recommending(NOTHING_PASSES),
+        "grpc Recommend": recommending(None),
+    }
+
+
 def quantile_ms(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return round(ordered[min(int(q * len(ordered)), len(ordered) - 1)] * 1000, 2)
@@ -180,24 +223,14 @@ async def run(activity_count: int, profile_count: int, calls: int) -> dict[str, 
             reverse_seconds = await drained_reverse_matching(js)
             print(f"reverse matching of the published activities done {reverse_seconds} s later")
             channel = grpc.aio.insecure_channel(address)
-            stub = MatchingServiceStub(channel)
-            health = health_pb2_grpc.HealthStub(channel)
-
-            async def empty_call(_: int) -> None:
-                await health.Check(health_pb2.HealthCheckRequest())
-
-            async def recommend(index: int) -> None:
-                student = profiles[index % len(profiles)].student_id
-                await stub.Recommend(
-                    pb.RecommendRequest(student_id=student, k=10), metadata=METADATA
-                )
-
-            await measure("warm-up", recommend, 200, 4)
-            rates = []
-            for concurrency in (1, 16):
-                rates.append(await measure("grpc health Check", empty_call, calls, concurrency))
-                rates.append(await measure("grpc Recommend", recommend, calls, concurrency))
-            delays = await freshness(js, stub, "fresh-student", now)
+            operations = calls_of(channel, [p.student_id for p in profiles])
+            await measure("warm-up", operations["grpc Recommend"], 200, 4)
+            rates = [
+                await measure(name, operation, calls, concurrency)
+                for concurrency in (1, 16)
+                for name, operation in operations.items()
+            ]
+            delays = await freshness(js, MatchingServiceStub(channel), "fresh-student", now)
             memory = resident_mb(pid)
             await channel.close()
         started = time.perf_counter()
@@ -224,6 +257,10 @@ async def run(activity_count: int, profile_count: int, calls: int) -> dict[str, 
             )
             for c in (1, 16)
         },
+        "p50_over_empty_call_p50_c1": {
+            name: round(table[(name, 1)].p50_ms / table[("grpc health Check", 1)].p50_ms, 2)
+            for name in ("grpc GetProfile", "grpc Recommend, nothing passes", "grpc Recommend")
+        },
         "freshness_ms": {"p50": quantile_ms(delays, 0.5), "p99": quantile_ms(delays, 0.99)},
     }
 
@@ -237,6 +274,7 @@ def main() -> None:
     results = asyncio.run(run(args.activities, args.profiles, args.calls))
     print_rates(results["rates"])  # type: ignore[arg-type]
     print("Recommend p50 / empty call p50:", results["recommend_p50_over_empty_call_p50"])
+    print("p50 / empty call p50 at c=1:", results["p50_over_empty_call_p50_c1"])
     print("index freshness (publish to recommendable):", results["freshness_ms"])
     print("matching resident memory (MiB):", results["matching_resident_mb"])
     print(
