@@ -55,7 +55,11 @@ from socialerasmus.catalogue.v1.catalogue_pb2 import (
     StudentEnrolment,
 )
 
-SCAN_BATCH = 256
+SCAN_BATCH_MAX = 256
+"""Most index entries a list call reads in one round trip. The first read asks for one more
+than the page needs, which is all it takes when the filter keeps every entry (the common
+listing, and the one entry more tells whether another page follows); while the filter turns
+entries away, each next read asks for four times as many, up to this."""
 SCAN_BUDGET = 4096
 """Most index entries one list call examines; a page may come back short (with a token)
 rather than let one selective filter scan the whole catalogue in a single request."""
@@ -232,9 +236,11 @@ class CatalogueService:
         after = max(after, lower)
         found: list[Activity] = []
         scanned, last_key, exhausted = 0, after, False
+        batch_size = min(size + 1, SCAN_BATCH_MAX)
         while len(found) < size and scanned < SCAN_BUDGET and not exhausted:
-            batch = await self.store.scan(index, last_key, upper, SCAN_BATCH)
-            exhausted = len(batch) < SCAN_BATCH
+            batch = await self.store.scan(index, last_key, upper, batch_size)
+            exhausted = len(batch) < batch_size
+            batch_size = min(batch_size * 4, SCAN_BATCH_MAX)
             for key, activity in batch:
                 scanned += 1
                 last_key = key
@@ -458,17 +464,21 @@ class CatalogueService:
         )
         wanted: set[EnrolmentStatus.ValueType] = set(statuses)
         found: list[Enrolment] = []
+        batch_size = min(size + 1, SCAN_BATCH_MAX)
+        read_beyond = False  # the last read holds entries after the page's last one
         while len(found) < size:
-            batch = await self.store.list_enrolments(activity_id, after, SCAN_BATCH)
+            batch = await self.store.list_enrolments(activity_id, after, batch_size)
             if not batch:
                 return found, ""
-            for seq, enrolment in batch:
+            for position, (seq, enrolment) in enumerate(batch):
                 after = seq
                 if not wanted or enrolment.status in wanted:
                     found.append(enrolment)
                     if len(found) == size:
+                        read_beyond = position < len(batch) - 1
                         break
-        more = await self.store.list_enrolments(activity_id, after, 1)
+            batch_size = min(batch_size * 4, SCAN_BATCH_MAX)
+        more = read_beyond or await self.store.list_enrolments(activity_id, after, 1)
         return found, encode_page_token(str(after), fingerprint) if more else ""
 
     async def list_student_enrolments(

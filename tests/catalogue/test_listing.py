@@ -501,6 +501,35 @@ async def test_page_size_is_at_most_one_hundred(catalogue: Catalogue) -> None:
         assert "page_size" in field_violations(error)
 
 
+async def test_sparse_matches_come_page_after_page_in_order(catalogue: Catalogue) -> None:
+    """A filter that few activities pass: the pages hold every match once, in start order,
+    however far apart the matches are, and the last page has no next_page_token."""
+    base = future(10)
+    created = await asyncio.gather(
+        *(
+            create_starting(
+                catalogue,
+                base + timedelta(minutes=i),
+                **({"location": online_location()} if i % 9 == 4 else {}),
+            )
+            for i in range(90)
+        )
+    )
+    online = sorted((a for a in created if a.details.location.online), key=order_key)
+    assert len(online) == 10
+    request = pb.ListActivitiesRequest(
+        filter=pb.ActivityFilter(online=pb.ONLINE_FILTER_ONLINE_ONLY), page_size=3
+    )
+    pages = []
+    while True:
+        page = await catalogue.stub.ListActivities(request, metadata=STUDENT)
+        pages.append([a.id for a in page.activities])
+        if not page.next_page_token:
+            break
+        request.page_token = page.next_page_token
+    assert pages == [[a.id for a in online[n : n + 3]] for n in range(0, 10, 3)]
+
+
 async def test_a_page_token_only_continues_the_filter_it_was_issued_for(
     catalogue: Catalogue,
 ) -> None:
