@@ -52,6 +52,15 @@ _FINGERPRINT_HEX_CHARS = 16  # 64 bits: plenty to tell apart the filters of one 
 # --- Text -------------------------------------------------------------------------------------
 
 
+def search_text(details: ActivityDetails) -> str:
+    """What the words of a text query are looked for in: title, description, goal and city,
+    folded as the words are (a word matches where it is part of this text)."""
+    # "\n" keeps a word from matching across two fields; words never hold whitespace.
+    return fold_text(
+        f"{details.title}\n{details.description}\n{details.goal}\n{details.location.city}"
+    )
+
+
 def _query_words(text_query: str) -> tuple[str, ...]:
     # Folding first: NFKD may turn some characters (no-break space, ...) into plain spaces.
     return tuple(dict.fromkeys(fold_text(text_query).split()))
@@ -163,10 +172,7 @@ class ActivityMatcher:
     def _matches_text(self, details: ActivityDetails) -> bool:
         if not self.words:
             return True
-        # "\n" keeps a word from matching across two fields; words never hold whitespace.
-        haystack = fold_text(
-            f"{details.title}\n{details.description}\n{details.goal}\n{details.location.city}"
-        )
+        haystack = search_text(details)
         return all(word in haystack for word in self.words)
 
     def fingerprint(self) -> str:

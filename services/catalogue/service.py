@@ -238,7 +238,7 @@ class CatalogueService:
         scanned, last_key, exhausted = 0, after, False
         batch_size = min(size + 1, SCAN_BATCH_MAX)
         while len(found) < size and scanned < SCAN_BUDGET and not exhausted:
-            batch = await self.store.scan(index, last_key, upper, batch_size)
+            batch = await self.store.scan(index, last_key, upper, batch_size, matcher.words)
             exhausted = len(batch) < batch_size
             batch_size = min(batch_size * 4, SCAN_BATCH_MAX)
             for key, activity in batch:

@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 
 from services.catalogue import keys
 from services.catalogue.activities import COMPLETED, PUBLISHED
-from services.catalogue.filters import ordering_key
+from services.catalogue.filters import ordering_key, search_text
 from services.runtime.errors import Aborted, FailedPrecondition, NotFound
 from services.runtime.events import OutgoingEvent
 from services.runtime.redis_values import as_text
@@ -62,6 +62,7 @@ class CatalogueStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
         self._save = Script(redis, PACKAGE, "save_activity")
+        self._listing_entries = Script(redis, PACKAGE, "listing_entries")
         self._enrol = Script(redis, PACKAGE, "enrol")
         self._cancel = Script(redis, PACKAGE, "cancel_enrolment")
         self._promote = Script(redis, PACKAGE, "promote")
@@ -124,6 +125,7 @@ class CatalogueStore:
             expected_version=previous.version if previous is not None else 0,
             version=activity.version,
             proto=stored.SerializeToString(),
+            search_text=search_text(details),
             state=int(activity.state),
             capacity=details.capacity,
             section=details.section_id,
@@ -144,10 +146,11 @@ class CatalogueStore:
             )
 
     async def scan(
-        self, index: str, after: str, until: str, limit: int
+        self, index: str, after: str, until: str, limit: int, words: Iterable[str] = ()
     ) -> list[tuple[str, Activity | None]]:
-        """Up to ``limit`` index entries after ``after`` with their activities (None when
-        an entry outlived its activity)."""
+        """Up to ``limit`` index entries after ``after`` with their activities: None when an
+        entry outlived its activity, or when its saved search text lacks one of ``words``
+        (an activity saved before search texts were kept comes back whatever the words)."""
         lower = f"({after}" if after else "-"
         upper = f"({until}" if until else "+"
         found: Any = await self.redis.zrangebylex(index, lower, upper, start=0, num=limit)
@@ -155,10 +158,10 @@ class CatalogueStore:
         if not members:
             return []
         order_keys = [as_text(m) for m in members]
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for key in order_keys:
-                pipe.hget(keys.activity(key.rsplit(":", 1)[1]), "proto")
-            raws = await pipe.execute()
+        raws = await self._listing_entries(
+            items=[{"activity": keys.activity(key.rsplit(":", 1)[1])} for key in order_keys],
+            words=[{"word": word} for word in words],
+        )
         return [
             (key, Activity.FromString(raw) if raw else None)
             for key, raw in zip(order_keys, raws, strict=True)

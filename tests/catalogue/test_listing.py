@@ -10,7 +10,9 @@ from typing import Any
 
 import grpc
 import pytest
+from redis.asyncio import Redis
 
+from services.catalogue import keys
 from services.runtime.status import field_violations
 from socialerasmus.catalogue.v1 import catalogue_pb2 as pb
 from socialerasmus.common.v1 import common_pb2 as common
@@ -363,6 +365,24 @@ async def test_text_query_ignores_accents_on_either_side(catalogue: Catalogue) -
     assert await listed(catalogue, text_query="cerámica valencia") == []
 
 
+async def test_text_query_finds_activities_saved_before_search_texts_were_kept(
+    catalogue: Catalogue,
+) -> None:
+    """An activity stored without the folded search text (saved by an older release) is
+    still found by its words, and still left out when it lacks them."""
+    world = await seed(catalogue)
+    redis = Redis.from_url(catalogue.stack.redis_url)
+    try:
+        for activity in (world.beach, world.pottery):
+            assert await redis.hdel(keys.activity(activity.id), "search_text") == 1
+    finally:
+        await redis.aclose()
+    assert await listed(catalogue, text_query="gloves plastic") == world.ids("beach")
+    assert await listed(catalogue, text_query="ceramica") == world.ids("pottery")
+    assert await listed(catalogue, text_query="tirana") == world.ids("homework")
+    assert await listed(catalogue, text_query="karaoke") == []
+
+
 async def test_every_set_field_narrows_the_result(catalogue: Catalogue) -> None:
     """Filters combine with AND: each extra field can only remove activities."""
     world = await seed(catalogue)
@@ -505,16 +525,14 @@ async def test_sparse_matches_come_page_after_page_in_order(catalogue: Catalogue
     """A filter that few activities pass: the pages hold every match once, in start order,
     however far apart the matches are, and the last page has no next_page_token."""
     base = future(10)
-    created = await asyncio.gather(
-        *(
-            create_starting(
-                catalogue,
-                base + timedelta(minutes=i),
-                **({"location": online_location()} if i % 9 == 4 else {}),
-            )
-            for i in range(90)
-        )
-    )
+
+    async def one_in_nine_online(i: int) -> pb.Activity:
+        starts = base + timedelta(minutes=i)
+        if i % 9 == 4:
+            return await create_starting(catalogue, starts, location=online_location())
+        return await create_starting(catalogue, starts)
+
+    created = await asyncio.gather(*(one_in_nine_online(i) for i in range(90)))
     online = sorted((a for a in created if a.details.location.online), key=order_key)
     assert len(online) == 10
     request = pb.ListActivitiesRequest(

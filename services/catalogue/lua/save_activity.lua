@@ -1,6 +1,6 @@
 -- Compare-and-set of one activity, its listing indexes and (optionally) its event.
 --! keys: activity confirmed order old_section new_section old_edition new_edition outbox
---! args: expected_version version proto state capacity section starts_at
+--! args: expected_version version proto search_text state capacity section starts_at
 --! args: old_order_key order_key
 --! events: event
 --! include: outbox
@@ -16,7 +16,8 @@ local confirmed = redis.call('SCARD', K.confirmed)
 if tonumber(A.capacity) < confirmed then
   return {'below_confirmed', tostring(confirmed)}
 end
-redis.call('HSET', K.activity, 'version', A.version, 'proto', A.proto, 'state', A.state,
+redis.call('HSET', K.activity, 'version', A.version, 'proto', A.proto,
+           'search_text', A.search_text, 'state', A.state,
            'capacity', A.capacity, 'section', A.section, 'starts_at', A.starts_at,
            'order_key', A.order_key)
 if A.old_order_key ~= A.order_key or K.old_section ~= K.new_section
