@@ -368,6 +368,11 @@ class WeekProfilesAt:
     most: int
 
     def __call__(self) -> list[VolunteerProfile]:
+        return [VolunteerProfile.FromString(raw) for raw in self.serialised()]
+
+    def serialised(self) -> list[bytes]:
+        """The profiles as stored, serialised ``VolunteerProfile`` messages, in the same
+        order: for processes that parse them, each its share."""
         client = SyncRedis.from_url(self.url)
         try:
             members: set[str] = set()  # a scan may return a member twice
@@ -377,9 +382,10 @@ class WeekProfilesAt:
                 members.add(as_text(member))
                 if len(members) > self.most:
                     raise WeekTooLarge(int(client.scard(keys.week_students(self.edition))))
-            found: list[VolunteerProfile] = []
+            found: list[bytes] = []
             for profile_keys in _profile_reads(sorted(members)):
-                found.extend(_parsed_profiles(client.mget(profile_keys)))
+                raws: Any = client.mget(profile_keys)  # bytes: the client does not decode
+                found.extend(raw for raw in raws if raw is not None)
             return found
         finally:
             client.close()

@@ -81,7 +81,7 @@ async def saved(redis_client: Redis, profiles: list[pb.VolunteerProfile]) -> Non
     await MatchingStore(redis_client).save_profiles(profiles)
 
 
-def job(stack: Stack, index: ActivityIndex, ids: list[str], most: int) -> WeekJob:
+def job(stack: Stack, index: ActivityIndex, ids: list[str], most: int, **tuning: int) -> WeekJob:
     return WeekJob(
         index=DetachedIndex.of(index),
         edition=EDITION,
@@ -94,6 +94,7 @@ def job(stack: Stack, index: ActivityIndex, ids: list[str], most: int) -> WeekJo
         page_size=7,
         proposed=3,
         allocation_id="01JWEEK",
+        **tuning,
     )
 
 
@@ -129,3 +130,22 @@ async def test_the_job_refuses_an_edition_with_more_students_than_it_takes(
         await asyncio.to_thread(job(clean_stack, index, ids, STUDENTS - 1))
     assert refused.value.students == STUDENTS
     assert pickle.loads(pickle.dumps(refused.value)).students == STUDENTS  # as the worker sends it
+
+
+async def test_the_job_allocates_the_same_when_processes_share_the_candidates(
+    clean_stack: Stack, redis_client: Redis
+) -> None:
+    index, profiles, ids = edition()
+    await saved(redis_client, profiles)
+    small = {"student_chunk": 10, "students_per_process": 20}  # slices of a small edition
+    alone = await asyncio.to_thread(job(clean_stack, index, ids, STUDENTS, processes=1, **small))
+    shared = await asyncio.to_thread(job(clean_stack, index, ids, STUDENTS, processes=2, **small))
+    stored = pb.AllocateWeekResponse.FromString(shared.allocation)
+    expected = pb.AllocateWeekResponse.FromString(alone.allocation)
+    assert without_timing(stored) == without_timing(expected)  # assignments, reasons, objective
+    assert stored.proven_optimal
+    assert 0 < stored.students_placed < stored.students_total == STUDENTS
+    assert {u.reason for u in stored.unplaced} >= {
+        pb.UNPLACED_REASON_NO_CANDIDATE_IN_REACH,
+        pb.UNPLACED_REASON_CLASHES,
+    }
