@@ -24,7 +24,7 @@ from services.matching.index import ActivityIndex
 from services.matching.model import LiveModel, state_message
 from services.matching.nearby import SectionMap
 from services.matching.refit_worker import BrokenProcessPool, RefitWorker
-from services.matching.store import MatchingStore, WeekTooLarge, iso_week
+from services.matching.store import MatchingStore, PastTheEnd, WeekTooLarge, iso_week
 from services.matching.validation import (
     validate_allocate,
     validate_feedback,
@@ -353,6 +353,7 @@ class MatchingService:
             proposed=limits.PROPOSED_ASSIGNMENTS_MAX,
             allocation_id=str(ULID()),
             processes=self.policy.processes_per_week(),
+            block_entries=limits.ALLOCATION_BLOCK_ENTRIES,
         )
         try:
             outcome = await _SOLVER.run(job)
@@ -373,7 +374,7 @@ class MatchingService:
             page.optimality_gap,
             assignments_total=page.assignments_total,
         )
-        await self.store.save_allocation(page.allocation_id, outcome.allocation, event)
+        await self.store.save_allocation(page.allocation_id, outcome.stored, event)
         return page
 
     async def list_allocation(
@@ -381,23 +382,14 @@ class MatchingService:
     ) -> ListAllocationResponse:
         page_size, offset = validate_list_allocation(request)
         principal.require_role(Role.OPERATOR, Role.PLATFORM)
-        stored = await self.store.allocation(request.allocation_id)
-        if stored is None:
+        try:
+            page = await self.store.allocation_page(request.allocation_id, offset, page_size)
+        except PastTheEnd:
+            raise InvalidArgument.single(
+                "page_token", "is past the end of the allocation"
+            ) from None
+        if page is None:
             raise NotFound(f"no allocation {request.allocation_id} (never made, or expired)")
-        placed = len(stored.assignments)
-        total = placed + len(stored.unplaced_students)
-        if offset > total:
-            raise InvalidArgument.single("page_token", "is past the end of the allocation")
-        end = min(offset + page_size, total)
-        page = ListAllocationResponse(
-            week_edition=stored.week_edition,
-            assignments=stored.assignments[offset : min(end, placed)],
-            unplaced_students=stored.unplaced_students[
-                max(offset - placed, 0) : max(end - placed, 0)
-            ],
-        )
-        if end < total:
-            page.next_page_token = str(end)
         return page
 
 

@@ -17,7 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from services.matching.allocation_blocks import StoredAllocation, blocks_of
 from services.matching.detached_index import DetachedIndex
+from services.matching.limits import ALLOCATION_BLOCK_ENTRIES
 from services.matching.signals import Weights
 from services.matching.student import SectionDirectory
 from services.matching.week_allocation import allocate_candidates, first_page
@@ -42,9 +44,8 @@ class ProfileReader(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class WeekOutcome:
-    allocation: bytes
-    """The allocation as stored (``AllocateWeekResponse``, every assignment and unplaced
-    student), serialised."""
+    stored: StoredAllocation
+    """The allocation as stored: every assignment and unplaced student, in blocks."""
     page: AllocateWeekResponse
     """The allocation as answered: its first page."""
     proposed: AllocateWeekResponse
@@ -74,6 +75,8 @@ class WeekJob:
     students_per_process: int = STUDENTS_PER_PROCESS_MIN
     """Fewest students a process finds the candidates of."""
     student_chunk: int = STUDENT_CHUNK
+    block_entries: int = ALLOCATION_BLOCK_ENTRIES
+    """Entries per stored block (see allocation_blocks)."""
 
     def __call__(self) -> WeekOutcome:
         index = self.index.restored()
@@ -102,7 +105,7 @@ class WeekJob:
             allocation_id=self.allocation_id,
         )
         return WeekOutcome(
-            allocation=allocation.SerializeToString(),
+            stored=blocks_of(allocation, self.block_entries),
             page=first_page(allocation, self.page_size),
             proposed=AllocateWeekResponse(assignments=allocation.assignments[: self.proposed]),
         )
