@@ -7,7 +7,8 @@ parsing the profiles, finding the candidates, solving, building and serialising 
 allocation. On the serving process's loop, even cut into steps, they held every other
 request: a gRPC call needs several turns of the loop, and each turn waited for a step. So the
 serving process only copies its index (between two events, as a snapshot does), sends it,
-and stores what comes back; the worker reads the profiles from Redis itself.
+and stores what comes back; the worker reads the profiles from Redis itself, and a large
+Week's candidates are found in processes of their own, several at once (week_slices).
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class WeekJob:
         else:
             found = candidates_here(settings, index, profiles)
         candidate_seconds = time.perf_counter() - started
-        # The solver, which needs the most memory, runs without the profiles (70 MB for a
+        # The solver, which needs the most memory, runs without the profiles (75 MB for a
         # network-wide Week's 350,000, serialised).
         del profiles
         allocation = allocate_candidates(
