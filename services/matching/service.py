@@ -107,7 +107,11 @@ class MatchingPolicy:
     CPU this process may run on."""
 
     def processes_per_week(self) -> int:
-        return self.week_processes or len(os.sched_getaffinity(0))
+        if self.week_processes > 0:
+            return self.week_processes
+        if hasattr(os, "sched_getaffinity"):  # the CPUs this process may run on (Linux)
+            return len(os.sched_getaffinity(0))
+        return os.cpu_count() or 1
 
 
 def policy_from_env(env: Mapping[str, str] | None = None) -> MatchingPolicy:
