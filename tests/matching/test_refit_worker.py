@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from services.matching import service
 from services.matching.refit_worker import BrokenProcessPool, RefitWorker, worker_pool
 from tests.waiting import eventually
 
@@ -69,3 +70,17 @@ async def test_processes_started_by_a_worker_end_when_it_is_killed(tmp_path: Pat
     with pytest.raises(BrokenProcessPool):
         await step
     await eventually(lambda: not running(helper), "the helper to end with its parent")
+
+
+async def test_the_service_stopping_kills_the_weeks_worker_and_what_it_runs(
+    tmp_path: Path,
+) -> None:
+    marker = tmp_path / "pid"
+    step = asyncio.ensure_future(service._SOLVER.run(write_pid_then_sleep, str(marker)))
+    await eventually(marker.exists, "the step to start")
+    stop = asyncio.Event()
+    stop.set()
+    await service.week_worker_until_stopped(stop)
+    with pytest.raises(BrokenProcessPool):  # AllocateWeek answers UNAVAILABLE
+        await step
+    assert await service._SOLVER.run(os.getpid) != int(marker.read_text())  # a new one
