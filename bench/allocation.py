@@ -241,6 +241,7 @@ AGAIN_UP_TO = 20_000
 starts its solver's worker (seconds), the second shows a call without that."""
 PROBE_SECONDS = 0.05
 """Pause between two health checks sent while AllocateWeek runs."""
+PEAK_SAMPLE_SECONDS = 0.2
 IDLE_PROBING_SECONDS = 3.0
 """Health checks are sent this long before each AllocateWeek too, the same way: the latency of
 a serving loop that waits for nothing, on this machine at this moment (others' work included),
@@ -249,11 +250,20 @@ beside which the figures during the call read."""
 
 def children(pid: int) -> list[int]:
     """The processes a process started and that still run (Linux)."""
-    return [
-        int(child)
-        for task in Path(f"/proc/{pid}/task").iterdir()
-        for child in (task / "children").read_text().split()
-    ]
+    try:
+        return [
+            int(child)
+            for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()
+        ]
+    except FileNotFoundError:  # it ended meanwhile
+        return []
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes a process started, those they started, and so on, that still run."""
+    found = children(pid)
+    return [*found, *(grandchild for child in found for grandchild in descendants(child))]
 
 
 def children_peak_mb(pid: int) -> float:
@@ -262,14 +272,37 @@ def children_peak_mb(pid: int) -> float:
 
 
 def tree_cpu_seconds(pid: int) -> float:
-    """CPU time of a process and of the processes it started, so far."""
-    return cpu_seconds(pid) + sum(cpu_seconds(child) for child in children(pid))
+    """CPU time of a process and of the processes it started (theirs in turn, including those
+    that ended and were waited for: the processes finding a Week's candidates), so far."""
+    return sum(cpu_seconds(process, reaped=True) for process in [pid, *descendants(pid)])
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process so far (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_seconds(pid: int, *, reaped: bool = False) -> float:
+    """User and system CPU time of a process so far (Linux); ``reaped``: with that of its
+    children that ended and were waited for."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:  # it ended meanwhile
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+async def helpers_peak_mb(pid: int, stop: asyncio.Event) -> float:
+    """Peak resident memory of the processes the solver's workers start meanwhile (those
+    finding a Week's candidates, which end before the call does), summed, sampled every
+    :data:`PEAK_SAMPLE_SECONDS` until ``stop``."""
+    peaks: dict[int, float] = {}
+    while not stop.is_set():
+        for worker in children(pid):
+            for helper in descendants(worker):
+                with contextlib.suppress(FileNotFoundError):
+                    peaks[helper] = max(peaks.get(helper, 0.0), resident_mb(helper, "VmHWM"))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), PEAK_SAMPLE_SECONDS)
+    return round(sum(peaks.values()), 1)
 
 
 async def probe_idle(channel: grpc.aio.Channel) -> dict[str, float]:
@@ -314,6 +347,7 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
         idle = await probe_idle(channel)
         stop = asyncio.Event()
         probing = asyncio.create_task(probe_meanwhile(channel, stop))
+        helpers = asyncio.create_task(helpers_peak_mb(pid, stop))
         cpu = tree_cpu_seconds(pid)
         started = time.perf_counter()
         try:
@@ -324,6 +358,7 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
             )
         except grpc.aio.AioRpcError as error:
             stop.set()
+            await helpers
             return {
                 "max_places_per_student": max_places,
                 "wall_seconds": round(time.perf_counter() - started, 3),
@@ -336,6 +371,7 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
         cpu = tree_cpu_seconds(pid) - cpu
         stop.set()
         probes = probe_figures(await probing)
+        helpers_peak = await helpers
         pages, assignments, token = 1, len(reply.assignments), reply.next_page_token
         stop = asyncio.Event()
         probing = asyncio.create_task(probe_meanwhile(channel, stop))
@@ -369,6 +405,7 @@ async def allocate_through_grpc(address: str, pid: int, max_places: int) -> dict
         "unplaced": unplaced,
         "matching_peak_resident_mb": resident_mb(pid, "VmHWM"),
         "workers_peak_resident_mb": children_peak_mb(pid),
+        "helpers_peak_resident_mb": helpers_peak,
         **probes,
         **idle,
         **paging_probes,

@@ -11,7 +11,11 @@ from services.matching.grpc_api import MatchingApi
 from services.matching.index import ActivityIndex
 from services.matching.model import ModelRefresher
 from services.matching.nearby import SectionMap
-from services.matching.service import MatchingService, policy_from_env
+from services.matching.service import (
+    MatchingService,
+    policy_from_env,
+    week_worker_until_stopped,
+)
 from services.matching.snapshots import SnapshotStore, SnapshotWriter, restore
 from services.matching.store import MatchingStore
 from services.matching.subscriptions import subscriptions
@@ -87,6 +91,7 @@ async def matching_parts(connections: Connections, settings: RuntimeSettings) ->
             ),
             # A failed refit leaves the last model serving: worse, not wrong.
             Loop("model-refresher", model.run, required=False),
+            Loop("week-worker", week_worker_until_stopped, required=False),
             *(c.loop() for c in consumers),
         ],
         # Recommendations come from the in-memory index, which only waits for NATS to follow.

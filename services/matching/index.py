@@ -69,6 +69,8 @@ _MIN_TAIL_SEGMENTS = 256
 _MAX_TAIL_SEGMENTS = 1024
 _QUERY_CHUNK = 2048
 """Queries per sparse product when many are scored at once (bounds the product's size)."""
+_DENSE_LOOKUP_CELLS = 1 << 22
+"""Largest query x segment table scores of pairs are looked up in (32 MB)."""
 _TAIL_SHARE = 32
 _LATITUDE_CELLS = round(180 / CELL_DEGREES)
 _LONGITUDE_CELLS = round(360 / CELL_DEGREES)
@@ -532,7 +534,13 @@ class _TextRows:
             segments = self._segment_of_row[row_of_pair[pairs]]
             value = np.zeros(pairs.size)
             held = segments != UNKNOWN
-            value[held] = np.asarray(by_segment[local[held], segments[held]]).ravel()
+            cells = by_segment.shape[0] * by_segment.shape[1]
+            if cells <= min(2 * pairs.size, _DENSE_LOOKUP_CELLS):
+                # Few queries (students share motivations): a table is cheaper to look up
+                # than the sparse matrix, pair by pair, and holds the same values.
+                value[held] = by_segment.toarray()[local[held], segments[held]]
+            else:
+                value[held] = np.asarray(by_segment[local[held], segments[held]]).ravel()
             scale = best[local]
             positive = scale > 0
             found[pairs[positive]] = np.clip(value[positive] / scale[positive], 0.0, 1.0)

@@ -57,7 +57,21 @@ ALLOCATION_PATTERN = f"{PREFIX}:allocation:*"
 
 
 def allocation(allocation_id: str) -> str:
+    """A Week allocation stored whole (a serialised ``AllocateWeekResponse``), as it was until
+    allocations were stored in blocks: read until those left have expired."""
     return f"{PREFIX}:allocation:{allocation_id}"
+
+
+ALLOCATION_BLOCKS_PATTERN = f"{PREFIX}:allocation-blocks:*"
+
+
+def allocation_blocks(allocation_id: str) -> str:
+    """A Week allocation in blocks (see allocation_blocks): a hash of the blocks by name, and
+    their index under :data:`ALLOCATION_INDEX_FIELD`."""
+    return f"{PREFIX}:allocation-blocks:{allocation_id}"
+
+
+ALLOCATION_INDEX_FIELD = "index"
 
 
 def student_keys(student_id: str) -> list[str]:

@@ -81,6 +81,9 @@ ALLOCATION_PAGE_DEFAULT: Final = 10_000
 """Assignments per AllocateWeek response, and items per ListAllocation page, by default."""
 ALLOCATION_PAGE_MAX: Final = 20_000
 """At most 3.4 MB of assignments with 128-character student ids: inside gRPC's 4 MB default."""
+ALLOCATION_BLOCK_ENTRIES: Final = 1_000
+"""Entries per block of a stored allocation (see allocation_blocks): a default page of 10,000
+reads 10 or 11 blocks."""
 PROPOSED_ASSIGNMENTS_MAX: Final = 5_000
 """Assignments an allocation.proposed event carries, at most 850 kB: NATS refuses more than
 1 MB by default, and one refused message would hold up the outbox behind it."""

@@ -7,6 +7,7 @@ the store and the index, calls them, and records the outcome with its event.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import math
 import os
@@ -18,11 +19,12 @@ from ulid import ULID
 from services.kernel.ids import validate_student_id
 from services.matching import events, limits
 from services.matching.allocation import TooLarge
+from services.matching.detached_index import DetachedIndex
 from services.matching.index import ActivityIndex
 from services.matching.model import LiveModel, state_message
 from services.matching.nearby import SectionMap
-from services.matching.refit_worker import RefitWorker
-from services.matching.store import MatchingStore, WeekTooLarge, iso_week
+from services.matching.refit_worker import BrokenProcessPool, RefitWorker
+from services.matching.store import MatchingStore, PastTheEnd, WeekTooLarge, iso_week
 from services.matching.validation import (
     validate_allocate,
     validate_feedback,
@@ -32,7 +34,7 @@ from services.matching.validation import (
     validate_profiles,
     validate_recommend,
 )
-from services.matching.week_worker import DetachedIndex, WeekJob
+from services.matching.week_worker import WeekJob
 from services.runtime import metrics
 from services.runtime.auth import Principal, Role
 from services.runtime.clock import Clock, utc_now
@@ -44,6 +46,7 @@ from services.runtime.errors import (
     PermissionDenied,
     Precondition,
     ResourceExhausted,
+    Unavailable,
 )
 from socialerasmus.catalogue.v1.catalogue_pb2 import Activity, ActivityState
 from socialerasmus.matching.v1.matching_pb2 import (
@@ -68,8 +71,19 @@ _SOLVER = RefitWorker(niceness=WEEK_NICENESS)
 """Where Week allocations run, from reading the profiles to serialising the allocation: a
 process of its own, as each step holds the interpreter for seconds on a network-wide Week
 (see week_worker). One for all services of this process (its first allocation spawns it,
-about 4 s); allocations wait for each other there."""
+about 4 s); allocations wait for each other there. Killed when the service stops
+(:func:`week_worker_until_stopped`) or, failing that, when the process exits."""
 atexit.register(_SOLVER.close)
+
+
+async def week_worker_until_stopped(stop: asyncio.Event) -> None:
+    """Kills the Week's worker once ``stop`` is set, and with it an allocation under way
+    (its caller is told UNAVAILABLE): an exiting process would otherwise wait for it to
+    finish, as a process pool waits for its calls before exit handlers run."""
+    try:
+        await stop.wait()
+    finally:
+        _SOLVER.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +102,16 @@ class MatchingPolicy:
     snapshot_seconds: float = 300.0
     """How often a replica saves a snapshot of its activity index, if it moved since the
     stored one: a replica starting replays the events after it only."""
+    week_processes: int = 0
+    """Most processes that find a large Week's candidates at once (week_slices); 0: one per
+    CPU this process may run on."""
+
+    def processes_per_week(self) -> int:
+        if self.week_processes > 0:
+            return self.week_processes
+        if hasattr(os, "sched_getaffinity"):  # the CPUs this process may run on (Linux)
+            return len(os.sched_getaffinity(0))
+        return os.cpu_count() or 1
 
 
 def policy_from_env(env: Mapping[str, str] | None = None) -> MatchingPolicy:
@@ -107,6 +131,7 @@ def policy_from_env(env: Mapping[str, str] | None = None) -> MatchingPolicy:
             snapshot_seconds=float(
                 env.get("SE_MATCHING_SNAPSHOT_SECONDS") or defaults.snapshot_seconds
             ),
+            week_processes=int(env.get("SE_MATCHING_WEEK_PROCESSES") or defaults.week_processes),
         )
     except ValueError as error:
         raise SettingsError(f"SE_MATCHING_* variable malformed: {error}") from error
@@ -331,9 +356,15 @@ class MatchingService:
             page_size=page_size,
             proposed=limits.PROPOSED_ASSIGNMENTS_MAX,
             allocation_id=str(ULID()),
+            processes=self.policy.processes_per_week(),
+            block_entries=limits.ALLOCATION_BLOCK_ENTRIES,
         )
         try:
             outcome = await _SOLVER.run(job)
+        except BrokenProcessPool:
+            raise Unavailable(
+                f"the worker allocating Week {edition} stopped (the service may be stopping)"
+            ) from None
         except TooLarge as error:
             raise ResourceExhausted(f"Week {edition} is too large to allocate: {error}") from None
         except WeekTooLarge as error:
@@ -347,7 +378,7 @@ class MatchingService:
             page.optimality_gap,
             assignments_total=page.assignments_total,
         )
-        await self.store.save_allocation(page.allocation_id, outcome.allocation, event)
+        await self.store.save_allocation(page.allocation_id, outcome.stored, event)
         return page
 
     async def list_allocation(
@@ -355,23 +386,14 @@ class MatchingService:
     ) -> ListAllocationResponse:
         page_size, offset = validate_list_allocation(request)
         principal.require_role(Role.OPERATOR, Role.PLATFORM)
-        stored = await self.store.allocation(request.allocation_id)
-        if stored is None:
+        try:
+            page = await self.store.allocation_page(request.allocation_id, offset, page_size)
+        except PastTheEnd:
+            raise InvalidArgument.single(
+                "page_token", "is past the end of the allocation"
+            ) from None
+        if page is None:
             raise NotFound(f"no allocation {request.allocation_id} (never made, or expired)")
-        placed = len(stored.assignments)
-        total = placed + len(stored.unplaced_students)
-        if offset > total:
-            raise InvalidArgument.single("page_token", "is past the end of the allocation")
-        end = min(offset + page_size, total)
-        page = ListAllocationResponse(
-            week_edition=stored.week_edition,
-            assignments=stored.assignments[offset : min(end, placed)],
-            unplaced_students=stored.unplaced_students[
-                max(offset - placed, 0) : max(end - placed, 0)
-            ],
-        )
-        if end < total:
-            page.next_page_token = str(end)
         return page
 
 

@@ -12,6 +12,13 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from services.matching import keys
+from services.matching.allocation_blocks import (
+    BlockIndex,
+    StoredAllocation,
+    blocks_of,
+    page_of,
+    without_student,
+)
 from services.runtime.erasure import erased_value
 from services.runtime.events import OutgoingEvent
 from services.runtime.outbox import entry_fields
@@ -21,6 +28,7 @@ from socialerasmus.matching.v1.matching_pb2 import (
     AllocateWeekResponse,
     Feedback,
     FeedbackKind,
+    ListAllocationResponse,
     VolunteerProfile,
 )
 
@@ -184,7 +192,33 @@ class MatchingStore:
 
     async def _forget_in_allocations(self, student_id: str) -> None:
         """Takes the student's places, or their reason for having none, out of the Week
-        allocations kept for platforms."""
+        allocations kept for platforms: only the blocks that hold them are read and
+        rewritten."""
+        async for key in self.redis.scan_iter(match=keys.ALLOCATION_BLOCKS_PATTERN):
+
+            async def rewrite_blocks(pipe: Pipeline, key: Any = key) -> None:
+                raw: Any = await pipe.hget(key, keys.ALLOCATION_INDEX_FIELD)
+                if raw is None:
+                    return
+                index = BlockIndex.from_bytes(raw)
+                names = [block.name for block in index.holding(student_id)]
+                if not names:
+                    return
+                raws: Any = await pipe.hmget(key, names)
+                kept, changed = without_student(
+                    index, {n: r for n, r in zip(names, raws, strict=True) if r}, student_id
+                )
+                if not changed:
+                    return
+                pipe.multi()  # type: ignore[no-untyped-call]  # untyped in redis-py
+                fields: dict[Any, Any] = {keys.ALLOCATION_INDEX_FIELD: kept.to_bytes()}
+                fields.update((n, block) for n, block in changed.items() if block is not None)
+                pipe.hset(key, mapping=fields)
+                emptied = [n for n, block in changed.items() if block is None]
+                if emptied:
+                    pipe.hdel(key, *emptied)
+
+            await self.redis.transaction(rewrite_blocks, key)
         async for key in self.redis.scan_iter(match=keys.ALLOCATION_PATTERN):
 
             async def rewrite(pipe: Pipeline, key: Any = key) -> None:
@@ -307,22 +341,57 @@ class MatchingStore:
         )
         return as_text(result)
 
-    async def allocation(self, allocation_id: str) -> AllocateWeekResponse | None:
-        """A stored Week allocation, with all its assignments and unplaced students."""
-        raw: Any = await self.redis.get(keys.allocation(allocation_id))
-        return AllocateWeekResponse.FromString(raw) if raw is not None else None
+    async def allocation_page(
+        self, allocation_id: str, offset: int, size: int
+    ) -> ListAllocationResponse | None:
+        """Entries ``[offset, offset + size)`` of a stored Week allocation (its assignments,
+        then its unplaced students), reading only the blocks they are in; None when there is
+        no such allocation. Raises :class:`PastTheEnd` for an offset past its last entry."""
+
+        async def read(pipe: Pipeline) -> tuple[BlockIndex, dict[str, bytes]] | None:
+            key = keys.allocation_blocks(allocation_id)
+            raw: Any = await pipe.hget(key, keys.ALLOCATION_INDEX_FIELD)
+            if raw is None:
+                return None
+            index = BlockIndex.from_bytes(raw)
+            if offset > index.total:
+                raise PastTheEnd(offset)
+            names = [block.name for block, _ in index.spanning(offset, offset + size)]
+            raws: Any = await pipe.hmget(key, names) if names else []
+            return index, dict(zip(names, raws, strict=True))
+
+        # Watched, so that an erasure between the index and its blocks is read again.
+        found: Any = await self.redis.transaction(
+            read, keys.allocation_blocks(allocation_id), value_from_callable=True
+        )
+        if found is None:
+            whole: Any = await self.redis.get(keys.allocation(allocation_id))
+            if whole is None:
+                return None
+            stored = blocks_of(AllocateWeekResponse.FromString(whole))
+            found = stored.index, stored.blocks
+            if offset > stored.index.total:
+                raise PastTheEnd(offset)
+        index, raws = found
+        return page_of(index, raws, offset, size)
 
     async def save_allocation(
-        self, allocation_id: str, allocation: bytes, event: OutgoingEvent
+        self, allocation_id: str, allocation: StoredAllocation, event: OutgoingEvent
     ) -> None:
-        """Stores the allocation whole (a serialised ``AllocateWeekResponse`` with every
-        assignment and unplaced student), with its event. Serialised by the caller: a
-        network-wide Week's takes tens of milliseconds to serialise, better done elsewhere
-        than on the serving loop."""
+        """Stores the allocation in blocks (built by the caller: a network-wide Week's take
+        tens of milliseconds to serialise, better done elsewhere than on the serving loop),
+        with its event."""
+        key = keys.allocation_blocks(allocation_id)
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(keys.allocation(allocation_id), allocation, ex=ALLOCATION_TTL_SECONDS)
+            fields: dict[Any, Any] = {keys.ALLOCATION_INDEX_FIELD: allocation.index.to_bytes()}
+            pipe.hset(key, mapping=fields | allocation.blocks)
+            pipe.expire(key, ALLOCATION_TTL_SECONDS)
             pipe.xadd(keys.OUTBOX, entry_fields(event))  # type: ignore[arg-type]
             await pipe.execute()
+
+
+class PastTheEnd(Exception):
+    """A page asked for past the last entry of an allocation."""
 
 
 def _feedback_rows(entries: Any) -> list[dict[str, str]]:
@@ -368,6 +437,11 @@ class WeekProfilesAt:
     most: int
 
     def __call__(self) -> list[VolunteerProfile]:
+        return [VolunteerProfile.FromString(raw) for raw in self.serialised()]
+
+    def serialised(self) -> list[bytes]:
+        """The profiles as stored, serialised ``VolunteerProfile`` messages, in the same
+        order: for processes that parse them, each its share."""
         client = SyncRedis.from_url(self.url)
         try:
             members: set[str] = set()  # a scan may return a member twice
@@ -377,9 +451,10 @@ class WeekProfilesAt:
                 members.add(as_text(member))
                 if len(members) > self.most:
                     raise WeekTooLarge(int(client.scard(keys.week_students(self.edition))))
-            found: list[VolunteerProfile] = []
+            found: list[bytes] = []
             for profile_keys in _profile_reads(sorted(members)):
-                found.extend(_parsed_profiles(client.mget(profile_keys)))
+                raws: Any = client.mget(profile_keys)  # bytes: the client does not decode
+                found.extend(raw for raw in raws if raw is not None)
             return found
         finally:
             client.close()

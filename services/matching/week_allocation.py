@@ -68,13 +68,38 @@ def allocate_edition(
 
     The profiles are let go once their candidates are found: the solver, which needs the most
     memory, runs without them (600 MB for a network-wide Week's 350,000)."""
-    slots = edition_slots(index, edition, activity_ids)
     profiles = read_profiles()
     student_ids = [profile.student_id for profile in profiles]
     started = time.perf_counter()
     found = week_candidates(index, profiles, edition, now=now, weights=weights, sections=sections)
     candidate_seconds = time.perf_counter() - started
     del profiles
+    return allocate_candidates(
+        index,
+        edition,
+        activity_ids,
+        student_ids,
+        found,
+        candidate_seconds=candidate_seconds,
+        max_places_per_student=max_places_per_student,
+        allocation_id=allocation_id,
+    )
+
+
+def allocate_candidates(
+    index: ActivityIndex,
+    edition: str,
+    activity_ids: Sequence[str],
+    student_ids: list[str],
+    found: WeekCandidates,
+    *,
+    candidate_seconds: float,
+    max_places_per_student: int,
+    allocation_id: str,
+) -> AllocateWeekResponse:
+    """The allocation of :func:`allocate_edition` from the students' candidates, found in
+    ``candidate_seconds``."""
+    slots = edition_slots(index, edition, activity_ids)
     started = time.perf_counter()
     result = allocate_pairs(
         slots,

@@ -53,7 +53,10 @@ _WEEK = 7 * _DAY
 _THURSDAY_TO_MONDAY = 3 * _DAY
 _CAUSE_BITS = 8
 """Cause masks are bytes (see ``services.matching.index.cause_bits``)."""
-_STUDENT_CHUNK = 1_000
+STUDENT_CHUNK = 1_000
+"""Students whose pairs are found together (every student pairs with every online activity,
+so chunks bound the pairs held at once); the pairs come chunk by chunk, those with physical
+activities first in each."""
 _FIT_BINS = 128
 """Bins of fit over [0, 1] that bound each student's best pairs before diversifying."""
 _SLACK = 1.0 + 1e-9
@@ -115,6 +118,7 @@ def week_candidates(
     weights: Weights,
     sections: SectionDirectory,
     per_student: int = PER_STUDENT,
+    student_chunk: int = STUDENT_CHUNK,
 ) -> WeekCandidates:
     """The candidate pairs described in the module doc; ``now`` in epoch seconds."""
     finder = CandidateFinder(
@@ -125,6 +129,7 @@ def week_candidates(
         weights=weights,
         sections=sections,
         per_student=per_student,
+        student_chunk=student_chunk,
     )
     for _ in finder.chunks():
         pass
@@ -146,8 +151,10 @@ class CandidateFinder:
         weights: Weights,
         sections: SectionDirectory,
         per_student: int = PER_STUDENT,
+        student_chunk: int = STUDENT_CHUNK,
     ) -> None:
         self._index = index
+        self._student_chunk = student_chunk
         self._now = now
         self._weights = weights
         self._per_student = per_student
@@ -168,8 +175,8 @@ class CandidateFinder:
         students are done."""
         # Every student pairs with every online activity, so pairs (and memory) grow with
         # students x online activities: chunks bound them.
-        for first in range(0, self._count, _STUDENT_CHUNK):
-            chunk = np.arange(first, min(first + _STUDENT_CHUNK, self._count))
+        for first in range(0, self._count, self._student_chunk):
+            chunk = np.arange(first, min(first + self._student_chunk, self._count))
             index, students = self._index, self._students
             student, position = _in_reach(index, students, self._reach, self.rows, chunk)
             self._in_reach[student] = True
@@ -224,6 +231,22 @@ class CandidateFinder:
             self._in_reach,
             self._eligible,
         )
+
+
+def concatenated(parts: Sequence[WeekCandidates]) -> WeekCandidates:
+    """The candidates of consecutive slices of the students as one: students are numbered
+    on from one slice to the next."""
+    sizes = [part.in_reach.size for part in parts]
+    offsets = np.r_[0, np.cumsum(sizes)][:-1].tolist()
+    return WeekCandidates(
+        np.concatenate(
+            [np.zeros(0, np.int64)] + [p.student + o for p, o in zip(parts, offsets, strict=True)]
+        ),
+        np.concatenate([np.zeros(0, np.int64)] + [part.row for part in parts]),
+        np.concatenate([np.zeros(0)] + [part.fit for part in parts]),
+        np.concatenate([np.zeros(0, np.bool_)] + [part.in_reach for part in parts]),
+        np.concatenate([np.zeros(0, np.bool_)] + [part.eligible for part in parts]),
+    )
 
 
 def _students(

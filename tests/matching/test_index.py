@@ -323,6 +323,29 @@ def test_text_relevance_is_that_of_a_fresh_index_of_the_same_activities() -> Non
     assert relevance[0] == relevance.max() > 0  # activity 2, the beach clean-up
 
 
+@pytest.mark.parametrize("pairs_per_query", [1, 40])  # a sparse lookup, then a table
+def test_text_relevance_of_pairs_is_that_of_each_query_alone(pairs_per_query: int) -> None:
+    index = ActivityIndex()
+    for n in range(1, 30):
+        index.apply(activity(n, title=f"Museum night {n}", description="Guide the visitors"))
+    index.apply(activity(2, version=2, title="Beach clean-up", description="Plastic on sand"))
+    index.apply(with_state(activity(5), ACTIVITY_STATE_CANCELLED, version=2))
+    texts = ["plastic on the sand", "museum night guide", "", "choir"]
+    queries = [index.encoder.query(text) for text in texts]
+    rows = index.rows_of(activity_id(n) for n in range(1, 30) if n != 5)
+    rng = np.random.default_rng(3)
+    query_of_pair = rng.integers(0, len(queries), pairs_per_query * len(queries))
+    row_of_pair = rng.choice(rows, query_of_pair.size)
+
+    found = index.text_relevance_of_pairs(queries, query_of_pair, row_of_pair)
+
+    for n, query in enumerate(queries):
+        mine = query_of_pair == n
+        alone = index.text_relevance(row_of_pair[mine], query)
+        assert found[mine].tolist() == pytest.approx(alone.tolist(), abs=1e-12)
+    assert found.max() > 0
+
+
 def test_text_relevance_follows_the_latest_text() -> None:
     index = index_of(
         activity(1, title="Beach clean-up", description="Pick up plastic on the beach"),

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import grpc
 import nats
 import pytest
+from redis.asyncio import Redis
 
-from services.matching import limits
+from services.matching import keys, limits
 from services.runtime.status import field_violations
 from socialerasmus.common.v1.common_pb2 import GeoPoint
 from socialerasmus.matching.v1 import events_pb2
@@ -173,6 +174,90 @@ async def test_erasing_a_student_takes_their_reason_out_of_stored_allocations(
     assert {u.student_id for u in stored.unplaced_students} == {"far", "mute", "gone"} | (
         {"cap-a", "cap-b", "cap-c"} - {a.student_id for a in stored.assignments}
     )
+
+
+async def stored_fields(services: Services, allocation_id: str) -> dict[bytes, bytes]:
+    client = Redis.from_url(services.stack.redis_url)
+    try:
+        fields = await client.hgetall(keys.allocation_blocks(allocation_id))
+        return {bytes(k): bytes(v) for k, v in fields.items()}  # type: ignore[arg-type]
+    finally:
+        await client.aclose()
+
+
+async def every_entry(services: Services, allocation_id: str, size: int) -> list[str]:
+    """Students of every page, in order, ``size`` a page."""
+    found: list[str] = []
+    token = ""
+    while True:
+        page = await services.matching.ListAllocation(
+            pb.ListAllocationRequest(allocation_id=allocation_id, page_token=token, page_size=size),
+            metadata=PLATFORM,
+        )
+        found += [a.student_id for a in page.assignments]
+        found += [u.student_id for u in page.unplaced_students]
+        token = page.next_page_token
+        if not token:
+            return found
+
+
+async def test_pages_read_across_blocks_and_erasure_rewrites_the_blocks(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "ALLOCATION_BLOCK_ENTRIES", 2)
+    await crafted_edition(services)
+    reply = await services.matching.AllocateWeek(
+        pb.AllocateWeekRequest(week_edition=EDITION), metadata=PLATFORM
+    )
+    placed = sorted(a.student_id for a in reply.assignments)
+    unplaced = sorted({"cap-a", "cap-b", "cap-c", "far", "mute", "gone", "busy"} - set(placed))
+    assert len(await stored_fields(services, reply.allocation_id)) == 1 + 4  # index, 4 blocks
+    for size in (1, 3, 7):
+        assert await every_entry(services, reply.allocation_id, size) == placed + unplaced
+    third = await services.matching.ListAllocation(
+        pb.ListAllocationRequest(allocation_id=reply.allocation_id, page_token="3", page_size=3),
+        metadata=PLATFORM,
+    )
+    assert [u.student_id for u in third.unplaced_students] == unplaced[1:4]
+    assert third.next_page_token == "6"
+
+    for student_id in (placed[0], "busy"):
+        await services.matching.EraseProfile(
+            pb.EraseProfileRequest(student_id=student_id), metadata=PLATFORM
+        )
+    left = [s for s in placed + unplaced if s not in {placed[0], "busy"}]
+    for size in (1, 2, 5):
+        assert await every_entry(services, reply.allocation_id, size) == left
+    stored = await stored_fields(services, reply.allocation_id)
+    assert not any(s.encode() in raw for raw in stored.values() for s in (placed[0], "busy"))
+    with pytest.raises(grpc.aio.AioRpcError) as past:
+        await services.matching.ListAllocation(
+            pb.ListAllocationRequest(allocation_id=reply.allocation_id, page_token="6"),
+            metadata=PLATFORM,
+        )
+    assert past.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert list(field_violations(past.value)) == ["page_token"]
+
+
+async def test_an_allocation_stored_whole_is_still_read_and_erased(services: Services) -> None:
+    """As allocations were stored before blocks, until they expire."""
+    whole = pb.AllocateWeekResponse(allocation_id="01JWHOLE", week_edition=EDITION)
+    for student_id in ("ann", "bob", "cyd"):
+        whole.assignments.add(student_id=student_id, activity_id="act-1", fit=0.5)
+    whole.unplaced_students.add(student_id="dan", reason=pb.UNPLACED_REASON_CAPACITY)
+    client = Redis.from_url(services.stack.redis_url)
+    try:
+        await client.set(keys.allocation("01JWHOLE"), whole.SerializeToString(), ex=3600)
+        assert await every_entry(services, "01JWHOLE", 2) == ["ann", "bob", "cyd", "dan"]
+        await upsert(services, student_id="bob")
+        await services.matching.EraseProfile(
+            pb.EraseProfileRequest(student_id="bob"), metadata=PLATFORM
+        )
+        assert await every_entry(services, "01JWHOLE", 2) == ["ann", "cyd", "dan"]
+        raw = await client.get(keys.allocation("01JWHOLE"))
+        assert raw is not None and b"bob" not in raw
+    finally:
+        await client.aclose()
 
 
 async def proposals(stack_url: str) -> list[events_pb2.AllocationProposed]:

@@ -13,12 +13,13 @@ import pytest
 from redis.asyncio import Redis
 
 from services.matching import keys
+from services.matching.allocation_blocks import page_of
 from services.matching.index import ActivityIndex
 from services.matching.nearby import SectionMap
 from services.matching.signals import Weights
 from services.matching.store import MatchingStore, WeekProfilesAt, WeekTooLarge
-from services.matching.week_allocation import allocate_edition
-from services.matching.week_worker import DetachedIndex, WeekJob
+from services.matching.week_allocation import allocate_edition, first_page
+from services.matching.week_worker import DetachedIndex, WeekJob, WeekOutcome
 from socialerasmus.matching.v1 import matching_pb2 as pb
 from tests.conftest import Stack
 from tests.matching.test_week_candidates import EDITION, NOW, edition_index, student
@@ -54,6 +55,12 @@ def allocated(
     )
 
 
+def entries(outcome: WeekOutcome) -> pb.ListAllocationResponse:
+    """Every assignment and unplaced student the outcome stores, read back from its blocks."""
+    index = outcome.stored.index
+    return page_of(index, outcome.stored.blocks, 0, index.total)
+
+
 def without_timing(allocation: pb.AllocateWeekResponse) -> pb.AllocateWeekResponse:
     copy = pb.AllocateWeekResponse()
     copy.CopyFrom(allocation)
@@ -81,7 +88,7 @@ async def saved(redis_client: Redis, profiles: list[pb.VolunteerProfile]) -> Non
     await MatchingStore(redis_client).save_profiles(profiles)
 
 
-def job(stack: Stack, index: ActivityIndex, ids: list[str], most: int) -> WeekJob:
+def job(stack: Stack, index: ActivityIndex, ids: list[str], most: int, **tuning: int) -> WeekJob:
     return WeekJob(
         index=DetachedIndex.of(index),
         edition=EDITION,
@@ -94,6 +101,7 @@ def job(stack: Stack, index: ActivityIndex, ids: list[str], most: int) -> WeekJo
         page_size=7,
         proposed=3,
         allocation_id="01JWEEK",
+        **tuning,
     )
 
 
@@ -104,20 +112,20 @@ async def test_the_job_reads_the_profiles_itself_and_sends_the_allocation_back_s
     await saved(redis_client, profiles)
     # A student erased while the Week is read: still in the edition's set, profile gone.
     await redis_client.delete(keys.profile(profiles[0].student_id))
-    work = pickle.loads(pickle.dumps(job(clean_stack, index, ids, STUDENTS)))
+    work = pickle.loads(pickle.dumps(job(clean_stack, index, ids, STUDENTS, block_entries=5)))
     outcome = await asyncio.to_thread(work)
-    stored = pb.AllocateWeekResponse.FromString(outcome.allocation)
-    assert without_timing(stored) == without_timing(allocated(index, profiles[1:], ids))
-    assert stored.students_total == STUDENTS - 1
+    expected = allocated(index, profiles[1:], ids)
+    stored = entries(outcome)
+    assert list(stored.assignments) == list(expected.assignments)
+    assert list(stored.unplaced_students) == list(expected.unplaced_students)
+    assert stored.week_edition == EDITION
+    assert len(outcome.stored.blocks) > 2  # in blocks of 5
     page = outcome.page
-    assert [a.student_id for a in page.assignments] == [
-        a.student_id for a in stored.assignments[:7]
-    ]
+    assert expected.students_total == STUDENTS - 1
+    assert without_timing(page) == without_timing(first_page(expected, 7))
     assert page.next_page_token == "7"
     assert not page.unplaced_students
-    assert list(page.unplaced) == list(stored.unplaced)
-    assert (page.objective, page.assignments_total) == (stored.objective, len(stored.assignments))
-    assert list(outcome.proposed.assignments) == list(stored.assignments[:3])
+    assert list(outcome.proposed.assignments) == list(expected.assignments[:3])
 
 
 async def test_the_job_refuses_an_edition_with_more_students_than_it_takes(
@@ -129,3 +137,22 @@ async def test_the_job_refuses_an_edition_with_more_students_than_it_takes(
         await asyncio.to_thread(job(clean_stack, index, ids, STUDENTS - 1))
     assert refused.value.students == STUDENTS
     assert pickle.loads(pickle.dumps(refused.value)).students == STUDENTS  # as the worker sends it
+
+
+async def test_the_job_allocates_the_same_when_processes_share_the_candidates(
+    clean_stack: Stack, redis_client: Redis
+) -> None:
+    index, profiles, ids = edition()
+    await saved(redis_client, profiles)
+    small = {"student_chunk": 10, "students_per_process": 20}  # slices of a small edition
+    alone = await asyncio.to_thread(job(clean_stack, index, ids, STUDENTS, processes=1, **small))
+    shared = await asyncio.to_thread(job(clean_stack, index, ids, STUDENTS, processes=2, **small))
+    assert entries(shared) == entries(alone)  # every assignment and reason, in order
+    page = shared.page
+    assert without_timing(page) == without_timing(alone.page)  # objective, counts, proof
+    assert page.proven_optimal
+    assert 0 < page.students_placed < page.students_total == STUDENTS
+    assert {u.reason for u in page.unplaced} >= {
+        pb.UNPLACED_REASON_NO_CANDIDATE_IN_REACH,
+        pb.UNPLACED_REASON_CLASHES,
+    }
