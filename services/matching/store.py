@@ -355,7 +355,7 @@ class MatchingStore:
                 return None
             index = BlockIndex.from_bytes(raw)
             if offset > index.total:
-                raise PastTheEnd(offset)
+                return index, {}  # past the end: no block to read
             names = [block.name for block, _ in index.spanning(offset, offset + size)]
             raws: Any = await pipe.hmget(key, names) if names else []
             return index, dict(zip(names, raws, strict=True))
@@ -370,9 +370,9 @@ class MatchingStore:
                 return None
             stored = blocks_of(AllocateWeekResponse.FromString(whole))
             found = stored.index, stored.blocks
-            if offset > stored.index.total:
-                raise PastTheEnd(offset)
         index, raws = found
+        if offset > index.total:
+            raise PastTheEnd(offset)
         return page_of(index, raws, offset, size)
 
     async def save_allocation(
@@ -424,10 +424,10 @@ class FeedbackLogAt:
 
 @dataclass(frozen=True, slots=True)
 class WeekProfilesAt:
-    """The profiles of a Week edition's students in the Redis at ``url``, read when called
-    (sorted by student id; students whose profile is gone meanwhile left out), with a client
-    of its own: how the allocation's worker process reads them itself. Parsing hundreds of
-    thousands of profiles takes seconds, which the serving process would spend on its loop.
+    """The profiles of a Week edition's students in the Redis at ``url`` (sorted by student
+    id; students whose profile is gone meanwhile left out), read with a client of its own:
+    how the allocation's worker process reads them itself. Parsing hundreds of thousands of
+    profiles takes seconds, which the serving process would spend on its loop.
 
     Raises :class:`WeekTooLarge` when the edition has more than ``most`` students.
     """
@@ -436,12 +436,9 @@ class WeekProfilesAt:
     edition: str
     most: int
 
-    def __call__(self) -> list[VolunteerProfile]:
-        return [VolunteerProfile.FromString(raw) for raw in self.serialised()]
-
     def serialised(self) -> list[bytes]:
-        """The profiles as stored, serialised ``VolunteerProfile`` messages, in the same
-        order: for processes that parse them, each its share."""
+        """The profiles as stored, serialised ``VolunteerProfile`` messages: the processes
+        finding the candidates parse them, each its share."""
         client = SyncRedis.from_url(self.url)
         try:
             members: set[str] = set()  # a scan may return a member twice
